@@ -1,0 +1,22 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+class CmsConfig(AppConfig):
+    """Project-wide app: management commands, Celery tasks, locale set-up."""
+
+    name = "cms"
+    verbose_name = "Wegweiser"
+
+    def ready(self) -> None:
+        from cms.services import locales_ensure_configured
+
+        def ensure_locales(**kwargs):
+            locales_ensure_configured()
+
+        # After every migrate, the configured content locales exist as Wagtail
+        # Locales, so a locale added to CONTENT_LOCALES appears without a manual step.
+        # (This app has no models, so it listens for wagtailcore's signal.)
+        post_migrate.connect(
+            ensure_locales, sender=apps.get_app_config("wagtailcore"), weak=False
+        )

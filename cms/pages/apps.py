@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    """The handbook's page types."""
+
+    name = "cms.pages"
+    label = "pages"
+    verbose_name = "Pages"

@@ -1,0 +1,454 @@
+"""The handbook's page types: a content spec the editors fill in.
+
+Tree:  HandbookPage → ChapterPage → RecommendationPage | BestPracticePage
+       HandbookPage → PortraitIndexPage → PortraitPage
+
+Wegweiser is headless: pages are read through the delivery API, and Wagtail serves
+their HTML only as an editor's preview.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from cms.pages.blocks import INLINE_FEATURES, PARAGRAPH_FEATURES, HandbookStreamBlock
+from cms.pages.blocks import StepBlock
+
+Channel = Literal["web", "print", "simple"]
+
+# Page fields every page type translates (wagtail-localize would derive the same).
+PAGE_TRANSLATABLE_FIELDS = [
+    TranslatableField("title"),
+    TranslatableField("slug"),
+    TranslatableField("seo_title"),
+    TranslatableField("search_description"),
+]
+
+
+class HeadlessPage(Page):
+    """Base for all handbook pages: HTML is served to previews only."""
+
+    template = "pages/page_preview.html"
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        # The public reads the handbook through the API, which applies the consent
+        # and privacy rules; plain page serving would bypass them.
+        if not getattr(request, "is_preview", False):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+
+class HandbookPage(HeadlessPage):
+    """The root of one handbook edition, with cover and imprint."""
+
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+    edition_date = models.DateField(_("edition date"), default=date.today)
+    publisher = models.ForeignKey(
+        "snippets.Organisation",
+        verbose_name=_("publisher"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    funding_note = RichTextField(
+        _("funding note"), features=INLINE_FEATURES, blank=True
+    )
+    imprint = RichTextField(_("imprint"), features=PARAGRAPH_FEATURES, blank=True)
+    cover_image = models.ForeignKey(
+        "images.HandbookImage",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["pages.ChapterPage", "pages.PortraitIndexPage"]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        FieldPanel("intro"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("edition_date"),
+                FieldPanel("publisher"),
+                InlinePanel("partners", label=_("partners")),
+                FieldPanel("funding_note"),
+                FieldPanel("imprint"),
+            ],
+            heading=_("Imprint"),
+        ),
+    ]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("subtitle"),
+        TranslatableField("intro"),
+        SynchronizedField("edition_date", overridable=False),
+        TranslatableField("publisher"),
+        TranslatableField("partners"),
+        TranslatableField("funding_note"),
+        TranslatableField("imprint"),
+        SynchronizedField("cover_image"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("handbook")
+        verbose_name_plural = _("handbooks")
+
+
+class HandbookPartner(TranslatableMixin, Orderable):
+    """An organisation named in the imprint with its role (partner, funder …)."""
+
+    page = ParentalKey(HandbookPage, related_name="partners", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        "snippets.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    role = models.CharField(
+        _("role"), max_length=100, help_text=_('e.g. "Kooperationspartner"')
+    )
+
+    panels = [FieldPanel("organisation"), FieldPanel("role")]
+    translatable_fields = [TranslatableField("organisation"), TranslatableField("role")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+
+class ChapterPage(HeadlessPage):
+    """A numbered chapter on one field of action."""
+
+    number = models.PositiveSmallIntegerField(_("chapter number"))
+    topic = models.ForeignKey(
+        "snippets.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+    body = StreamField(HandbookStreamBlock(), verbose_name=_("body"), blank=True)
+
+    parent_page_types = ["pages.HandbookPage"]
+    subpage_types = ["pages.RecommendationPage", "pages.BestPracticePage"]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("number"), FieldPanel("topic")]),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        SynchronizedField("number", overridable=False),
+        TranslatableField("topic"),
+        TranslatableField("intro"),
+        TranslatableField("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+
+
+class RecommendationPage(HeadlessPage):
+    """A recommendation for action (Handlungsempfehlung) for the municipalities."""
+
+    topic = models.ForeignKey(
+        "snippets.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("summary"))
+    why = RichTextField(_("why it matters"), features=PARAGRAPH_FEATURES, blank=True)
+    steps = StreamField(
+        [("step", StepBlock())], verbose_name=_("steps"), blank=True
+    )
+    who_acts = RichTextField(_("who acts"), features=PARAGRAPH_FEATURES, blank=True)
+
+    parent_page_types = ["pages.ChapterPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("topic"),
+        FieldPanel("summary"),
+        FieldPanel("why"),
+        FieldPanel("steps"),
+        FieldPanel("who_acts"),
+    ]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("topic"),
+        TranslatableField("summary"),
+        TranslatableField("why"),
+        TranslatableField("steps"),
+        TranslatableField("who_acts"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("why"),
+        index.FilterField("topic"),
+    ]
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+
+class BestPracticePage(HeadlessPage):
+    """A worked example (Praxisbeispiel) from one municipality."""
+
+    municipality = models.ForeignKey(
+        "snippets.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="best_practices",
+    )
+    topic = models.ForeignKey(
+        "snippets.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    what = RichTextField(_("what"), features=PARAGRAPH_FEATURES)
+    how = RichTextField(_("how"), features=PARAGRAPH_FEATURES, blank=True)
+    outcome = RichTextField(_("outcome"), features=PARAGRAPH_FEATURES, blank=True)
+    contact = models.ForeignKey(
+        "snippets.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    parent_page_types = ["pages.ChapterPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("municipality"), FieldPanel("topic")]),
+        FieldPanel("what"),
+        FieldPanel("how"),
+        FieldPanel("outcome"),
+        FieldPanel("contact"),
+    ]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        SynchronizedField("municipality", overridable=False),
+        TranslatableField("topic"),
+        TranslatableField("what"),
+        TranslatableField("how"),
+        TranslatableField("outcome"),
+        TranslatableField("contact"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("what"),
+        index.SearchField("how"),
+        index.FilterField("municipality"),
+    ]
+
+    class Meta:
+        verbose_name = _("best-practice example")
+        verbose_name_plural = _("best-practice examples")
+
+
+class PortraitIndexPage(HeadlessPage):
+    """The portraits section of a handbook."""
+
+    intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+
+    parent_page_types = ["pages.HandbookPage"]
+    subpage_types = ["pages.PortraitPage"]
+    max_count_per_parent = 1
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    translatable_fields = [*PAGE_TRANSLATABLE_FIELDS, TranslatableField("intro")]
+
+    class Meta:
+        verbose_name = _("portrait index")
+        verbose_name_plural = _("portrait indexes")
+
+
+class PortraitConsent(models.Model):
+    """A resident's consent to appear in each channel, and its withdrawal.
+
+    One record per person, shared by every locale of the portrait (the page points
+    to it through a synchronised, non-overridable field). It is deliberately not part
+    of the page: page revisions are copied and republished, and an old revision must
+    never bring back a consent that was withdrawn.
+    """
+
+    reference = models.CharField(
+        _("internal reference"),
+        max_length=200,
+        help_text=_("How the office finds the signed form. Never published."),
+    )
+    web = models.BooleanField(_("website"), default=False)
+    print = models.BooleanField(_("print"), default=False)
+    simple = models.BooleanField(_("Leichte Sprache version"), default=False)
+    given_on = models.DateField(_("consent given on"))
+    withdrawn_on = models.DateField(
+        _("consent withdrawn on"),
+        null=True,
+        blank=True,
+        help_text=_("Once set, the portrait leaves every channel."),
+    )
+    note = models.TextField(_("internal note"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("reference"),
+        MultiFieldPanel(
+            [FieldPanel("web"), FieldPanel("print"), FieldPanel("simple")],
+            heading=_("Consent per channel"),
+        ),
+        FieldRowPanel([FieldPanel("given_on"), FieldPanel("withdrawn_on")]),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        verbose_name = _("portrait consent")
+        verbose_name_plural = _("portrait consents")
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None and self.withdrawn_on <= timezone.localdate()
+
+    def permits(self, channel: Channel) -> bool:
+        """Whether the portrait may appear in ``channel`` today."""
+        if self.is_withdrawn:
+            return False
+        return bool(getattr(self, channel))
+
+
+class PortraitPage(HeadlessPage):
+    """A resident who moved to one of the towns, told in their own words."""
+
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        help_text=_("As the person agreed to be named, e.g. a first name."),
+    )
+    is_example = models.BooleanField(
+        _("fictional example"),
+        default=False,
+        help_text=_("An invented person for demonstration; channels label it so."),
+    )
+    municipality = models.ForeignKey(
+        "snippets.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="portraits",
+    )
+    origin = models.CharField(_("origin"), max_length=100, blank=True)
+    year_of_arrival = models.PositiveSmallIntegerField(
+        _("year of arrival"), null=True, blank=True
+    )
+    quote = models.TextField(_("quote"), blank=True)
+    story = StreamField(HandbookStreamBlock(), verbose_name=_("story"), blank=True)
+    photo = models.ForeignKey(
+        "images.HandbookImage",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent = models.ForeignKey(
+        PortraitConsent,
+        verbose_name=_("consent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portraits",
+        help_text=_("Without a consent record the portrait appears in no channel."),
+    )
+
+    parent_page_types = ["pages.PortraitIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("display_name"), FieldPanel("is_example")]),
+        FieldRowPanel(
+            [
+                FieldPanel("municipality"),
+                FieldPanel("origin"),
+                FieldPanel("year_of_arrival"),
+            ]
+        ),
+        FieldPanel("quote"),
+        FieldPanel("story"),
+        FieldPanel("photo"),
+        FieldPanel("consent"),
+    ]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        SynchronizedField("display_name", overridable=False),
+        SynchronizedField("is_example", overridable=False),
+        SynchronizedField("municipality", overridable=False),
+        TranslatableField("origin"),
+        SynchronizedField("year_of_arrival", overridable=False),
+        TranslatableField("quote"),
+        TranslatableField("story"),
+        SynchronizedField("photo"),
+        # Consent is the person's, not the locale's: never translated or overridden.
+        SynchronizedField("consent", overridable=False),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("quote"),
+        index.SearchField("story"),
+        index.FilterField("municipality"),
+    ]
+
+    class Meta:
+        verbose_name = _("portrait")
+        verbose_name_plural = _("portraits")
+
+    def consent_permits(self, channel: Channel) -> bool:
+        """Whether this portrait may appear in ``channel``; no record means no."""
+        return self.consent is not None and self.consent.permits(channel)

@@ -1,0 +1,28 @@
+"""URL map: the Wagtail admin, a health check, and media in development.
+
+Wegweiser is headless: there is no public HTML site. Pages are read through the
+delivery API; Wagtail's page serving stays mounted for previews only.
+"""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.views import health_view, landing_view
+
+urlpatterns = [
+    path("", landing_view, name="landing"),
+    path("healthz", health_view, name="health"),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

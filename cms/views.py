@@ -1,0 +1,29 @@
+"""Site-wide views that belong to no content area."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+def health_view(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for the load balancer and compose healthchecks.
+
+    Answers 503 when the database does not, so a broken instance leaves rotation.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any database failure means "not ready"
+        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def landing_view(request: HttpRequest) -> HttpResponse:
+    """The bare host name: Wegweiser has no public site, so point to what it has."""
+    return HttpResponse(
+        "<!doctype html><html lang='de'><meta charset='utf-8'>"
+        "<title>Wegweiser</title>"
+        "<h1>Wegweiser</h1>"
+        "<p>Headless-Redaktionssystem für das Integrationshandbuch.</p>"
+        "<ul><li><a href='/admin/'>Redaktion (Wagtail-Admin)</a></li>"
+        "<li><a href='/healthz'>Status</a></li></ul></html>"
+    )
