@@ -1,4 +1,4 @@
-"""Content locales: which languages the handbook is published in, and how they fall back.
+"""Content locales: the languages the handbook is published in, and their fallbacks.
 
 This module is imported by the settings, so it must not import Django models.
 """
@@ -67,7 +67,8 @@ def parse_fallbacks(spec: str) -> dict[str, tuple[str, ...]]:
         code, sep, chain = part.partition(":")
         if not sep:
             raise ImproperlyConfigured(
-                f"LOCALE_FALLBACKS entry {part!r} needs the form 'code:fallback>fallback'"
+                f"LOCALE_FALLBACKS entry {part!r} needs the form "
+                "'code:fallback>fallback'"
             )
         chains[code.strip()] = tuple(c.strip() for c in chain.split(">") if c.strip())
     return chains

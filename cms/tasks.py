@@ -10,6 +10,8 @@ from cms.localize_jobs import ALLOWED_JOB_PREFIX, decode_job_value
 def run_localize_job_task(function_path: str, args: list, kwargs: dict) -> None:
     """Run one wagtail-localize background job (see cms.localize_jobs)."""
     if not function_path.startswith(ALLOWED_JOB_PREFIX):
-        raise ValueError(f"refusing to run {function_path!r}: not a wagtail-localize job")
+        raise ValueError(
+            f"refusing to run {function_path!r}: not a wagtail-localize job"
+        )
     func = import_string(function_path)
     func(*decode_job_value(args), **decode_job_value(kwargs))

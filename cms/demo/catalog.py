@@ -34,7 +34,7 @@ def translated_source_strings(data: dict[str, Any]) -> list[str]:
     for org in data.get("organisations", []):
         out += [org["name"]] + ([org["short_name"]] if org.get("short_name") else [])
     for topic in data.get("topics", []):
-        out += [topic["name"]] + list(_paragraphs(topic.get("description")))
+        out += [topic["name"], *_paragraphs(topic.get("description"))]
     for contact in data.get("contacts", []):
         out += [contact["name"]] + ([contact["role"]] if contact.get("role") else [])
     for term in data.get("glossary", []):

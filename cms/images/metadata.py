@@ -22,7 +22,9 @@ _SAVE_OPTIONS: dict[str, dict[str, object]] = {
 def image_has_metadata(data: bytes) -> bool:
     """Whether the image carries EXIF (including GPS) or XMP data."""
     with Image.open(io.BytesIO(data)) as img:
-        return bool(img.getexif()) or "xmp" in img.info or "XML:com.adobe.xmp" in img.info
+        return (
+            bool(img.getexif()) or "xmp" in img.info or "XML:com.adobe.xmp" in img.info
+        )
 
 
 def strip_image_metadata(data: bytes) -> bytes | None:

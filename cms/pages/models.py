@@ -23,8 +23,12 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from cms.pages.blocks import INLINE_FEATURES, PARAGRAPH_FEATURES, HandbookStreamBlock
-from cms.pages.blocks import StepBlock
+from cms.pages.blocks import (
+    INLINE_FEATURES,
+    PARAGRAPH_FEATURES,
+    HandbookStreamBlock,
+    StepBlock,
+)
 
 Channel = Literal["web", "print", "simple"]
 
@@ -194,9 +198,7 @@ class RecommendationPage(HeadlessPage):
     )
     summary = models.TextField(_("summary"))
     why = RichTextField(_("why it matters"), features=PARAGRAPH_FEATURES, blank=True)
-    steps = StreamField(
-        [("step", StepBlock())], verbose_name=_("steps"), blank=True
-    )
+    steps = StreamField([("step", StepBlock())], verbose_name=_("steps"), blank=True)
     who_acts = RichTextField(_("who acts"), features=PARAGRAPH_FEATURES, blank=True)
 
     parent_page_types = ["pages.ChapterPage"]
@@ -355,7 +357,9 @@ class PortraitConsent(models.Model):
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.withdrawn_on is not None and self.withdrawn_on <= timezone.localdate()
+        return (
+            self.withdrawn_on is not None and self.withdrawn_on <= timezone.localdate()
+        )
 
     def permits(self, channel: Channel) -> bool:
         """Whether the portrait may appear in ``channel`` today."""

@@ -150,7 +150,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 # --- Wagtail -------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Wegweiser"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+WAGTAILADMIN_BASE_URL = env.str(
+    "WAGTAILADMIN_BASE_URL", default="http://localhost:8000"
+)
 WAGTAILIMAGES_IMAGE_MODEL = "images.HandbookImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "txt"]
@@ -166,7 +168,9 @@ WAGTAILSEARCH_BACKENDS = {
         **({"SEARCH_CONFIG": "german"} if USING_POSTGRES else {}),
     }
 }
-WEGWEISER_DEFAULT_IMAGE_CREDIT = env.str("DEFAULT_IMAGE_CREDIT", default="Foto: LRA ADK")
+WEGWEISER_DEFAULT_IMAGE_CREDIT = env.str(
+    "DEFAULT_IMAGE_CREDIT", default="Foto: LRA ADK"
+)
 
 # wagtail-localize runs its background jobs (subtree translation, locale sync) on
 # Celery through our own backend; it ships only an immediate and an RQ one.
@@ -230,7 +234,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -1,4 +1,4 @@
-"""Production: PostgreSQL, Redis, HTTPS behind a proxy. Refuses to start half-configured.
+"""Production: PostgreSQL, Redis, HTTPS behind a proxy; refuses a missing secret.
 
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """

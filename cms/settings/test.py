@@ -13,5 +13,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not os.environ.get("REDIS_URL")
 )
 CELERY_TASK_EAGER_PROPAGATES = True
-MEDIA_ROOT = Path(env.str("TEST_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media")))
+MEDIA_ROOT = Path(
+    env.str("TEST_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
+)
 LOGGING = {"version": 1, "disable_existing_loggers": False}
