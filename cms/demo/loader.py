@@ -97,8 +97,14 @@ def _rich(paragraphs: list[str] | str | None) -> str:
 class DemoHandbookLoader:
     """Builds the demo handbook from the YAML files in one transaction."""
 
-    def __init__(self, data: dict[str, Any], progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        progress: Progress | None = None,
+        data_dir: Path = DATA_DIR,
+    ) -> None:
         self.data = data
+        self.data_dir = data_dir
         self.progress = progress or (lambda message: None)
         self.source_locale = Locale.get_default()
         self.organisations: dict[str, Organisation] = {}
@@ -143,6 +149,10 @@ class DemoHandbookLoader:
                 result.translations[code] = self._translate(
                     code, [handbook, translated_chapter]
                 )
+            # wagtail-localize publishes translated pages on commit, from revisions
+            # saved before their children existed, which resets the parents'
+            # numchild. This callback runs after those publishes and recounts.
+            transaction.on_commit(_recount_translated_children)
         return result
 
     # --- snippets and images ----------------------------------------------------------
@@ -437,7 +447,7 @@ class DemoHandbookLoader:
 
     def _translate(self, code: str, pages: list[Page]) -> int:
         """Translate every snippet, and ``pages`` with their subtrees, into ``code``."""
-        strings = demo_translations_read(code)
+        strings = demo_translations_read(code, self.data_dir)
         locale = Locale.objects.get(language_code=code)
         creator = TranslationCreator(user=None, target_locales=[locale])
         objects: list[Any] = [
@@ -514,6 +524,17 @@ class DemoHandbookLoader:
         return missing
 
 
+def _recount_translated_children() -> None:
+    source = Locale.get_default()
+    for page in Page.objects.exclude(locale=source).filter(depth__gt=1):
+        # Counted by path: treebeard's get_children() trusts numchild itself.
+        count = Page.objects.filter(
+            path__startswith=page.path, depth=page.depth + 1
+        ).count()
+        if page.numchild != count:
+            Page.objects.filter(pk=page.pk).update(numchild=count)
+
+
 def demo_handbook_load(
     *,
     data_dir: Path = DATA_DIR,
@@ -521,5 +542,7 @@ def demo_handbook_load(
     progress: Progress | None = None,
 ) -> DemoLoadResult:
     """Load the demo handbook unless it is there already (safe to run again)."""
-    loader = DemoHandbookLoader(demo_data_read(data_dir), progress=progress)
+    loader = DemoHandbookLoader(
+        demo_data_read(data_dir), progress=progress, data_dir=data_dir
+    )
     return loader.load(translate=translate)

@@ -34,6 +34,7 @@ class HandbookImage(AbstractImage):
         _("credit line"),
         max_length=255,
         default=default_credit,
+        blank=True,
         help_text=_('Printed in the picture credits, e.g. "Foto: LRA ADK".'),
     )
 

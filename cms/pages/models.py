@@ -44,10 +44,12 @@ PAGE_TRANSLATABLE_FIELDS = [
 class HeadlessPage(Page):
     """Base for all handbook pages: HTML is served to previews only."""
 
-    template = "pages/page_preview.html"
-
     class Meta:
         abstract = True
+
+    def get_template(self, request, *args, **kwargs):
+        # One plain template for every type: previews check wording, not design.
+        return "pages/page_preview.html"
 
     def serve(self, request, *args, **kwargs):
         # The public reads the handbook through the API, which applies the consent

@@ -1,0 +1,82 @@
+# Wegweiser — the two commands a newcomer needs are `make run` and `make test`.
+# Everything else here is what those two are made of.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo $$($(PYTHON) -m site --user-base)/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Debian packages the test suite needs (msgfmt for catalogues).
+TEST_DEBIAN_PACKAGES := gettext
+
+.PHONY: run test install uv system-deps lint format migrate demo admin \
+        compile-messages messages check-deploy clean
+
+## run: install, migrate the embedded SQLite database, load the demo, start web + worker
+run: install migrate demo admin
+	@$(PY) -m cms.devserver
+
+## test: install and run the whole suite (lint included)
+test: install system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+install: uv
+	@$(UV) sync --frozen --quiet
+	@echo "Python environment ready ($(VENV))"
+
+# uv comes from PyPI, installed for this user if the machine lacks it.
+uv:
+	@test -x "$(UV)" || command -v uv >/dev/null 2>&1 || \
+	  $(PYTHON) -m pip install --user --quiet uv
+
+# Installs the Debian packages the suite needs when one is missing (CI runs as root).
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing — install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate:
+	@$(MANAGE) migrate --noinput -v0
+	@echo "Database migrated"
+
+demo:
+	@$(MANAGE) load_demo
+
+admin:
+	@$(MANAGE) ensure_dev_admin
+
+## messages: extract UI strings into locales/*/LC_MESSAGES/django.po
+messages:
+	$(MANAGE) makemessages --all --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+
+## compile-messages: build the .mo files from the catalogues
+compile-messages:
+	$(MANAGE) compilemessages --ignore=.venv
+
+## check-deploy: Django's deployment checklist against the production settings
+check-deploy:
+	DJANGO_SETTINGS_MODULE=cms.settings.production \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-handbuch.example.org} \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var

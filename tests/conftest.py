@@ -1,0 +1,105 @@
+"""Test set-up shared by the whole suite.
+
+Without REDIS_URL, Celery tasks run eagerly in the test process. With REDIS_URL (and
+DATABASE_URL, as CI sets them) one real Celery worker process is started per session
+against the test database, for the tests that ask for ``celery_worker_process``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+REPO = Path(__file__).resolve().parent.parent
+USING_REAL_SERVICES = bool(
+    os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo handbook once per session; tests roll back around it."""
+    from cms.demo.loader import demo_handbook_load
+
+    with django_db_blocker.unblock():
+        demo_handbook_load()
+
+
+def subprocess_database_url() -> str:
+    """A DATABASE_URL for subprocesses, pointing at the test database."""
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        raise RuntimeError("subprocesses cannot share the in-memory SQLite test DB")
+    auth = quote(s["USER"] or "")
+    if s.get("PASSWORD"):
+        auth += ":" + quote(s["PASSWORD"])
+    host = s["HOST"] or "127.0.0.1"
+    port = s["PORT"] or "5432"
+    return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One real Celery worker process for the session (only with real services)."""
+    if not USING_REAL_SERVICES:
+        pytest.skip("a real worker needs REDIS_URL and DATABASE_URL")
+    with django_db_blocker.unblock():
+        database_url = subprocess_database_url()
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "cms", "worker",
+                "--pool=solo", "--loglevel=INFO", "--purge",
+                "--hostname=pytest-worker@%h",
+            ],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_until(condition, timeout: float = 60, interval: float = 0.2) -> bool:
+    """Poll ``condition`` until it is true or ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        "redaktion", "redaktion@example.org", "geheim-und-lang-genug"
+    )
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

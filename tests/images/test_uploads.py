@@ -1,0 +1,83 @@
+"""Uploads through the admin: metadata stripped, credit and alt text in place."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from wagtail.models import Locale
+
+from cms.images.models import HandbookImage, ImageAltText
+from tests.factories.images import GPS_IFD, jpeg_with_gps
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def upload(admin_client, data: bytes, name="foto.jpg", **fields):
+    return admin_client.post(
+        "/admin/images/add/",
+        {
+            "title": "Porträtfoto",
+            "file": SimpleUploadedFile(name, data, content_type="image/jpeg"),
+            "description": "Eine Frau lacht in die Kamera",
+            "collection": "1",
+            **fields,
+        },
+    )
+
+
+def test_gps_and_camera_data_are_removed_on_upload(admin_client):
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original)) as img:
+        assert img.getexif().get_ifd(GPS_IFD)  # the test file does carry a location
+    response = upload(admin_client, original)
+    assert response.status_code == 302, response.content[:2000]
+    image = HandbookImage.objects.get(title="Porträtfoto")
+    with image.open_file() as f:
+        stored = f.read()
+    with Image.open(io.BytesIO(stored)) as img:
+        exif = img.getexif()
+        assert not exif.get_ifd(GPS_IFD)
+        assert 0x0110 not in exif  # camera model
+    assert image.file_size == len(stored)
+
+
+def test_orientation_is_applied_before_metadata_goes(admin_client):
+    # Orientation 6: the camera was turned; the stored pixels must be upright.
+    upload(admin_client, jpeg_with_gps(size=(64, 32), orientation=6))
+    image = HandbookImage.objects.get(title="Porträtfoto")
+    assert (image.width, image.height) == (32, 64)
+
+
+def test_upload_gets_default_credit_and_german_alt_text(admin_client):
+    upload(admin_client, jpeg_with_gps())
+    image = HandbookImage.objects.get(title="Porträtfoto")
+    assert image.credit == "Foto: LRA ADK"
+    alt = ImageAltText.objects.get(image=image, locale=Locale.get_default())
+    assert alt.text == "Eine Frau lacht in die Kamera"
+
+
+def test_alt_text_falls_back_to_german_until_translated(admin_client):
+    upload(admin_client, jpeg_with_gps())
+    image = HandbookImage.objects.get(title="Porträtfoto")
+    english = Locale.objects.get(language_code="en")
+    assert image.alt_text_for(english) == "Eine Frau lacht in die Kamera"
+    source = ImageAltText.objects.get(image=image, locale=Locale.get_default())
+    translation = source.copy_for_translation(english)
+    translation.text = "A woman laughing"
+    translation.save()
+    assert image.alt_text_for(english) == "A woman laughing"
+
+
+def test_oversized_upload_is_refused_with_a_form_error(admin_client, settings):
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 1000
+    response = upload(admin_client, jpeg_with_gps(size=(400, 400)))
+    assert response.status_code == 200
+    assert not HandbookImage.objects.filter(title="Porträtfoto").exists()
+    assert (
+        "zu groß" in response.content.decode()
+        or "too large" in response.content.decode()
+    )
