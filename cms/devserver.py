@@ -79,8 +79,18 @@ def main() -> int:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    failed = [p.returncode for p in processes if p.returncode not in (0, -15, None)]
-    return 1 if failed else 0
+    names = ("web server", "Celery worker")
+    failed = [
+        name
+        for name, proc in zip(names, processes, strict=True)
+        if proc.returncode not in (0, -signal.SIGTERM, None)
+    ]
+    if failed:
+        print(
+            f"\n  Stopped: the {' and the '.join(failed)} exited with an error (above)."
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

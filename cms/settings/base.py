@@ -194,6 +194,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+    (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
+    (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+    # The filesystem transport has no broadcast, which remote control needs.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
     # Tasks not acknowledged within this window are redelivered; every time limit
     # below stays under it so a slow task is never run twice concurrently.
