@@ -36,7 +36,8 @@ def encode_job_value(value: Any) -> Any:
         return value
     if isinstance(value, models.Model):
         return {"__model__": value._meta.label, "pk": value.pk}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | models.QuerySet):
+        # Querysets (e.g. the locales chosen in a form) travel as their rows.
         return [encode_job_value(v) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {"__dict__": {k: encode_job_value(v) for k, v in value.items()}}

@@ -30,6 +30,12 @@ def test_job_arguments_travel_as_json_and_come_back_as_objects():
     ]
 
 
+@pytest.mark.django_db
+def test_querysets_travel_as_their_rows():
+    chosen = Locale.objects.filter(language_code__in=["ar", "fa"]).order_by("pk")
+    assert decode_job_value(encode_job_value([chosen])) == [list(chosen)]
+
+
 def test_objects_without_json_form_are_refused():
     with pytest.raises(JobArgumentNotSerializable):
         encode_job_value([object()])
@@ -50,7 +56,7 @@ def worker(request):
 
 @pytest.mark.django_db(transaction=True)
 def test_translating_a_subtree_in_the_admin_runs_on_the_worker(
-    worker, client, django_user_model
+    worker, client, django_user_model, caplog
 ):
     user = django_user_model.objects.create_superuser("uebersetzung", "", "pw-12345678")
     client.force_login(user)
@@ -79,3 +85,5 @@ def test_translating_a_subtree_in_the_admin_runs_on_the_worker(
         ).count() == len(children)
 
     assert wait_until(subtree_translated, timeout=60)
+    # It went through Celery, not the in-process fallback for unsendable jobs.
+    assert not [r for r in caplog.records if "in-process" in r.getMessage()]
