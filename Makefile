@@ -18,7 +18,7 @@ run: install migrate demo admin
 	@$(PY) -m cms.devserver
 
 ## test: install and run the whole suite (lint included)
-test: install system-deps
+test: install system-deps compile-messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
@@ -32,10 +32,12 @@ uv:
 	@test -x "$(UV)" || command -v uv >/dev/null 2>&1 || \
 	  $(PYTHON) -m pip install --user --quiet uv
 
-# Installs the Debian packages the suite needs when one is missing (CI runs as root).
+# Installs the Debian packages the suite needs when one is missing (CI runs as root):
+# gettext (msgfmt) for the catalogues, chromium for the browser tests.
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -69,7 +71,7 @@ messages:
 
 ## compile-messages: build the .mo files from the catalogues
 compile-messages:
-	$(MANAGE) compilemessages --ignore=.venv
+	@$(MANAGE) compilemessages --ignore=.venv -v0
 
 ## check-deploy: Django's deployment checklist against the production settings
 check-deploy:

@@ -21,9 +21,10 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
     python = sys.executable
-    password_file = BASE_DIR / "var" / "dev-admin-password"
+    var_dir = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+    password_file = var_dir / "dev-admin-password"
     password = password_file.read_text().strip() if password_file.exists() else "?"
-    broker = "Redis" if os.environ.get("REDIS_URL") else "embedded (var/broker)"
+    broker = "Redis" if os.environ.get("REDIS_URL") else f"embedded ({var_dir}/broker)"
 
     processes = [
         subprocess.Popen(

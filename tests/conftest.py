@@ -93,6 +93,26 @@ def wait_until(condition, timeout: float = 60, interval: float = 0.2) -> bool:
 
 
 @pytest.fixture
+def wagtail_tree(transactional_db):
+    """For transactional tests: the rows Wagtail's migrations create.
+
+    Transactional tests flush every table afterwards, including the tree root, the
+    root collection and the locales, so whichever runs later puts them back.
+    """
+    from wagtail.models import Collection, Locale, Page
+
+    from cms.services import locales_ensure_configured
+
+    locales_ensure_configured()
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(
+            instance=Page(title="Root", slug="root", locale=Locale.get_default())
+        )
+
+
+@pytest.fixture
 def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser(
         "redaktion", "redaktion@example.org", "geheim-und-lang-genug"

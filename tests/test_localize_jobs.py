@@ -56,7 +56,7 @@ def worker(request):
 
 @pytest.mark.django_db(transaction=True)
 def test_translating_a_subtree_in_the_admin_runs_on_the_worker(
-    worker, client, django_user_model, caplog
+    wagtail_tree, worker, client, django_user_model, caplog
 ):
     user = django_user_model.objects.create_superuser("uebersetzung", "", "pw-12345678")
     client.force_login(user)

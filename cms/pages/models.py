@@ -15,6 +15,7 @@ from typing import Literal
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -355,7 +356,18 @@ class PortraitConsent(models.Model):
         ordering = ["reference"]
 
     def __str__(self) -> str:
-        return self.reference
+        # Shown in the portrait's chooser, so the editor sees the state at a glance.
+        if self.is_withdrawn:
+            return _("%(reference)s – withdrawn on %(date)s") % {
+                "reference": self.reference,
+                "date": date_format(self.withdrawn_on, "SHORT_DATE_FORMAT"),
+            }
+        flags = " · ".join(
+            f"{self._meta.get_field(channel).verbose_name} "
+            + ("✓" if getattr(self, channel) else "✗")
+            for channel in ("web", "print", "simple")
+        )
+        return f"{self.reference} ({flags})"
 
     @property
     def is_withdrawn(self) -> bool:

@@ -11,10 +11,11 @@ import environ
 from cms.locales import DEFAULT_CONTENT_LOCALES, build_content_locales
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"  # everything `make run` writes: SQLite, media, broker
-
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Everything `make run` writes: SQLite database, media, broker queue, dev password.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 # --- Core ----------------------------------------------------------------------------
 

@@ -1,0 +1,98 @@
+"""An editor's first steps in a real browser (Debian's chromium, headless).
+
+Screenshots land in test-output/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.factories.pages import chapter_factory, handbook_factory, portrait_factory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT = REPO / "test-output"
+# Flags for a closed network: no background calls home, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def editor_page(browser, live_server, wagtail_tree, django_user_model):
+    django_user_model.objects.create_superuser(
+        "redakteurin", "redaktion@example.org", "ein-langes-passwort"
+    )
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "redakteurin")
+    page.fill("#id_password", "ein-langes-passwort")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    yield page
+    context.close()
+
+
+def test_editor_finds_the_handbook_and_a_portraits_consent(editor_page, live_server):
+    from cms.pages.models import PortraitConsent
+
+    handbook = handbook_factory(title="Handbuch Integration")
+    chapter = chapter_factory(handbook, title="Menschen für Engagement gewinnen")
+    consent = PortraitConsent.objects.create(
+        reference="Beispiel Rana", web=True, print=False, simple=True,
+        given_on=date(2019, 10, 1),
+    )  # fmt: skip
+    portrait = portrait_factory(handbook, consent=consent)
+    page = editor_page
+    OUTPUT.mkdir(exist_ok=True)
+
+    # The dashboard speaks German.
+    assert page.locator("html").get_attribute("lang") == "de"
+
+    # Pages explorer: the handbook lists its chapter.
+    page.goto(f"{live_server.url}/admin/pages/{handbook.pk}/")
+    page.get_by_role("link", name=chapter.title).first.wait_for()
+    page.screenshot(path=OUTPUT / "admin-explorer.png", full_page=True)
+
+    # The portrait's editor shows which channels the person agreed to.
+    page.goto(f"{live_server.url}/admin/pages/{portrait.pk}/edit/")
+    consent_text = page.get_by_text("Beispiel Rana").first
+    consent_text.wait_for()
+    summary = consent_text.inner_text()
+    assert "Druckausgabe ✗" in summary
+    assert "Website ✓" in summary
+    page.screenshot(path=OUTPUT / "admin-portrait.png", full_page=True)

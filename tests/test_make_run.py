@@ -1,0 +1,156 @@
+"""`make run` as a newcomer runs it: SQLite, embedded broker, web + worker, twice.
+
+This test deliberately ignores DATABASE_URL/REDIS_URL: it checks the set-up that
+needs nothing but Python.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MakeRun:
+    """`make run` in its own process group, its output in a file."""
+
+    def __init__(self, var_dir: Path, port: int, log: Path) -> None:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+            and not k.startswith(("PYTEST", "CELERY_"))
+        }
+        env.update(VAR_DIR=str(var_dir), PORT=str(port))
+        self.log = log
+        self.base = f"http://127.0.0.1:{port}"
+        with log.open("w") as out:
+            self.proc = subprocess.Popen(
+                ["make", "run"], cwd=REPO, env=env, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    def wait_until_up(self, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"make run exited:\n{self.output()[-4000:]}")
+            if "ready." in self.output():
+                try:
+                    with urllib.request.urlopen(f"{self.base}/healthz", timeout=2):
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.5)
+        pytest.fail(f"make run did not come up:\n{self.output()[-4000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def _admin_session(base: str, password: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/admin/login/")
+    _post(opener, f"{base}/admin/login/", {"username": "admin", "password": password})
+    return opener
+
+
+def _post(opener, url: str, data: dict) -> str:
+    html = opener.open(url).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}, doseq=True)
+    request = urllib.request.Request(url, data=body.encode(), headers={"Referer": url})
+    with opener.open(request) as response:
+        return response.read().decode()
+
+
+def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
+    var_dir = tmp_path / "var"
+    port = _free_port()
+    first = MakeRun(var_dir, port, tmp_path / "first.log")
+    try:
+        first.wait_until_up()
+        out = first.output()
+        assert "Loaded demo handbook" in out
+        password = re.search(r"password '([^']+)'", out).group(1)
+        assert f"{first.base}/admin/" in out
+
+        opener = _admin_session(first.base, password)
+        dashboard = opener.open(f"{first.base}/admin/").read().decode()
+        assert 'lang="de"' in dashboard
+
+        # A translator sends chapter 2 with its pages to Turkish: the chapter is
+        # translated in the request, its pages by the worker via the embedded broker.
+        db = sqlite3.connect(var_dir / "wegweiser.sqlite3")
+        (chapter_id,) = db.execute(
+            "SELECT p.id FROM wagtailcore_page p JOIN pages_chapterpage c "
+            "ON c.page_ptr_id = p.id JOIN wagtailcore_locale l ON l.id = p.locale_id "
+            "WHERE c.number = 2 AND l.language_code = 'de'"
+        ).fetchone()
+        (turkish,) = db.execute(
+            "SELECT id FROM wagtailcore_locale WHERE language_code = 'tr'"
+        ).fetchone()
+        _post(
+            opener,
+            f"{first.base}/admin/localize/submit/page/{chapter_id}/",
+            {"locales": [turkish], "include_subtree": "on"},
+        )
+
+        def turkish_pages() -> int:
+            return db.execute(
+                "SELECT count(*) FROM wagtailcore_page WHERE locale_id = ?", (turkish,)
+            ).fetchone()[0]
+
+        deadline = time.monotonic() + 60
+        while turkish_pages() < 4 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        # Handbook root (created as parent) + chapter + at least two child pages.
+        assert turkish_pages() >= 4
+        # The worker log shows the job ran there, not in the web process.
+        assert re.search(
+            r"Task cms\.run_localize_job\[[^\]]+\] succeeded", first.output()
+        )
+        assert "in-process" not in first.output()
+        pages_after_first = db.execute(
+            "SELECT count(*) FROM wagtailcore_page"
+        ).fetchone()
+    finally:
+        first.stop()
+
+    second = MakeRun(var_dir, port, tmp_path / "second.log")
+    try:
+        second.wait_until_up()
+        out = second.output()
+        assert "Demo handbook already loaded" in out
+        assert f"password '{password}'" in out
+        pages = db.execute("SELECT count(*) FROM wagtailcore_page").fetchone()
+        assert pages == pages_after_first
+    finally:
+        second.stop()
