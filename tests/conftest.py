@@ -8,6 +8,7 @@ against the test database, for the tests that ask for ``celery_worker_process``.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -45,6 +46,20 @@ def subprocess_database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
 
 
+class WorkerProcess:
+    """The session's Celery worker and its log."""
+
+    def __init__(self, proc: subprocess.Popen, log: Path) -> None:
+        self.proc = proc
+        self.log = log
+
+    def finished(self, task_name: str) -> int:
+        """How many ``task_name`` tasks have finished (succeeded or failed)."""
+        text = self.log.read_text()
+        pattern = re.escape(task_name) + r"\[[^\]]+\] (succeeded|raised)"
+        return len(re.findall(pattern, text))
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """One real Celery worker process for the session (only with real services)."""
@@ -74,7 +89,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             proc.kill()
             pytest.fail(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
-    yield proc
+    yield WorkerProcess(proc, log)
     proc.terminate()
     try:
         proc.wait(timeout=20)
