@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -97,6 +98,12 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         proc.kill()
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until(condition, timeout: float = 60, interval: float = 0.2) -> bool:
     """Poll ``condition`` until it is true or ``timeout`` seconds have passed."""
     deadline = time.monotonic() + timeout
@@ -105,6 +112,18 @@ def wait_until(condition, timeout: float = 60, interval: float = 0.2) -> bool:
             return True
         time.sleep(interval)
     return condition()
+
+
+@pytest.fixture
+def demo_handbook(db):
+    """The German demo handbook loaded for the session."""
+    from wagtail.models import Locale
+
+    from cms.pages.models import HandbookPage
+
+    return HandbookPage.objects.get(
+        locale=Locale.get_default(), slug="handbuch-integration"
+    )
 
 
 @pytest.fixture

@@ -3,16 +3,9 @@
 import pytest
 from wagtail.models import Locale
 
-from cms.pages.models import ChapterPage, HandbookPage, PortraitPage
+from cms.pages.models import ChapterPage, PortraitPage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def handbook():
-    return HandbookPage.objects.get(
-        locale=Locale.get_default(), slug="handbuch-integration"
-    )
 
 
 def test_admin_login_page_is_german(client):
@@ -22,11 +15,11 @@ def test_admin_login_page_is_german(client):
     assert "Anmelden" in response.content.decode()
 
 
-def test_explorer_lists_the_chapters(admin_client, handbook):
-    response = admin_client.get(f"/admin/pages/{handbook.pk}/")
+def test_explorer_lists_the_chapters(admin_client, demo_handbook):
+    response = admin_client.get(f"/admin/pages/{demo_handbook.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
-    for chapter in ChapterPage.objects.child_of(handbook):
+    for chapter in ChapterPage.objects.child_of(demo_handbook):
         assert chapter.title in body
 
 
@@ -52,9 +45,9 @@ def test_field_labels_are_german(admin_client):
     assert "Fiktives Beispiel" in body
 
 
-def test_every_page_type_opens_in_the_editor(admin_client, handbook):
+def test_every_page_type_opens_in_the_editor(admin_client, demo_handbook):
     seen = set()
-    for page in handbook.get_descendants(inclusive=True).specific():
+    for page in demo_handbook.get_descendants(inclusive=True).specific():
         if type(page) in seen:
             continue
         seen.add(type(page))
@@ -63,8 +56,8 @@ def test_every_page_type_opens_in_the_editor(admin_client, handbook):
     assert len(seen) == 6
 
 
-def test_preview_renders_a_chapter(admin_client, handbook):
-    chapter = ChapterPage.objects.child_of(handbook).first()
+def test_preview_renders_a_chapter(admin_client, demo_handbook):
+    chapter = ChapterPage.objects.child_of(demo_handbook).first()
     # What the admin's preview panel renders for the page.
     response = chapter.make_preview_request()
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, USING_REAL_SERVICES, subprocess_database_url
+from tests.conftest import REPO, USING_REAL_SERVICES, free_port, subprocess_database_url
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 VENV_BIN = Path(sys.executable).parent
@@ -76,12 +76,6 @@ def test_compose_describes_the_production_services():
     assert services["web"]["command"][0] == "gunicorn"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("w") as out:
         return subprocess.Popen(
@@ -115,7 +109,7 @@ def test_compose_services_come_up_natively(
 ):
     with django_db_blocker.unblock():
         database_url = subprocess_database_url()
-    port = _free_port()
+    port = free_port()
     hostname = socket.gethostname()
     env = production_env(
         DATABASE_URL=database_url,

@@ -10,7 +10,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -20,13 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import REPO, free_port
 
 
 class MakeRun:
@@ -93,7 +86,7 @@ def _post(opener, url: str, data: dict) -> str:
 
 def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
     var_dir = tmp_path / "var"
-    port = _free_port()
+    port = free_port()
     first = MakeRun(var_dir, port, tmp_path / "first.log")
     try:
         first.wait_until_up()

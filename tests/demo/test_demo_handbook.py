@@ -1,4 +1,4 @@
-"""The demo handbook an editor finds after `make run` (loaded once per session)."""
+"""The demo demo_handbook an editor finds after `make run` (loaded once per session)."""
 
 import shutil
 from pathlib import Path
@@ -23,15 +23,8 @@ from cms.snippets.models import GlossaryTerm, Municipality, Organisation
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def handbook():
-    return HandbookPage.objects.get(
-        locale=Locale.get_default(), slug="handbuch-integration"
-    )
-
-
-def test_handbook_tree_has_the_promised_shape(handbook):
-    chapters = ChapterPage.objects.child_of(handbook).live()
+def test_handbook_tree_has_the_promised_shape(demo_handbook):
+    chapters = ChapterPage.objects.child_of(demo_handbook).live()
     assert chapters.count() >= 5
     assert sorted(c.number for c in chapters) == list(range(1, chapters.count() + 1))
     german = Locale.get_default()
@@ -41,7 +34,7 @@ def test_handbook_tree_has_the_promised_shape(handbook):
     towns = set(practices.values_list("municipality__name", flat=True))
     assert {"Laichingen", "Langenau"} <= towns
     assert any(t.startswith("Ehingen") for t in towns)
-    index = PortraitIndexPage.objects.child_of(handbook).get()
+    index = PortraitIndexPage.objects.child_of(demo_handbook).get()
     assert PortraitPage.objects.child_of(index).live().count() == 9
 
 
@@ -55,11 +48,11 @@ def test_snippets_name_the_towns_the_partners_and_explain_terms():
     assert all(len(t.explanation) > 20 for t in german_terms)
 
 
-def test_imprint_names_publisher_partner_funding_and_the_2019_process(handbook):
-    assert handbook.publisher.name == "Landratsamt Alb-Donau-Kreis"
-    roles = {p.organisation.name: p.role for p in handbook.partners.all()}
+def test_imprint_names_publisher_partner_funding_and_the_2019_process(demo_handbook):
+    assert demo_handbook.publisher.name == "Landratsamt Alb-Donau-Kreis"
+    roles = {p.organisation.name: p.role for p in demo_handbook.partners.all()}
     assert "Führungsakademie Baden-Württemberg" in roles
-    text = handbook.imprint + handbook.funding_note
+    text = demo_handbook.imprint + demo_handbook.funding_note
     for expected in ("2019", "Ehingen", "Laichingen", "Langenau"):
         assert expected in text
     assert "Integration durch bürgerschaftliches Engagement" in text
@@ -86,9 +79,9 @@ def test_demo_shows_both_consent_exceptions():
 
 
 @pytest.mark.parametrize("code", ["en", "ar", "de-x-ls"])
-def test_chapter_one_is_translated_through_wagtail_localize(handbook, code):
+def test_chapter_one_is_translated_through_wagtail_localize(demo_handbook, code):
     locale = Locale.objects.get(language_code=code)
-    chapter = ChapterPage.objects.child_of(handbook).get(number=1)
+    chapter = ChapterPage.objects.child_of(demo_handbook).get(number=1)
     translated = ChapterPage.objects.get(
         translation_key=chapter.translation_key, locale=locale
     )
@@ -106,19 +99,19 @@ def test_chapter_one_is_translated_through_wagtail_localize(handbook, code):
     assert translated.topic.locale == locale
 
 
-def test_arabic_translation_is_arabic_text(handbook):
+def test_arabic_translation_is_arabic_text(demo_handbook):
     arabic = Locale.objects.get(language_code="ar")
     translated = HandbookPage.objects.get(
-        translation_key=handbook.translation_key, locale=arabic
+        translation_key=demo_handbook.translation_key, locale=arabic
     )
     assert any("\u0600" <= ch <= "\u06ff" for ch in translated.title)
 
 
-def test_loading_again_changes_nothing(handbook):
+def test_loading_again_changes_nothing(demo_handbook):
     pages_before = Page.objects.count()
     result = demo_handbook_load()
     assert not result.created
-    assert result.handbook.pk == handbook.pk
+    assert result.handbook.pk == demo_handbook.pk
     assert Page.objects.count() == pages_before
 
 
