@@ -1,5 +1,7 @@
 """`python manage.py load_demo`: the demo handbook, with translations, once."""
 
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # Wagtail logs every page it publishes; the status line says enough here.
+        logging.getLogger("wagtail").setLevel(logging.WARNING)
         console = Console(file=self.stdout, highlight=False)
         with console.status("Demo-Handbuch wird geladen …") as status:
 
@@ -38,9 +42,11 @@ class Command(BaseCommand):
             )
             return
         translated = ", ".join(
-            f"{k}: {v} objects" for k, v in result.translations.items()
+            f"{code} ({count} pages and snippets)"
+            for code, count in result.translations.items()
         )
         console.print(
             f"Loaded demo handbook “{result.handbook.title}”: {result.pages} pages"
-            + (f"; translations {translated}" if translated else "")
+            + (f"; translated into {translated}" if translated else ""),
+            soft_wrap=True,
         )
