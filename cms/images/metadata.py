@@ -19,16 +19,8 @@ _SAVE_OPTIONS: dict[str, dict[str, object]] = {
 }
 
 
-def image_has_metadata(data: bytes) -> bool:
-    """Whether the image carries EXIF (including GPS) or XMP data."""
-    with Image.open(io.BytesIO(data)) as img:
-        return (
-            bool(img.getexif()) or "xmp" in img.info or "XML:com.adobe.xmp" in img.info
-        )
-
-
 def strip_image_metadata(data: bytes) -> bytes | None:
-    """Return the image re-encoded without metadata, or None if nothing to strip.
+    """Return the image re-encoded without metadata (None: format left as it is).
 
     The EXIF orientation is applied to the pixels first, so a photo taken upright
     stays upright. The colour profile is kept: it describes colours, not people.
@@ -39,10 +31,8 @@ def strip_image_metadata(data: bytes) -> bytes | None:
             return None
         if fmt == "GIF" and getattr(img, "is_animated", False):
             return None  # re-encoding would flatten the animation; GIFs carry no EXIF
-        if not image_has_metadata(data) and not (
-            {"comment", "exif", "xmp"} & set(img.info)
-        ):
-            return None
+        # Re-encoded even when no EXIF is visible: PNG text chunks, JPEG comments
+        # and IPTC blocks can name people and places too.
         icc_profile = img.info.get("icc_profile")
         upright = ImageOps.exif_transpose(img)
         out = io.BytesIO()

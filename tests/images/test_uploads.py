@@ -45,6 +45,20 @@ def test_gps_and_camera_data_are_removed_on_upload(admin_client):
     assert image.file_size == len(stored)
 
 
+def test_png_text_chunks_are_removed_too(admin_client):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Maria Muster, Hauptstraße 1, Laichingen")
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(out, format="PNG", pnginfo=info)
+    upload(admin_client, out.getvalue(), name="grafik.png")
+    image = HandbookImage.objects.get(title="Porträtfoto")
+    with image.open_file() as f, Image.open(f) as img:
+        assert "Author" not in img.info
+        assert img.size == (40, 40)
+
+
 def test_orientation_is_applied_before_metadata_goes(admin_client):
     # Orientation 6: the camera was turned; the stored pixels must be upright.
     upload(admin_client, jpeg_with_gps(size=(64, 32), orientation=6))
