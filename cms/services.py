@@ -1,7 +1,7 @@
 """Site-wide write operations."""
 
 from django.conf import settings
-from wagtail.models import Locale
+from wagtail.models import Locale, Page, Site
 
 
 def locales_ensure_configured() -> list[Locale]:
@@ -15,3 +15,27 @@ def locales_ensure_configured() -> list[Locale]:
         locale, _ = Locale.objects.get_or_create(language_code=content_locale.code)
         locales.append(locale)
     return locales
+
+
+def site_ensure_tree_root() -> Site:
+    """Make the default Wagtail Site cover the whole tree.
+
+    Handbooks and their translations are siblings under the tree root. With the
+    site rooted there, every one of them has a preview URL, and the admin does not
+    warn that a translated handbook belongs to no site.
+    """
+    root = Page.get_first_root_node()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=root,
+            is_default_site=True,
+            site_name="Wegweiser",
+        )
+    if site.root_page_id != root.pk:
+        site.root_page = root
+        site.site_name = site.site_name or "Wegweiser"
+        site.save()
+    return site

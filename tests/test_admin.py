@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Locale
 
-from cms.pages.models import ChapterPage, PortraitPage
+from cms.pages.models import ChapterPage, HandbookPage, PortraitPage
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +13,16 @@ def test_admin_login_page_is_german(client):
     assert response.status_code == 200
     assert 'lang="de"' in response.content.decode()
     assert "Anmelden" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["de", "en", "ar", "de-x-ls"])
+def test_no_handbook_language_is_left_without_a_site(admin_client, demo_handbook, code):
+    handbook = HandbookPage.objects.get(
+        translation_key=demo_handbook.translation_key, locale__language_code=code
+    )
+    body = admin_client.get(f"/admin/pages/{handbook.pk}/").content.decode()
+    assert "Es ist keine Website" not in body
+    assert handbook.get_url() is not None
 
 
 def test_explorer_lists_the_chapters(admin_client, demo_handbook):

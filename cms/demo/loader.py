@@ -35,7 +35,7 @@ from cms.pages.models import (
     PortraitPage,
     RecommendationPage,
 )
-from cms.services import locales_ensure_configured
+from cms.services import locales_ensure_configured, site_ensure_tree_root
 from cms.snippets.models import Contact, GlossaryTerm, Municipality, Organisation, Topic
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -236,6 +236,7 @@ class DemoHandbookLoader:
         data = self.data["handbook"]
         root = Page.get_first_root_node()
         self._remove_wagtail_welcome_page(root)
+        site_ensure_tree_root()
         handbook = HandbookPage(
             title=data["title"],
             slug=data["slug"],
@@ -257,25 +258,12 @@ class DemoHandbookLoader:
                 )
             )
         self._publish(root, handbook)
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(
-                hostname="localhost",
-                port=80,
-                root_page=handbook,
-                is_default_site=True,
-                site_name="Wegweiser",
-            )
-        else:
-            site.root_page = handbook
-            site.site_name = site.site_name or "Wegweiser"
-            site.save()
         return handbook
 
     @staticmethod
     def _remove_wagtail_welcome_page(root: Page) -> None:
-        # Wagtail's first migration creates a plain "Welcome" page; the handbook takes
-        # its place. Anything an editor created is left alone.
+        # Wagtail's first migration creates a plain "Welcome" page; the handbooks
+        # take its place. Anything an editor created is left alone.
         for page in root.get_children().filter(
             content_type__model="page", content_type__app_label="wagtailcore"
         ):
