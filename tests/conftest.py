@@ -144,16 +144,3 @@ def wagtail_tree(transactional_db):
         Page.add_root(
             instance=Page(title="Root", slug="root", locale=Locale.get_default())
         )
-
-
-@pytest.fixture
-def admin_user(db, django_user_model):
-    return django_user_model.objects.create_superuser(
-        "redaktion", "redaktion@example.org", "geheim-und-lang-genug"
-    )
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client

@@ -14,7 +14,7 @@ def test_health_answers_ok(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_portrait_page_is_not_served_publicly(client, admin_client):
+def test_portrait_page_is_not_served_publicly(client):
     portrait = PortraitPage.objects.filter(locale=Locale.get_default()).first()
     url = portrait.get_url()
     assert url

@@ -1,7 +1,10 @@
 """wagtail-localize's background jobs run on Celery (a real worker with Redis)."""
 
+import json
+
 import pytest
 from wagtail.models import Locale, Page
+from wagtail_localize.operations import TranslationCreator
 
 from cms.localize_jobs import (
     JobArgumentNotSerializable,
@@ -21,8 +24,6 @@ from tests.factories.pages import (
 def test_job_arguments_travel_as_json_and_come_back_as_objects():
     locale = Locale.objects.get(language_code="ar")
     payload = encode_job_value([1, [locale], {"page_index": None}])
-    import json
-
     assert decode_job_value(json.loads(json.dumps(payload))) == [
         1,
         [locale],
@@ -65,10 +66,7 @@ def test_translating_a_subtree_in_the_admin_runs_on_the_worker(
     children = [recommendation_factory(chapter) for _ in range(3)]
     english = Locale.objects.get(language_code="en")
     jobs_before = worker.finished("cms.run_localize_job") if worker else 0
-    for page in (handbook,):
-        from wagtail_localize.operations import TranslationCreator
-
-        TranslationCreator(user, [english]).create_translations(page)
+    TranslationCreator(user, [english]).create_translations(handbook)
 
     response = client.post(
         f"/admin/localize/submit/page/{chapter.pk}/",

@@ -211,17 +211,13 @@ class DemoHandbookLoader:
         for item in self.data["images"]:
             image = HandbookImage.objects.filter(title=item["title"]).first()
             if image is None:
-                image = HandbookImage(
+                image = _placeholder_image(
                     title=item["title"],
-                    description=item["alt_text"],
+                    alt_text=item["alt_text"],
                     credit=item.get("credit", "Grafik: LRA ADK"),
-                    file=ContentFile(
-                        illustration_png(item["key"], item["title"]),
-                        name=f"{item['key']}.png",
-                    ),
+                    png=illustration_png(item["key"], item["title"]),
+                    filename=f"{item['key']}.png",
                 )
-                image._set_image_file_metadata()
-                image.save()
             self.images[item["key"]] = image
 
     # --- pages ------------------------------------------------------------------------
@@ -401,19 +397,15 @@ class DemoHandbookLoader:
                 withdrawn_on=consent_data.get("withdrawn"),
                 note="Fiktives Beispiel aus den Demodaten.",
             )
-            photo = HandbookImage(
+            photo = _placeholder_image(
                 title=f"Platzhalter Porträt {item['display_name']}",
-                description=(
+                alt_text=(
                     f"Platzhaltergrafik für das Beispielporträt {item['display_name']}"
                 ),
                 credit="Grafik: LRA ADK",
-                file=ContentFile(
-                    portrait_png(item["key"], item["display_name"]),
-                    name=f"portrait-{item['key']}.png",
-                ),
+                png=portrait_png(item["key"], item["display_name"]),
+                filename=f"portrait-{item['key']}.png",
             )
-            photo._set_image_file_metadata()
-            photo.save()
             self._publish(
                 index_page,
                 PortraitPage(
@@ -482,15 +474,13 @@ class DemoHandbookLoader:
         segments = StringSegment.objects.filter(source=source).select_related(
             "string", "context"
         )
-        titles = {
-            s.context.path: s.string.data for s in segments if s.context.path == "title"
-        }
+        title = next((s.string.data for s in segments if s.context.path == "title"), "")
         for segment in segments:
             text = segment.string.data
             if segment.context.path == "slug":
                 translated = DemoHandbookLoader._translated_slug(
                     text,
-                    strings.get(normalize_segment_text(titles.get("title", ""))),
+                    strings.get(normalize_segment_text(title)),
                     locale,
                 )
             else:
@@ -510,6 +500,20 @@ class DemoHandbookLoader:
                 },
             )
         return missing
+
+
+def _placeholder_image(
+    *, title: str, alt_text: str, credit: str, png: bytes, filename: str
+) -> HandbookImage:
+    image = HandbookImage(
+        title=title,
+        description=alt_text,
+        credit=credit,
+        file=ContentFile(png, name=filename),
+    )
+    image._set_image_file_metadata()
+    image.save()
+    return image
 
 
 def _recount_translated_children() -> None:

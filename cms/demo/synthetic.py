@@ -183,7 +183,9 @@ class SyntheticHandbookBuilder:
             pages: list[Page] = []
             for i, (model, parent_index) in enumerate(plan):
                 parent = handbook if parent_index < 0 else pages[parent_index]
-                page = self._make_page(model, i, rng, prefix, municipalities, topic)
+                page = self._make_page(
+                    model, i, rng, prefix, municipalities, topic, consent
+                )
                 page.locale = locale
                 page.translation_key = keys[i]
                 self._place(page, parent, i)
@@ -194,9 +196,6 @@ class SyntheticHandbookBuilder:
             done += len(plan)
             if progress:
                 progress(done, total)
-        PortraitPage.objects.filter(
-            translation_key__in=keys, consent__isnull=True
-        ).update(consent=consent)
         assert source_handbook is not None
         return SyntheticHandbook(
             handbook=source_handbook,
@@ -217,7 +216,7 @@ class SyntheticHandbookBuilder:
         page.draft_title = page.title
 
     @staticmethod
-    def _make_page(model, i, rng, prefix, municipalities, topic) -> Page:
+    def _make_page(model, i, rng, prefix, municipalities, topic, consent) -> Page:
         title = (
             f"{prefix}{model._meta.verbose_name.title()} {i + 1}: {_sentence(rng, 4)}"
         )
@@ -271,6 +270,7 @@ class SyntheticHandbookBuilder:
             year_of_arrival=2016,
             quote=prefix + _sentence(rng),
             story=[("paragraph", _paragraphs(rng, 2, prefix))],
+            consent=consent,
         )
 
 
