@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 TEST_DEBIAN_PACKAGES := gettext
 
 .PHONY: run test install uv system-deps lint format migrate demo admin \
-        compile-messages messages check-deploy clean
+        compile-messages messages check-deploy clean bench
 
 ## run: install, migrate the embedded SQLite database, load the demo, start web + worker
 run: install migrate demo admin
@@ -79,6 +79,10 @@ check-deploy:
 	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-handbuch.example.org} \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+## bench: measure the API, pipeline, print and simple parts; JSON in bench/results/
+bench: install
+	$(PY) -m bench $(PARTS)
 
 clean:
 	rm -rf var

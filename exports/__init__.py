@@ -1,0 +1,1 @@
+"""The export pipeline: the channel-neutral content tree, the outbox and channels."""
