@@ -6,3 +6,8 @@ class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = _("Exports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from exports import signals
+
+        signals.connect()

@@ -4,30 +4,714 @@ Every channel renders what this module builds and nothing else: the delivery API
 serves it, the website channel pushes it, print and simple render it. A page
 pulled from the API and a page pushed by webhook are therefore byte-identical.
 
-Interface (stable; the implementation grows with the delivery API):
-
 - ``page_document_for(page, locale_code)`` → the JSON-ready ``dict`` the delivery
   API serves for ``page`` (any locale version of it) in ``locale_code``, with
   fallback resolved; ``None`` when nothing public exists for that locale (missing
   simple version, unpublished, private, portrait without web consent).
+- ``page_version_resolve(...)`` → which version serves a locale, without building.
 - ``document_bytes(document)`` → the canonical UTF-8 JSON encoding of a document.
+
+Reads here are selectors: they never write, except that Wagtail creates missing
+image renditions on first use.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
 
-from wagtail.models import Page
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.lookups import StartsWith
+from wagtail.models import (
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+)
+from wagtail_localize.models import StringSegment, StringTranslation
+
+from cms.locales import SOURCE_LOCALE, ContentLocale
+from cms.pages.models import (
+    BestPracticePage,
+    ChapterPage,
+    HandbookPage,
+    PortraitIndexPage,
+    PortraitPage,
+    RecommendationPage,
+)
+from cms.snippets.models import Contact, GlossaryTerm
+from exports.models import ContentStamp
+from exports.richtext import GlossaryMark, rich_text_clean
 
 Document = dict[str, Any]
+TranslationStatus = Literal["up_to_date", "outdated", "machine", "fallback"]
+
+# The API's name for each page type, and back.
+PAGE_TYPES: dict[type[Page], str] = {
+    HandbookPage: "handbook",
+    ChapterPage: "chapter",
+    RecommendationPage: "recommendation",
+    BestPracticePage: "best_practice",
+    PortraitIndexPage: "portrait_index",
+    PortraitPage: "portrait",
+}
+PAGE_MODELS: dict[str, type[Page]] = {name: model for model, name in PAGE_TYPES.items()}
+
+# Rendition widths offered for every image; the website picks from the srcset.
+IMAGE_WIDTHS = (480, 960, 1600)
+API_PREFIX = "/api/v1"
+
+
+class UnknownLocale(ValueError):
+    """A locale code that is not one of the configured content locales."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        known = ", ".join(loc.code for loc in settings.WEGWEISER_LOCALES)
+        super().__init__(f"locale {code!r} is not configured; known: {known}")
+
+
+# --- Locales -------------------------------------------------------------------------
+
+
+def content_locale_get(code: str) -> ContentLocale:
+    """The configured content locale ``code``, or UnknownLocale."""
+    for locale in settings.WEGWEISER_LOCALES:
+        if locale.code == code:
+            return locale
+    raise UnknownLocale(code)
+
+
+def locale_chain(code: str) -> tuple[str, ...]:
+    """``code`` followed by the locales it falls back to, in order."""
+    locale = content_locale_get(code)
+    return (locale.code, *locale.fallbacks)
+
+
+def locales_reading(code: str) -> list[str]:
+    """Every locale whose documents may come from a page version in ``code``."""
+    return [
+        loc.code
+        for loc in settings.WEGWEISER_LOCALES
+        if code == loc.code or code in loc.fallbacks
+    ]
+
+
+# --- Which version serves a locale ---------------------------------------------------
+
+
+def _outer_text(name: str) -> ExpressionWrapper:
+    return ExpressionWrapper(OuterRef(name), output_field=CharField())
+
+
+def restricted_path_exists() -> Exists:
+    """True for pages at or below a view-restricted page (private in any way)."""
+    return Exists(
+        PageViewRestriction.objects.filter(
+            StartsWith(_outer_text("path"), F("page__path"))
+        )
+    )
+
+
+def public_pages(queryset: QuerySet) -> QuerySet:
+    """Only what anyone may read: live, not view-restricted, portraits with consent.
+
+    Works on Page querysets and on querysets of any page model.
+    """
+    consent_ok = Q(portraitpage__isnull=True) | Q(
+        portraitpage__consent__web=True,
+        portraitpage__consent__withdrawn_on__isnull=True,
+    )
+    if queryset.model is PortraitPage:
+        consent_ok = Q(consent__web=True, consent__withdrawn_on__isnull=True)
+    elif queryset.model is not Page:
+        consent_ok = Q()
+    return (
+        queryset.filter(live=True)
+        .annotate(is_restricted=restricted_path_exists())
+        .filter(consent_ok, is_restricted=False)
+    )
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """One locale version of a page, as far as resolving needs to know it."""
+
+    id: int
+    translation_key: UUID
+    locale: str
+    locale_id: int
+    content_type_id: int
+    live_revision_id: int | None
+    last_published_at: datetime | None
+    first_published_at: datetime | None
+    url_path: str
+    public: bool
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Which version serves ``requested`` and what the caching key depends on."""
+
+    requested: str
+    served: PageVersion | None
+    source: PageVersion | None
+    stamp: int
+    versions: tuple[PageVersion, ...] = field(default=())
+
+    @property
+    def fallback(self) -> bool:
+        return self.served is not None and self.served.locale != self.requested
+
+    def cache_key(self) -> str:
+        """Changes whenever the document for this resolution may change."""
+        parts = [self.requested, str(self.stamp)]
+        for v in (self.served, self.source):
+            if v:
+                parts += [str(v.id), str(v.live_revision_id), str(v.last_published_at)]
+        return "|".join(parts)
+
+
+def page_version_resolve(
+    *,
+    locale_code: str,
+    page_id: int | None = None,
+    url_path: str | None = None,
+    translation_key: UUID | None = None,
+) -> Resolution:
+    """Find the version of one page that serves ``locale_code``, in one query.
+
+    The page is named by the id or url_path of any of its locale versions, or by its
+    translation key. Unpublished, private and consent-less versions never serve;
+    the next locale in the fallback chain does. ``de-x-ls`` has no chain, so a
+    missing simple version resolves to nothing.
+    """
+    chain = locale_chain(locale_code)
+    if translation_key is not None:
+        key_filter = Q(translation_key=translation_key)
+    else:
+        lookup = {"pk": page_id} if page_id is not None else {"url_path": url_path}
+        key_filter = Q(
+            translation_key__in=Subquery(
+                Page.objects.filter(**lookup).values("translation_key")[:1]
+            )
+        )
+    rows = (
+        Page.objects.filter(
+            key_filter, locale__language_code__in={*chain, SOURCE_LOCALE}
+        )
+        .annotate(
+            is_restricted=restricted_path_exists(),
+            stamp=Subquery(ContentStamp.objects.values("value")[:1]),
+        )
+        .values(
+            "id",
+            "translation_key",
+            "locale__language_code",
+            "locale_id",
+            "content_type_id",
+            "live",
+            "live_revision_id",
+            "last_published_at",
+            "first_published_at",
+            "url_path",
+            "depth",
+            "is_restricted",
+            "stamp",
+            "portraitpage__page_ptr_id",
+            "portraitpage__consent__web",
+            "portraitpage__consent__withdrawn_on",
+        )
+    )
+    versions: dict[str, PageVersion] = {}
+    stamp = 0
+    for row in rows:
+        stamp = row["stamp"] or 0
+        is_portrait = row["portraitpage__page_ptr_id"] is not None
+        consent_ok = not is_portrait or (
+            bool(row["portraitpage__consent__web"])
+            and row["portraitpage__consent__withdrawn_on"] is None
+        )
+        versions[row["locale__language_code"]] = PageVersion(
+            id=row["id"],
+            translation_key=row["translation_key"],
+            locale=row["locale__language_code"],
+            locale_id=row["locale_id"],
+            content_type_id=row["content_type_id"],
+            live_revision_id=row["live_revision_id"],
+            last_published_at=row["last_published_at"],
+            first_published_at=row["first_published_at"],
+            url_path=row["url_path"],
+            public=(
+                row["live"]
+                and not row["is_restricted"]
+                and consent_ok
+                and row["depth"] > 1
+            ),
+        )
+    served = next(
+        (versions[c] for c in chain if c in versions and versions[c].public), None
+    )
+    return Resolution(
+        requested=locale_code,
+        served=served,
+        source=versions.get(SOURCE_LOCALE),
+        stamp=stamp,
+        versions=tuple(versions.values()),
+    )
+
+
+# --- Translation status --------------------------------------------------------------
+
+
+def translation_status_for(
+    *, served: PageVersion, source: PageVersion | None, requested: str
+) -> TranslationStatus:
+    """How far the served version is from its German source, for readers.
+
+    ``fallback``: another locale is served. ``outdated``: the German page was
+    published after the translation was last synced, or segments are untranslated.
+    ``machine``: complete and current, but machine-translated segments remain.
+    """
+    if served.locale != requested:
+        return "fallback"
+    if served.locale == SOURCE_LOCALE:
+        return "up_to_date"
+    translated = StringTranslation.objects.filter(
+        translation_of_id=OuterRef("string_id"),
+        context_id=OuterRef("context_id"),
+        locale_id=served.locale_id,
+        has_error=False,
+    )
+    counts = StringSegment.objects.filter(
+        source__object_id=served.translation_key,
+        source__locale__language_code=SOURCE_LOCALE,
+    ).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(Exists(translated))),
+        machine=Count(
+            "pk", filter=Q(Exists(translated.filter(translation_type="machine")))
+        ),
+        synced_at=Max("source__last_updated_at"),
+    )
+    if counts["total"] == 0:
+        return "up_to_date"  # translated by hand, outside wagtail-localize
+    source_newer = (
+        source is not None
+        and source.last_published_at is not None
+        and counts["synced_at"] is not None
+        and source.last_published_at > counts["synced_at"]
+    )
+    if counts["done"] < counts["total"] or source_newer:
+        return "outdated"
+    if counts["machine"]:
+        return "machine"
+    return "up_to_date"
+
+
+# --- Building documents --------------------------------------------------------------
+
+
+def page_api_path(page_id: int, locale_code: str) -> str:
+    return f"{API_PREFIX}/pages/{page_id}/?locale={locale_code}"
+
+
+@dataclass
+class _Build:
+    """What one document build shares: the locale and the bulk-fetched references."""
+
+    requested: str
+    served: str
+    chain: tuple[str, ...]
+    glossary_by_id: dict[int, GlossaryTerm] = field(default_factory=dict)
+    glossary_marks: list[GlossaryMark] = field(default_factory=list)
+    contacts_by_id: dict[int, Contact] = field(default_factory=dict)
+    images_by_id: dict[int, Any] = field(default_factory=dict)
+
+    def link(self, page_id: int) -> str:
+        return page_api_path(page_id, self.requested)
+
+    def html(self, value: Any) -> str:
+        return rich_text_clean(
+            str(value or ""), page_link=self.link, glossary=self.glossary_marks
+        )
+
+
+def _stream_refs(raw: list[dict]) -> tuple[set[int], set[int], set[int]]:
+    """Image, glossary and contact ids referenced from a raw StreamField."""
+    images: set[int] = set()
+    glossary: set[int] = set()
+    contacts: set[int] = set()
+    for block in raw or []:
+        value = block.get("value")
+        kind = block.get("type")
+        if kind == "image" and isinstance(value, dict) and value.get("image"):
+            images.add(int(value["image"]))
+        elif kind == "glossary" and value:
+            glossary.add(int(value))
+        elif kind == "contact" and value:
+            contacts.add(int(value))
+    return images, glossary, contacts
+
+
+def _localized(objects: list, ids: set[int], chain: tuple[str, ...]) -> dict[int, Any]:
+    """Map each referenced id to the best version of that snippet in ``chain``."""
+    by_key: dict[tuple[UUID, str], Any] = {
+        (o.translation_key, o.locale.language_code): o for o in objects
+    }
+    by_id = {o.pk: o for o in objects}
+    result = {}
+    for pk in ids:
+        original = by_id.get(pk)
+        if original is None:
+            continue
+        for code in chain:
+            if (original.translation_key, code) in by_key:
+                result[pk] = by_key[(original.translation_key, code)]
+                break
+        else:
+            result[pk] = original
+    return result
+
+
+def _fetch_references(
+    build: _Build, *, image_ids: set[int], glossary_ids: set[int], contact_ids: set[int]
+) -> None:
+    """Fetch every referenced snippet and image in a fixed number of queries."""
+    chain_filter = Q(locale__language_code__in=build.chain)
+    terms = list(
+        GlossaryTerm.objects.filter(chain_filter | Q(pk__in=glossary_ids))
+        .select_related("locale")
+        .order_by("pk")
+    )
+    build.glossary_by_id = _localized(terms, glossary_ids, build.chain)
+    best: dict[UUID, GlossaryTerm] = {}
+    rank = {code: i for i, code in enumerate(build.chain)}
+    for term in terms:
+        code = term.locale.language_code
+        if code not in rank:
+            continue
+        current = best.get(term.translation_key)
+        if current is None or rank[code] < rank[current.locale.language_code]:
+            best[term.translation_key] = term
+    build.glossary_marks = [
+        GlossaryMark(term=t.term, slug=t.slug, explanation=t.explanation)
+        for t in best.values()
+    ]
+    if contact_ids:
+        keys = Contact.objects.filter(pk__in=contact_ids).values("translation_key")
+        contacts = list(
+            Contact.objects.filter(
+                Q(pk__in=contact_ids) | Q(chain_filter, translation_key__in=keys)
+            ).select_related("locale", "organisation", "municipality")
+        )
+        build.contacts_by_id = _localized(contacts, contact_ids, build.chain)
+    if image_ids:
+        build.images_by_id = images_for_locale(image_ids, build.served)
+
+
+def images_for_locale(image_ids: set[int], locale_code: str) -> dict[int, Any]:
+    """Public images with renditions and alt text in ``locale_code``, by id.
+
+    Images in a view-restricted collection are left out: channels then show none.
+    """
+    from wagtail.images import get_image_model
+
+    from cms.images.models import ImageAltText
+
+    image_model = get_image_model()
+    restricted = Exists(
+        CollectionViewRestriction.objects.filter(
+            StartsWith(_outer_text("collection__path"), F("collection__path"))
+        )
+    )
+    alt = ImageAltText.objects.filter(
+        image_id=OuterRef("pk"), locale__language_code=locale_code
+    ).values("text")[:1]
+    images = (
+        image_model.objects.filter(pk__in=image_ids)
+        .annotate(is_restricted=restricted, localized_alt=Subquery(alt))
+        .filter(is_restricted=False)
+        .prefetch_related("renditions")
+    )
+    return {image.pk: image for image in images}
+
+
+def image_document(image: Any) -> Document:
+    """An image as channels receive it: renditions, srcset, localized alt, credit."""
+    specs = [f"width-{w}" for w in IMAGE_WIDTHS if w < image.width] or [
+        f"width-{image.width}"
+    ]
+    renditions = image.get_renditions(*specs)
+    sizes = [
+        {"width": r.width, "height": r.height, "url": r.full_url}
+        for r in renditions.values()
+    ]
+    sizes.sort(key=lambda r: r["width"])
+    return {
+        "id": image.pk,
+        "alt": image.localized_alt or image.description or "",
+        "credit": image.credit,
+        "width": image.width,
+        "height": image.height,
+        "renditions": sizes,
+        "srcset": ", ".join(f"{r['url']} {r['width']}w" for r in sizes),
+    }
+
+
+def _image_or_none(build: _Build, image_id: int | None) -> Document | None:
+    image = build.images_by_id.get(image_id) if image_id else None
+    return image_document(image) if image is not None else None
+
+
+def _topic(topic: Any) -> Document | None:
+    if topic is None:
+        return None
+    return {"slug": topic.slug, "name": topic.name}
+
+
+def _municipality(municipality: Any) -> Document | None:
+    if municipality is None:
+        return None
+    return {"slug": municipality.slug, "name": municipality.name}
+
+
+def _contact(contact: Contact | None) -> Document | None:
+    if contact is None:
+        return None
+    organisation = contact.organisation
+    return {
+        "name": contact.name,
+        "role": contact.role,
+        "organisation": organisation.name if organisation else None,
+        "municipality": _municipality(contact.municipality),
+        "email": contact.email,
+        "phone": contact.phone,
+    }
+
+
+def _stream(build: _Build, raw: list[dict]) -> list[Document]:
+    """A StreamField's blocks, in order, each as a small typed document."""
+    blocks: list[Document] = []
+    for block in raw or []:
+        kind = block.get("type")
+        value = block.get("value")
+        out: Document = {"type": kind, "id": block.get("id")}
+        if kind == "paragraph":
+            out["html"] = build.html(value)
+        elif kind == "heading":
+            out |= {"text": value.get("text", ""), "level": value.get("level", "h2")}
+        elif kind == "quote":
+            out |= {
+                "text": value.get("text", ""),
+                "attribution": value.get("attribution", ""),
+            }
+        elif kind == "image":
+            image = _image_or_none(build, value.get("image"))
+            if image is None:
+                continue  # deleted or private image: nothing to show
+            out |= {"image": image, "caption": value.get("caption", "")}
+        elif kind == "tip":
+            out |= {
+                "kind": value.get("kind", "tip"),
+                "title": value.get("title", ""),
+                "html": build.html(value.get("text")),
+            }
+        elif kind == "steps":
+            out |= {
+                "title": value.get("title", ""),
+                "steps": [_step(item) for item in value.get("steps", [])],
+            }
+        elif kind == "glossary":
+            term = build.glossary_by_id.get(int(value)) if value else None
+            if term is None:
+                continue
+            out["term"] = {
+                "slug": term.slug,
+                "term": term.term,
+                "explanation": term.explanation,
+            }
+        elif kind == "contact":
+            contact = build.contacts_by_id.get(int(value)) if value else None
+            if contact is None:
+                continue
+            out["contact"] = _contact(contact)
+        else:
+            continue
+        blocks.append(out)
+    return blocks
+
+
+def _step(item: Any) -> Document:
+    # ListBlock items are stored as {"type": "item", "value": {...}} since Wagtail 2.16.
+    value = item.get("value", item) if isinstance(item, dict) else {}
+    return {"title": value.get("title", ""), "text": value.get("text", "")}
+
+
+def _specific_page(version: PageVersion) -> Page:
+    model = ContentType.objects.get_for_id(version.content_type_id).model_class()
+    queryset = model.objects.all()
+    related = {
+        HandbookPage: ["publisher"],
+        ChapterPage: ["topic"],
+        RecommendationPage: ["topic"],
+        BestPracticePage: [
+            "topic",
+            "municipality",
+            "contact__organisation",
+            "contact__municipality",
+        ],
+        PortraitPage: ["municipality"],
+    }.get(model, [])
+    if related:
+        queryset = queryset.select_related(*related)
+    if model is HandbookPage:
+        queryset = queryset.prefetch_related("partners__organisation")
+    return queryset.get(pk=version.id)
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _type_fields(build: _Build, page: Page) -> Document:
+    if isinstance(page, HandbookPage):
+        publisher = page.publisher
+        return {
+            "subtitle": page.subtitle,
+            "intro": build.html(page.intro),
+            "edition_date": _iso(page.edition_date),
+            "publisher": publisher.name if publisher else None,
+            "partners": [
+                {"organisation": p.organisation.name, "role": p.role}
+                for p in page.partners.all()
+            ],
+            "funding_note": build.html(page.funding_note),
+            "imprint": build.html(page.imprint),
+            "cover_image": _image_or_none(build, page.cover_image_id),
+        }
+    if isinstance(page, ChapterPage):
+        return {
+            "number": page.number,
+            "topic": _topic(page.topic),
+            "intro": build.html(page.intro),
+            "body": _stream(build, page.body.raw_data),
+        }
+    if isinstance(page, RecommendationPage):
+        return {
+            "topic": _topic(page.topic),
+            "summary": page.summary,
+            "why": build.html(page.why),
+            "steps": [_step(b) for b in page.steps.raw_data],
+            "who_acts": build.html(page.who_acts),
+        }
+    if isinstance(page, BestPracticePage):
+        return {
+            "municipality": _municipality(page.municipality),
+            "topic": _topic(page.topic),
+            "what": build.html(page.what),
+            "how": build.html(page.how),
+            "outcome": build.html(page.outcome),
+            "contact": _contact(page.contact),
+        }
+    if isinstance(page, PortraitIndexPage):
+        return {"intro": build.html(page.intro)}
+    if isinstance(page, PortraitPage):
+        return {
+            "display_name": page.display_name,
+            "is_example": page.is_example,
+            "municipality": _municipality(page.municipality),
+            "origin": page.origin,
+            "year_of_arrival": page.year_of_arrival,
+            "quote": page.quote,
+            "story": _stream(build, page.story.raw_data),
+            "photo": _image_or_none(build, page.photo_id),
+        }
+    return {}
+
+
+def _page_refs(page: Page) -> tuple[set[int], set[int], set[int]]:
+    images: set[int] = set()
+    glossary: set[int] = set()
+    contacts: set[int] = set()
+    for name in ("body", "story"):
+        stream = getattr(page, name, None)
+        if stream is not None:
+            i, g, c = _stream_refs(stream.raw_data)
+            images |= i
+            glossary |= g
+            contacts |= c
+    for name in ("cover_image_id", "photo_id"):
+        if getattr(page, name, None):
+            images.add(getattr(page, name))
+    return images, glossary, contacts
+
+
+def document_build(resolution: Resolution) -> Document | None:
+    """Build the full document for a resolved page; None if nothing serves it."""
+    served = resolution.served
+    if served is None:
+        return None
+    page = _specific_page(served)
+    build = _Build(
+        requested=resolution.requested,
+        served=served.locale,
+        chain=locale_chain(resolution.requested),
+    )
+    image_ids, glossary_ids, contact_ids = _page_refs(page)
+    _fetch_references(
+        build, image_ids=image_ids, glossary_ids=glossary_ids, contact_ids=contact_ids
+    )
+    source = resolution.source
+    return {
+        "id": served.id,
+        "translation_key": str(served.translation_key),
+        "type": PAGE_TYPES.get(type(page), "page"),
+        "locale": served.locale,
+        "title": page.title,
+        "slug": page.slug,
+        "path": served.url_path,
+        **_type_fields(build, page),
+        "meta": {
+            "requested_locale": resolution.requested,
+            "served_locale": served.locale,
+            "fallback": resolution.fallback,
+            "translation_status": translation_status_for(
+                served=served, source=source, requested=resolution.requested
+            ),
+            "revision": served.live_revision_id,
+            "source_revision": source.live_revision_id if source else None,
+            "first_published_at": _iso(served.first_published_at),
+            "last_published_at": _iso(served.last_published_at),
+            "api_url": page_api_path(served.id, resolution.requested),
+        },
+    }
 
 
 def page_document_for(page: Page, locale_code: str) -> Document | None:
     """The public document for ``page`` in ``locale_code``, or None if there is none."""
-    raise NotImplementedError  # filled in by the delivery API work
+    return document_build(
+        page_version_resolve(
+            locale_code=locale_code, translation_key=page.translation_key
+        )
+    )
 
 
-def document_bytes(document: Document) -> bytes:
+def document_bytes(document: Any) -> bytes:
     """Canonical encoding: compact, key order as built, UTF-8 (not \\u escapes)."""
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
