@@ -9,7 +9,13 @@ class CmsConfig(AppConfig):
     verbose_name = "Wegweiser"
 
     def ready(self) -> None:
+        from cms.api import purge
         from cms.services import locales_ensure_configured
+        from exports.services import content_events_recorded
+
+        content_events_recorded.connect(
+            purge.on_content_events_recorded, dispatch_uid="api-frontend-cache-purge"
+        )
 
         def ensure_locales(**kwargs):
             locales_ensure_configured()

@@ -7,16 +7,19 @@ delivery API; Wagtail's page serving stays mounted for previews only.
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api.errors import api_not_found_view
 from cms.views import health_view, landing_view
 
 urlpatterns = [
     path("", landing_view, name="landing"),
     path("healthz", health_view, name="health"),
+    path("api/v1/", include("cms.api.urls")),
+    re_path(r"^api/", api_not_found_view),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -172,6 +172,7 @@ class Resolution:
     served: PageVersion | None
     source: PageVersion | None
     stamp: int
+    stamp_at: datetime | None = None
     versions: tuple[PageVersion, ...] = field(default=())
 
     @property
@@ -181,6 +182,8 @@ class Resolution:
     def cache_key(self) -> str:
         """Changes whenever the document for this resolution may change."""
         parts = [self.requested, str(self.stamp)]
+        if self.served:
+            parts.append(str(self.served.translation_key))
         for v in (self.served, self.source):
             if v:
                 parts += [str(v.id), str(v.live_revision_id), str(v.last_published_at)]
@@ -218,6 +221,7 @@ def page_version_resolve(
         .annotate(
             is_restricted=restricted_path_exists(),
             stamp=Subquery(ContentStamp.objects.values("value")[:1]),
+            stamp_at=Subquery(ContentStamp.objects.values("updated_at")[:1]),
         )
         .values(
             "id",
@@ -233,15 +237,16 @@ def page_version_resolve(
             "depth",
             "is_restricted",
             "stamp",
+            "stamp_at",
             "portraitpage__page_ptr_id",
             "portraitpage__consent__web",
             "portraitpage__consent__withdrawn_on",
         )
     )
     versions: dict[str, PageVersion] = {}
-    stamp = 0
+    stamp, stamp_at = 0, None
     for row in rows:
-        stamp = row["stamp"] or 0
+        stamp, stamp_at = row["stamp"] or 0, row["stamp_at"]
         is_portrait = row["portraitpage__page_ptr_id"] is not None
         consent_ok = not is_portrait or (
             bool(row["portraitpage__consent__web"])
@@ -272,6 +277,7 @@ def page_version_resolve(
         served=served,
         source=versions.get(SOURCE_LOCALE),
         stamp=stamp,
+        stamp_at=stamp_at,
         versions=tuple(versions.values()),
     )
 
@@ -454,9 +460,9 @@ def images_for_locale(image_ids: set[int], locale_code: str) -> dict[int, Any]:
 
 def image_document(image: Any) -> Document:
     """An image as channels receive it: renditions, srcset, localized alt, credit."""
-    specs = [f"width-{w}" for w in IMAGE_WIDTHS if w < image.width] or [
-        f"width-{image.width}"
-    ]
+    widths = [w for w in IMAGE_WIDTHS if w < image.width]
+    widths.append(min(image.width, IMAGE_WIDTHS[-1]))
+    specs = [f"width-{w}" for w in widths]
     renditions = image.get_renditions(*specs)
     sizes = [
         {"width": r.width, "height": r.height, "url": r.full_url}
@@ -662,12 +668,16 @@ def _page_refs(page: Page) -> tuple[set[int], set[int], set[int]]:
     return images, glossary, contacts
 
 
-def document_build(resolution: Resolution) -> Document | None:
-    """Build the full document for a resolved page; None if nothing serves it."""
+def document_build(resolution: Resolution, page: Page | None = None) -> Document | None:
+    """Build the full document for a resolved page; None if nothing serves it.
+
+    ``page`` replaces the stored version, e.g. a draft revision for previews.
+    """
     served = resolution.served
     if served is None:
         return None
-    page = _specific_page(served)
+    if page is None:
+        page = _specific_page(served)
     build = _Build(
         requested=resolution.requested,
         served=served.locale,
@@ -701,6 +711,29 @@ def document_build(resolution: Resolution) -> Document | None:
             "api_url": page_api_path(served.id, resolution.requested),
         },
     }
+
+
+def draft_document(revision: Any) -> Document:
+    """The document a draft revision would publish, for the website's preview."""
+    page = revision.as_object()
+    version = PageVersion(
+        id=page.pk,
+        translation_key=page.translation_key,
+        locale=page.locale.language_code,
+        locale_id=page.locale_id,
+        content_type_id=page.content_type_id,
+        live_revision_id=revision.pk,
+        last_published_at=page.last_published_at,
+        first_published_at=page.first_published_at,
+        url_path=page.url_path,
+        public=True,
+    )
+    resolution = Resolution(
+        requested=version.locale, served=version, source=None, stamp=0
+    )
+    document = document_build(resolution, page=page)
+    document["meta"]["preview"] = True
+    return document
 
 
 def page_document_for(page: Page, locale_code: str) -> Document | None:

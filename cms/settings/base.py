@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales with translation-aware views
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc/Swagger assets served locally, no CDN
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,13 +220,84 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# --- REST framework (the delivery API has its own issue) -----------------------------
+# --- Delivery API (cms/api) ----------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "cms.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Anonymous reads per client IP; the website's server-side fetches should come
+    # from a few addresses, so the limit is generous. "None" switches it off.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_read": env.str("API_THROTTLE_RATE", default="1200/min")
+    },
+    # Behind the production proxy, REMOTE_ADDR is the proxy: count X-Forwarded-For.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+if REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon_read"].lower() == "none":
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon_read"] = None
+API_DEFAULT_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Sent with every API read; shared caches revalidate with If-None-Match.
+API_CACHE_CONTROL = env.str(
+    "API_CACHE_CONTROL", default="public, max-age=60, stale-while-revalidate=300"
+)
+API_BODY_CACHE_SECONDS = env.int("API_BODY_CACHE_SECONDS", default=24 * 3600)
+API_PREVIEW_TOKEN_SECONDS = env.int("API_PREVIEW_TOKEN_SECONDS", default=15 * 60)
+# Where "Preview on the website" sends editors; {token} is replaced.
+WEBSITE_PREVIEW_URL = env.str("WEBSITE_PREVIEW_URL", default="")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wegweiser delivery API",
+    "DESCRIPTION": (
+        "The integration handbook for the district website: pages in every content "
+        "locale with fallback, lists, search, delta sync and previews. Every read "
+        "has a strong ETag; errors are JSON with a code and a message."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# CORS: only the district website's origins may read the API from a browser.
+# https://github.com/adamchainz/django-cors-headers#configuration
+CORS_ALLOWED_ORIGINS = env.list("WEBSITE_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+
+# Response bodies are cached under their ETag: in Redis when there is one (shared by
+# all web processes), else in process memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "wegweiser",
+        }
+        if REDIS_URL or env.str("CACHE_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# A CDN or proxy in front of the API is purged on publish (Wagtail's frontend-cache
+# backends). FRONTEND_CACHE_PURGE_URL names an HTTP purger (Varnish, nginx).
+# https://docs.wagtail.org/en/stable/reference/contrib/frontendcache.html
+WAGTAILFRONTENDCACHE = {}
+if env.str("FRONTEND_CACHE_PURGE_URL", default=""):
+    WAGTAILFRONTENDCACHE["website"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env.str("FRONTEND_CACHE_PURGE_URL"),
+    }
+# Absolute URLs (renditions, purges) are built on this base.
+API_PUBLIC_BASE_URL = env.str("API_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 
 # --- Passwords and logging -----------------------------------------------------------
 

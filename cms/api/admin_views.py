@@ -1,0 +1,27 @@
+"""Admin side of previews: an editor mints a token and opens the website preview."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from wagtail.models import Page
+
+from cms.api.preview import preview_token_mint
+from exports.content import API_PREFIX
+
+
+def website_preview_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Mint a preview token; redirect to the website's preview when one is set up."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    try:
+        token, expires = preview_token_mint(page=page, user=request.user)
+    except PermissionError:
+        raise PermissionDenied from None
+    api_url = request.build_absolute_uri(f"{API_PREFIX}/preview/?token={token}")
+    if settings.WEBSITE_PREVIEW_URL and request.GET.get("format") != "json":
+        return redirect(settings.WEBSITE_PREVIEW_URL.format(token=token))
+    return JsonResponse(
+        {"token": token, "expires_at": expires.isoformat(), "api_url": api_url}
+    )

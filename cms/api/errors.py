@@ -1,0 +1,66 @@
+"""Every error the delivery API returns has one JSON shape.
+
+``{"error": {"status": 400, "code": "unknown_locale", "message": "…"}}`` — the
+message says what was wrong and what would be right, so the web team needs no
+other documentation to fix a request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApiError(exceptions.APIException):
+    """A client error with a machine-readable code and a human message."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, code: str, message: str, status_code: int = 400) -> None:
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.error_code = code
+
+
+def error_body(status_code: int, code: str, message: str) -> dict[str, Any]:
+    return {"error": {"status": status_code, "code": code, "message": message}}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, reshaped into the one error format."""
+    if isinstance(exc, Http404):
+        exc = ApiError("not_found", str(exc) or "Not found.", 404)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ApiError):
+        code, message = exc.error_code, str(exc.detail)
+    elif isinstance(exc, exceptions.Throttled):
+        code = "throttled"
+        message = (
+            f"Too many requests; retry in {exc.wait:.0f} s."
+            if exc.wait
+            else "Too many requests."
+        )
+    else:
+        code = getattr(exc, "default_code", "error")
+        detail = getattr(exc, "detail", str(exc))
+        message = detail if isinstance(detail, str) else str(detail)
+    response.data = error_body(response.status_code, code, message)
+    return response
+
+
+def api_not_found_view(request, *args, **kwargs) -> JsonResponse:
+    """Unknown URLs under /api/ answer in JSON too, not with an HTML page."""
+    return JsonResponse(
+        error_body(
+            404,
+            "unknown_endpoint",
+            f"No API endpoint at {request.path}; see /api/v1/schema/ for all.",
+        ),
+        status=404,
+    )

@@ -1,0 +1,132 @@
+"""Query parameters of the delivery API, checked with messages that say what to fix."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from django.conf import settings
+from django.http import QueryDict
+
+from cms.api.errors import ApiError
+from cms.locales import SOURCE_LOCALE
+from exports.content import UnknownLocale, content_locale_get
+
+CURSOR_PREFIX = "wegweiser-changes:"
+SEARCH_MAX_LENGTH = 200
+FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def locale_param(query: QueryDict) -> str:
+    code = query.get("locale", SOURCE_LOCALE)
+    try:
+        return content_locale_get(code).code
+    except UnknownLocale as exc:
+        raise ApiError("unknown_locale", str(exc)) from None
+
+
+def int_param(query: QueryDict, name: str, *, default: int, low: int, high: int) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(
+            f"invalid_{name}", f"{name} must be a whole number, not {raw[:40]!r}."
+        ) from None
+    if not low <= value <= high:
+        raise ApiError(
+            f"{name}_out_of_range", f"{name} must be between {low} and {high}."
+        )
+    return value
+
+
+def limit_param(query: QueryDict) -> int:
+    return int_param(
+        query,
+        "limit",
+        default=settings.API_DEFAULT_PAGE_SIZE,
+        low=1,
+        high=settings.API_MAX_PAGE_SIZE,
+    )
+
+
+def offset_param(query: QueryDict) -> int:
+    return int_param(query, "offset", default=0, low=0, high=10**7)
+
+
+def fields_param(query: QueryDict, allowed: list[str]) -> list[str] | None:
+    """The fields the client asked for, or None for all of them."""
+    raw = query.get("fields")
+    if raw is None or raw.strip() == "":
+        return None
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        shown = ", ".join(repr(n[:40]) for n in unknown[:5])
+        raise ApiError(
+            "unknown_field",
+            f"Unknown field(s) {shown}; available: {', '.join(allowed)}.",
+        )
+    return names
+
+
+def choose_fields(document: dict, fields: list[str] | None, always: tuple[str, ...]):
+    if fields is None:
+        return document
+    return {k: v for k, v in document.items() if k in always or k in fields}
+
+
+def slug_param(query: QueryDict, name: str) -> str | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    if not re.fullmatch(r"[-a-z0-9_]{1,100}", raw):
+        raise ApiError(
+            f"invalid_{name}",
+            f"{name} must be a slug such as 'ehingen', not {raw[:40]!r}.",
+        )
+    return raw
+
+
+def search_param(query: QueryDict) -> str:
+    raw = (query.get("q") or "").strip()
+    if not raw:
+        raise ApiError("missing_query", "Give the search words in q, e.g. ?q=Verein.")
+    if len(raw) > SEARCH_MAX_LENGTH:
+        raise ApiError(
+            "query_too_long",
+            f"The search may be at most {SEARCH_MAX_LENGTH} characters long.",
+        )
+    # Search is word based; symbols carry no meaning, so they are dropped rather
+    # than handed to the database.
+    cleaned = re.sub(r"[^\w\s\"'-]", " ", raw)
+    if not cleaned.strip():
+        raise ApiError("invalid_query", "The search contains no words.")
+    return " ".join(cleaned.split())
+
+
+def cursor_encode(event_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{event_id}".encode()).decode()
+
+
+def cursor_param(query: QueryDict) -> int:
+    raw = query.get("since")
+    if raw is None or raw == "":
+        return 0
+    try:
+        decoded = base64.urlsafe_b64decode(raw.encode("ascii")).decode()
+        if not decoded.startswith(CURSOR_PREFIX):
+            raise ValueError
+        value = int(decoded.removeprefix(CURSOR_PREFIX))
+        if value < 0:
+            raise ValueError
+    except (ValueError, UnicodeError, binascii.Error):
+        raise ApiError(
+            "invalid_cursor",
+            "since must be a cursor returned by this endpoint (next_cursor); "
+            "leave it out to start from the beginning.",
+        ) from None
+    return value

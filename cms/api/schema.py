@@ -1,0 +1,232 @@
+"""The shapes the delivery API returns, for its OpenAPI document.
+
+The views build plain dicts in exports.content; these serializers only describe
+them to drf-spectacular (and to schemathesis, which checks every response against
+them). Fields that ``?fields=`` can leave out are not required.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from rest_framework import serializers
+
+from exports.content import PAGE_MODELS, PAGE_TYPES
+
+COMMON_FIELDS = ["id", "translation_key", "type", "locale", "title", "slug", "path"]
+TYPE_FIELDS = {
+    "handbook": [
+        "subtitle",
+        "intro",
+        "edition_date",
+        "publisher",
+        "partners",
+        "funding_note",
+        "imprint",
+        "cover_image",
+    ],
+    "chapter": ["number", "topic", "intro", "body"],
+    "recommendation": ["topic", "summary", "why", "steps", "who_acts"],
+    "best_practice": ["municipality", "topic", "what", "how", "outcome", "contact"],
+    "portrait_index": ["intro"],
+    "portrait": [
+        "display_name",
+        "is_example",
+        "municipality",
+        "origin",
+        "year_of_arrival",
+        "quote",
+        "story",
+        "photo",
+    ],
+}
+SUMMARY_FIELDS = {
+    "handbook": ["subtitle", "edition_date"],
+    "chapter": ["number", "topic"],
+    "recommendation": ["summary", "topic"],
+    "best_practice": ["topic", "municipality"],
+    "portrait_index": [],
+    "portrait": [
+        "display_name",
+        "is_example",
+        "origin",
+        "year_of_arrival",
+        "quote",
+        "photo",
+        "municipality",
+    ],
+}
+
+
+def page_fields(type_name: str) -> list[str]:
+    return [*COMMON_FIELDS, *TYPE_FIELDS.get(type_name, []), "meta"]
+
+
+def summary_fields(type_name: str) -> list[str]:
+    return [*COMMON_FIELDS, *SUMMARY_FIELDS.get(type_name, []), "meta"]
+
+
+def model_for_content_type(content_type_id: int):
+    return ContentType.objects.get_for_id(content_type_id).model_class()
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+class PageMetaSerializer(serializers.Serializer):
+    requested_locale = serializers.CharField()
+    served_locale = serializers.CharField()
+    fallback = serializers.BooleanField()
+    translation_status = serializers.ChoiceField(
+        ["up_to_date", "outdated", "machine", "fallback"]
+    )
+    revision = serializers.IntegerField(allow_null=True)
+    source_revision = serializers.IntegerField(allow_null=True)
+    first_published_at = serializers.DateTimeField(allow_null=True)
+    last_published_at = serializers.DateTimeField(allow_null=True)
+    api_url = serializers.CharField()
+
+
+class PageDocumentSerializer(serializers.Serializer):
+    """One page. Type-specific fields follow the common ones (see ``type``)."""
+
+    id = serializers.IntegerField()
+    translation_key = serializers.UUIDField(required=False)
+    type = serializers.ChoiceField(list(PAGE_MODELS))
+    locale = serializers.CharField(required=False)
+    title = serializers.CharField(required=False)
+    slug = serializers.CharField(required=False)
+    path = serializers.CharField(required=False)
+    meta = PageMetaSerializer()
+
+
+class SummaryMetaSerializer(serializers.Serializer):
+    requested_locale = serializers.CharField()
+    served_locale = serializers.CharField()
+    fallback = serializers.BooleanField()
+    api_url = serializers.CharField()
+
+
+def page_list_serializer(model) -> type[serializers.Serializer]:
+    type_name = PAGE_TYPES[model]
+
+    class Summary(serializers.Serializer):
+        id = serializers.IntegerField()
+        translation_key = serializers.UUIDField(required=False)
+        type = serializers.ChoiceField([type_name])
+        locale = serializers.CharField(required=False)
+        title = serializers.CharField(required=False)
+        slug = serializers.CharField(required=False)
+        path = serializers.CharField(required=False)
+        meta = SummaryMetaSerializer()
+
+    class PageList(serializers.Serializer):
+        count = serializers.IntegerField()
+        limit = serializers.IntegerField()
+        offset = serializers.IntegerField()
+        locale = serializers.CharField()
+        items = Summary(many=True)
+
+    name = model.__name__.removesuffix("Page")
+    Summary.__name__ = f"{name}Summary"
+    PageList.__name__ = f"{name}List"
+    return PageList
+
+
+class TreeSerializer(serializers.Serializer):
+    locale = serializers.CharField()
+    tree = serializers.JSONField(help_text="Nested nodes, each with children.")
+
+
+class GlossaryTermSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    term = serializers.CharField()
+    explanation = serializers.CharField(allow_blank=True)
+    locale = serializers.CharField()
+    fallback = serializers.BooleanField()
+
+
+class GlossarySerializer(serializers.Serializer):
+    locale = serializers.CharField()
+    items = GlossaryTermSerializer(many=True)
+
+
+class MunicipalitySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    postal_code = serializers.CharField(allow_blank=True)
+
+
+class MunicipalityListSerializer(serializers.Serializer):
+    items = MunicipalitySerializer(many=True)
+
+
+class LocaleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    direction = serializers.ChoiceField(["ltr", "rtl"])
+    fallbacks = serializers.ListField(child=serializers.CharField())
+    is_source = serializers.BooleanField()
+    pages = serializers.IntegerField()
+    translated_pages = serializers.IntegerField()
+    coverage = serializers.FloatField(help_text="Percent of source pages translated.")
+
+
+class LocaleListSerializer(serializers.Serializer):
+    items = LocaleSerializer(many=True)
+
+
+class ArtifactSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    locale = serializers.CharField()
+    url = serializers.CharField()
+    size = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    built_at = serializers.DateTimeField()
+
+
+class ArtifactListSerializer(serializers.Serializer):
+    items = ArtifactSerializer(many=True)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    translation_key = serializers.UUIDField()
+    type = serializers.CharField()
+    locale = serializers.CharField()
+    title = serializers.CharField()
+    path = serializers.CharField()
+    fallback = serializers.BooleanField()
+    api_url = serializers.CharField()
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    locale = serializers.CharField()
+    count = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    items = SearchHitSerializer(many=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    translation_key = serializers.UUIDField()
+    action = serializers.ChoiceField(["created", "updated", "deleted"])
+    reason = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+    id = serializers.IntegerField(allow_null=True)
+    api_url = serializers.CharField(allow_null=True)
+
+
+class ChangesSerializer(serializers.Serializer):
+    locale = serializers.CharField()
+    changes = ChangeSerializer(many=True)
+    next_cursor = serializers.CharField()
+    has_more = serializers.BooleanField()

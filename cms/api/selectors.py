@@ -1,0 +1,248 @@
+"""Reads behind the delivery API's lists: fallback-resolved querysets, search, sync.
+
+Every list is one SQL query for its rows (plus one count), whatever the page size:
+the fallback rule ("the requested locale if it has a public version, else the next
+locale in the chain") is expressed in SQL with ``NOT EXISTS`` subqueries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from wagtail.models import Page
+
+from cms.locales import SOURCE_LOCALE
+from exports.content import (
+    content_locale_get,
+    locale_chain,
+    public_pages,
+)
+from exports.models import ContentEvent, ContentStamp
+
+# PostgreSQL text-search configuration per language; "simple" where PostgreSQL has
+# no stemmer (Persian, Ukrainian): it still matches whole words.
+SEARCH_CONFIGS = {
+    "de": "german",
+    "de-x-ls": "german",
+    "en": "english",
+    "ar": "arabic",
+    "tr": "turkish",
+    "ro": "romanian",
+    "ru": "russian",
+    "fr": "french",
+    "it": "italian",
+    "es": "spanish",
+}
+# Text columns of each page type that search reads, by their path from Page.
+SEARCH_TEXT_FIELDS = [
+    "handbookpage__subtitle",
+    "handbookpage__intro",
+    "chapterpage__intro",
+    "chapterpage__body",
+    "recommendationpage__summary",
+    "recommendationpage__why",
+    "recommendationpage__steps",
+    "recommendationpage__who_acts",
+    "bestpracticepage__what",
+    "bestpracticepage__how",
+    "bestpracticepage__outcome",
+    "portraitpage__quote",
+    "portraitpage__story",
+]
+
+
+def serving_pages(queryset: QuerySet, *, locale_code: str) -> QuerySet:
+    """The page versions that serve ``locale_code``: its own, else the fallback's.
+
+    ``queryset`` may be of Page or of one page model; the result holds at most one
+    version per translation key, ordered like the German source tree.
+    """
+    chain = locale_chain(locale_code)
+    rows = public_pages(queryset.filter(locale__language_code__in=chain))
+    serves = Q(locale__language_code=chain[0])
+    for position, code in enumerate(chain[1:], start=1):
+        better = public_pages(
+            Page.objects.filter(
+                translation_key=OuterRef("translation_key"),
+                locale__language_code__in=chain[:position],
+            )
+        )
+        serves |= Q(locale__language_code=code) & ~Exists(better)
+    source_path = Page.objects.filter(
+        translation_key=OuterRef("translation_key"),
+        locale__language_code=SOURCE_LOCALE,
+    ).values("path")[:1]
+    return (
+        rows.filter(serves)
+        .annotate(
+            served_locale=F("locale__language_code"),
+            source_path=Coalesce(Subquery(source_path), F("path")),
+        )
+        .order_by("source_path", "pk")
+    )
+
+
+def list_stamp() -> tuple[int, int, datetime | None]:
+    """What every list depends on: the content stamp and the newest content event."""
+    row = ContentStamp.objects.values("value", "updated_at").first() or {
+        "value": 0,
+        "updated_at": None,
+    }
+    newest = ContentEvent.objects.aggregate(id=Max("id"), at=Max("created_at"))
+    last_modified = max(
+        (d for d in (row["updated_at"], newest["at"]) if d is not None), default=None
+    )
+    return row["value"], newest["id"] or 0, last_modified
+
+
+@dataclass(frozen=True)
+class LocaleCoverage:
+    code: str
+    name: str
+    direction: str
+    fallbacks: tuple[str, ...]
+    is_source: bool
+    pages: int
+    translated: int
+
+    @property
+    def coverage(self) -> float:
+        return round(100 * self.translated / self.pages, 1) if self.pages else 0.0
+
+
+def locale_coverage() -> list[LocaleCoverage]:
+    """Every configured locale with how many source pages have their own version."""
+    counts = dict(
+        public_pages(Page.objects.filter(depth__gt=1))
+        .order_by()  # Page's default ordering by path would split the groups
+        .values("locale__language_code")
+        .annotate(n=Count("pk"))
+        .values_list("locale__language_code", "n")
+    )
+    total = counts.get(SOURCE_LOCALE, 0)
+    return [
+        LocaleCoverage(
+            code=loc.code,
+            name=loc.name,
+            direction=loc.direction,
+            fallbacks=loc.fallbacks,
+            is_source=loc.is_source,
+            pages=total,
+            translated=min(counts.get(loc.code, 0), total),
+        )
+        for loc in settings.WEGWEISER_LOCALES
+    ]
+
+
+def search_pages(*, query: str, locale_code: str, using_postgres: bool) -> QuerySet:
+    """Pages serving ``locale_code`` that match ``query``, best first.
+
+    PostgreSQL: full-text search with the locale's text-search configuration
+    (stemming: "Vereine" finds "Verein"). SQLite: every word must occur somewhere
+    in the title or text (case-insensitive), ordered like the tree.
+    """
+    content_locale_get(locale_code)
+    pages = serving_pages(Page.objects.filter(depth__gt=2), locale_code=locale_code)
+    if using_postgres:
+        config = SEARCH_CONFIGS.get(locale_code.split("-")[0], "simple")
+        config = SEARCH_CONFIGS.get(locale_code, config)
+        text = [Coalesce(Cast(f, TextField()), Value("")) for f in SEARCH_TEXT_FIELDS]
+        vector = SearchVector("title", weight="A", config=config) + SearchVector(
+            *text, weight="B", config=config
+        )
+        search = SearchQuery(query, config=config, search_type="websearch")
+        return (
+            pages.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "source_path", "pk")
+        )
+    for word in query.split()[:10]:
+        match = Q(title__icontains=word)
+        for name in SEARCH_TEXT_FIELDS:
+            match |= Q(**{f"{name}__icontains": word})
+        pages = pages.filter(match)
+    return pages
+
+
+@dataclass(frozen=True)
+class Change:
+    cursor: int
+    translation_key: UUID
+    action: str  # created | updated | deleted
+    kind: str
+    changed_at: datetime
+    page_id: int | None
+
+
+def changes_since(
+    *, locale_code: str, since: int, limit: int
+) -> tuple[list[Change], int]:
+    """What changed in ``locale_code`` after cursor ``since``: one entry per page.
+
+    Returns the changes (oldest first, by their latest event) and the cursor to ask
+    with next time. ``deleted`` means the page has no public version in the locale
+    any more; ``created`` that it had none before the cursor.
+    """
+    latest = (
+        ContentEvent.objects.filter(locale=locale_code, id__gt=since)
+        .order_by()
+        .values("translation_key")
+        .annotate(last=Max("id"))
+        .order_by("last")[:limit]
+    )
+    latest = list(latest)
+    if not latest:
+        return [], since
+    event_ids = [row["last"] for row in latest]
+    events = {e.id: e for e in ContentEvent.objects.filter(id__in=event_ids)}
+    keys = [row["translation_key"] for row in latest]
+    known_before = set(
+        ContentEvent.objects.filter(
+            locale=locale_code, id__lte=since, translation_key__in=keys
+        )
+        .values_list("translation_key", flat=True)
+        .distinct()
+    )
+    serving = dict(
+        serving_pages(
+            Page.objects.filter(translation_key__in=keys), locale_code=locale_code
+        ).values_list("translation_key", "pk")
+    )
+    changes = []
+    for row in latest:
+        event = events[row["last"]]
+        key = row["translation_key"]
+        if key not in serving:
+            action = "deleted"
+        elif key in known_before:
+            action = "updated"
+        else:
+            action = "created"
+        changes.append(
+            Change(
+                cursor=event.id,
+                translation_key=key,
+                action=action,
+                kind=event.kind,
+                changed_at=event.created_at,
+                page_id=serving.get(key),
+            )
+        )
+    return changes, changes[-1].cursor

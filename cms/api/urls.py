@@ -1,0 +1,41 @@
+"""URLs of the delivery API, version 1."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from cms.api import views
+from cms.api.errors import api_not_found_view
+
+app_name = "api"
+
+urlpatterns = [
+    path("locales/", views.LocaleListView.as_view(), name="locales"),
+    path("handbooks/", views.HandbookListView.as_view(), name="handbooks"),
+    path(
+        "handbooks/<int:page_id>/tree/",
+        views.HandbookTreeView.as_view(),
+        name="handbook-tree",
+    ),
+    path("pages/<int:page_id>/", views.PageDetailView.as_view(), name="page"),
+    path("pages/by-path/", views.PageByPathView.as_view(), name="page-by-path"),
+    path(
+        "recommendations/",
+        views.RecommendationListView.as_view(),
+        name="recommendations",
+    ),
+    path(
+        "best-practices/", views.BestPracticeListView.as_view(), name="best-practices"
+    ),
+    path("portraits/", views.PortraitListView.as_view(), name="portraits"),
+    path("glossary/", views.GlossaryView.as_view(), name="glossary"),
+    path(
+        "municipalities/", views.MunicipalityListView.as_view(), name="municipalities"
+    ),
+    path("artifacts/", views.ArtifactListView.as_view(), name="artifacts"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("preview/", views.PreviewView.as_view(), name="preview"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", api_not_found_view),
+]

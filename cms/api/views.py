@@ -1,0 +1,640 @@
+"""The delivery API: what the district website reads, in any content locale.
+
+Views stay thin: they check parameters, ask the selectors and exports.content, and
+answer through ``conditional_json`` so every read has a strong ETag.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+from wagtail.models import Page
+
+from cms.api import schema
+from cms.api.caching import conditional_json, etag_for
+from cms.api.errors import ApiError
+from cms.api.params import (
+    choose_fields,
+    cursor_encode,
+    cursor_param,
+    fields_param,
+    limit_param,
+    locale_param,
+    offset_param,
+    search_param,
+    slug_param,
+)
+from cms.api.preview import preview_document_for_token
+from cms.api.selectors import (
+    changes_since,
+    list_stamp,
+    locale_coverage,
+    search_pages,
+    serving_pages,
+)
+from cms.locales import SOURCE_LOCALE
+from cms.pages.models import (
+    BestPracticePage,
+    ChapterPage,
+    HandbookPage,
+    PortraitPage,
+    RecommendationPage,
+)
+from cms.snippets.models import GlossaryTerm, Municipality
+from exports.content import (
+    PAGE_TYPES,
+    document_build,
+    document_bytes,
+    image_document,
+    images_for_locale,
+    locale_chain,
+    page_api_path,
+    page_version_resolve,
+)
+
+ALWAYS = ("id", "type", "meta")
+LOCALE = OpenApiParameter(
+    "locale", str, description="Content locale, e.g. de, en, ar (default de)."
+)
+FIELDS = OpenApiParameter(
+    "fields", str, description="Comma-separated top-level fields to return."
+)
+LIMIT = OpenApiParameter("limit", int, description="Page size (1 … API_MAX_PAGE_SIZE).")
+OFFSET = OpenApiParameter("offset", int, description="Items to skip.")
+ERRORS = {
+    400: schema.ErrorSerializer,
+    404: schema.ErrorSerializer,
+    429: schema.ErrorSerializer,
+}
+
+
+class ReadThrottle(AnonRateThrottle):
+    scope = "anon_read"
+
+
+class ApiView(APIView):
+    throttle_classes = [ReadThrottle]
+
+
+# --- Pages ---------------------------------------------------------------------------
+
+
+def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
+    locale = locale_param(request.GET)
+    resolution = page_version_resolve(locale_code=locale, **lookup)
+    if resolution.served is None:
+        if resolution.source is None and not resolution.versions:
+            raise ApiError("not_found", "No page with this id or path.", 404)
+        raise ApiError(
+            "missing_in_locale",
+            f"This page has no public version in {locale!r}"
+            + (
+                f" or its fallbacks ({', '.join(locale_chain(locale)[1:])})."
+                if len(locale_chain(locale)) > 1
+                else " (this locale never falls back)."
+            ),
+            404,
+        )
+    page_type = PAGE_TYPES.get(
+        schema.model_for_content_type(resolution.served.content_type_id), "page"
+    )
+    fields = fields_param(request.GET, schema.page_fields(page_type))
+    served = resolution.served
+    last_modified = max(
+        filter(None, [served.last_published_at, resolution.stamp_at]), default=None
+    )
+
+    def build() -> bytes:
+        document = document_build(resolution)
+        return document_bytes(choose_fields(document, fields, ALWAYS))
+
+    return conditional_json(
+        request,
+        etag=etag_for("page", resolution.cache_key(), fields),
+        last_modified=last_modified,
+        build=build,
+    )
+
+
+class PageDetailView(ApiView):
+    @extend_schema(
+        summary="One page in one locale, with fallback",
+        parameters=[LOCALE, FIELDS],
+        responses={200: schema.PageDocumentSerializer, 304: None, **ERRORS},
+        tags=["pages"],
+    )
+    def get(self, request, page_id: int):
+        return page_detail_response(request, page_id=page_id)
+
+
+class PageByPathView(ApiView):
+    @extend_schema(
+        summary="One page by its path (in any locale) served in the requested locale",
+        parameters=[
+            OpenApiParameter("path", str, required=True, description="url path"),
+            LOCALE,
+            FIELDS,
+        ],
+        responses={200: schema.PageDocumentSerializer, 304: None, **ERRORS},
+        tags=["pages"],
+    )
+    def get(self, request):
+        path = request.GET.get("path", "")
+        if not path or len(path) > 1000:
+            raise ApiError("invalid_path", "Give a page path, e.g. ?path=/handbuch/.")
+        if not path.startswith("/"):
+            path = "/" + path
+        if not path.endswith("/"):
+            path += "/"
+        return page_detail_response(request, url_path=path)
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def page_summary(page: Page, requested: str) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "id": page.pk,
+        "translation_key": str(page.translation_key),
+        "type": PAGE_TYPES.get(type(page), "page"),
+        "locale": page.served_locale,
+        "title": page.title,
+        "slug": page.slug,
+        "path": page.url_path,
+    }
+    topic = getattr(page, "topic", None)
+    municipality = getattr(page, "municipality", None)
+    if isinstance(page, HandbookPage):
+        summary |= {
+            "subtitle": page.subtitle,
+            "edition_date": page.edition_date.isoformat(),
+        }
+    if isinstance(page, ChapterPage):
+        summary["number"] = page.number
+    if isinstance(page, RecommendationPage):
+        summary["summary"] = page.summary
+    if isinstance(page, PortraitPage):
+        summary |= {
+            "display_name": page.display_name,
+            "is_example": page.is_example,
+            "origin": page.origin,
+            "year_of_arrival": page.year_of_arrival,
+            "quote": page.quote,
+            "photo": None,
+        }
+    if topic is not None or hasattr(page, "topic_id"):
+        summary["topic"] = {"slug": topic.slug, "name": topic.name} if topic else None
+    if municipality is not None or hasattr(page, "municipality_id"):
+        summary["municipality"] = (
+            {"slug": municipality.slug, "name": municipality.name}
+            if municipality
+            else None
+        )
+    summary["meta"] = {
+        "requested_locale": requested,
+        "served_locale": page.served_locale,
+        "fallback": page.served_locale != requested,
+        "api_url": page_api_path(page.pk, requested),
+    }
+    return summary
+
+
+class PageListView(ApiView):
+    """A paginated list of one page type, served in the requested locale."""
+
+    model: type[Page] = Page
+    related: tuple[str, ...] = ()
+    filters: dict[str, str] = {}  # query parameter → ORM lookup
+
+    def queryset(self, request, locale: str) -> QuerySet:
+        queryset = self.model.objects.all()
+        for param, lookup in self.filters.items():
+            value = slug_param(request.GET, param)
+            if value is not None:
+                queryset = queryset.filter(**{lookup: value})
+        pages = serving_pages(queryset, locale_code=locale)
+        return pages.select_related(*self.related) if self.related else pages
+
+    def get(self, request):
+        locale = locale_param(request.GET)
+        limit = limit_param(request.GET)
+        offset = offset_param(request.GET)
+        type_name = PAGE_TYPES[self.model]
+        fields = fields_param(request.GET, schema.summary_fields(type_name))
+        stamp, newest_event, last_modified = list_stamp()
+        etag = etag_for(
+            type_name, request.GET.urlencode(), locale, stamp, newest_event, limit
+        )
+
+        def build() -> bytes:
+            queryset = self.queryset(request, locale)
+            total = queryset.count()
+            pages = list(queryset[offset : offset + limit])
+            items = [page_summary(p, locale) for p in pages]
+            if self.model is PortraitPage:
+                photos = (
+                    images_for_locale(
+                        {p.photo_id for p in pages if p.photo_id},
+                        pages[0].served_locale,
+                    )
+                    if pages
+                    else {}
+                )
+                for page, item in zip(pages, items, strict=True):
+                    photo = photos.get(page.photo_id)
+                    item["photo"] = image_document(photo) if photo else None
+            items = [choose_fields(item, fields, ALWAYS) for item in items]
+            return document_bytes(
+                {
+                    "count": total,
+                    "limit": limit,
+                    "offset": offset,
+                    "locale": locale,
+                    "items": items,
+                }
+            )
+
+        return conditional_json(
+            request, etag=etag, last_modified=last_modified, build=build
+        )
+
+
+def list_view(model, *, related=(), filters=None, summary: str, tag: str):
+    params = [LOCALE, FIELDS, LIMIT, OFFSET]
+    for name in filters or {}:
+        params.append(OpenApiParameter(name, str, description=f"{name} slug"))
+
+    class View(PageListView):
+        pass
+
+    View.model = model
+    View.related = tuple(related)
+    View.filters = dict(filters or {})
+    View.get = extend_schema(
+        summary=summary,
+        parameters=params,
+        responses={200: schema.page_list_serializer(model), 304: None, **ERRORS},
+        tags=[tag],
+    )(PageListView.get)
+    View.__name__ = f"{model.__name__}ListView"
+    View.__qualname__ = View.__name__
+    return View
+
+
+HandbookListView = list_view(HandbookPage, summary="Handbooks", tag="handbooks")
+RecommendationListView = list_view(
+    RecommendationPage,
+    related=("topic",),
+    filters={"topic": "topic__slug"},
+    summary="Recommendations for action (Handlungsempfehlungen)",
+    tag="recommendations",
+)
+BestPracticeListView = list_view(
+    BestPracticePage,
+    related=("topic", "municipality"),
+    filters={"topic": "topic__slug", "municipality": "municipality__slug"},
+    summary="Best-practice examples (Praxisbeispiele)",
+    tag="best practices",
+)
+PortraitListView = list_view(
+    PortraitPage,
+    related=("municipality",),
+    filters={"municipality": "municipality__slug"},
+    summary="Portraits of residents (with web consent only)",
+    tag="portraits",
+)
+
+
+class HandbookTreeView(ApiView):
+    @extend_schema(
+        summary="The chapter tree of one handbook, every node served in the locale",
+        parameters=[LOCALE],
+        responses={200: schema.TreeSerializer, 304: None, **ERRORS},
+        tags=["handbooks"],
+    )
+    def get(self, request, page_id: int):
+        locale = locale_param(request.GET)
+        resolution = page_version_resolve(locale_code=locale, page_id=page_id)
+        root = resolution.served
+        if root is None or resolution.source is None:
+            raise ApiError("not_found", "No public handbook with this id.", 404)
+        source_root = Page.objects.filter(pk=resolution.source.id).values("path")[:1]
+        stamp, newest_event, last_modified = list_stamp()
+        etag = etag_for("tree", resolution.cache_key(), newest_event, stamp)
+
+        def build() -> bytes:
+            keys = Page.objects.filter(
+                path__startswith=source_root[0]["path"] if source_root else "-",
+                locale__language_code=SOURCE_LOCALE,
+            ).values("translation_key")
+            rows = serving_pages(
+                Page.objects.filter(translation_key__in=keys), locale_code=locale
+            ).values(
+                "id",
+                "translation_key",
+                "title",
+                "slug",
+                "url_path",
+                "content_type_id",
+                "served_locale",
+                "source_path",
+            )
+            nodes: dict[str, dict] = {}
+            top: list[dict] = []
+            for row in rows:
+                model = schema.model_for_content_type(row["content_type_id"])
+                node = {
+                    "id": row["id"],
+                    "translation_key": str(row["translation_key"]),
+                    "type": PAGE_TYPES.get(model, "page"),
+                    "locale": row["served_locale"],
+                    "title": row["title"],
+                    "slug": row["slug"],
+                    "path": row["url_path"],
+                    "fallback": row["served_locale"] != locale,
+                    "api_url": page_api_path(row["id"], locale),
+                    "children": [],
+                }
+                nodes[row["source_path"]] = node
+                parent = nodes.get(row["source_path"][:-4])
+                (parent["children"] if parent else top).append(node)
+            if not top:
+                raise ApiError("not_found", "No public handbook with this id.", 404)
+            return document_bytes({"locale": locale, "tree": top[0]})
+
+        return conditional_json(
+            request, etag=etag, last_modified=last_modified, build=build
+        )
+
+
+# --- Snippets, locales, artifacts ----------------------------------------------------
+
+
+class GlossaryView(ApiView):
+    @extend_schema(
+        summary="Glossary terms with their plain explanation, in the locale",
+        parameters=[LOCALE],
+        responses={200: schema.GlossarySerializer, 304: None, **ERRORS},
+        tags=["glossary"],
+    )
+    def get(self, request):
+        locale = locale_param(request.GET)
+        chain = locale_chain(locale)
+        stamp, _, last_modified = list_stamp()
+
+        def build() -> bytes:
+            served = GlossaryTerm.objects.filter(locale__language_code=chain[0])
+            for position, code in enumerate(chain[1:], start=1):
+                better = GlossaryTerm.objects.filter(
+                    translation_key=OuterRef("translation_key"),
+                    locale__language_code__in=chain[:position],
+                )
+                served = served | GlossaryTerm.objects.filter(
+                    ~Exists(better), locale__language_code=code
+                )
+            terms = served.select_related("locale").order_by("slug")
+            return document_bytes(
+                {
+                    "locale": locale,
+                    "items": [
+                        {
+                            "slug": t.slug,
+                            "term": t.term,
+                            "explanation": t.explanation,
+                            "locale": t.locale.language_code,
+                            "fallback": t.locale.language_code != locale,
+                        }
+                        for t in terms
+                    ],
+                }
+            )
+
+        return conditional_json(
+            request,
+            etag=etag_for("glossary", locale, stamp),
+            last_modified=last_modified,
+            build=build,
+        )
+
+
+class MunicipalityListView(ApiView):
+    @extend_schema(
+        summary="Municipalities of the district that appear in the handbook",
+        responses={
+            200: schema.MunicipalityListSerializer,
+            304: None,
+            429: schema.ErrorSerializer,
+        },
+        tags=["municipalities"],
+    )
+    def get(self, request):
+        stamp, _, last_modified = list_stamp()
+
+        def build() -> bytes:
+            items = [
+                {"slug": m.slug, "name": m.name, "postal_code": m.postal_code}
+                for m in Municipality.objects.order_by("name")
+            ]
+            return document_bytes({"items": items})
+
+        return conditional_json(
+            request,
+            etag=etag_for("municipalities", stamp),
+            last_modified=last_modified,
+            build=build,
+        )
+
+
+class LocaleListView(ApiView):
+    @extend_schema(
+        summary="Content locales with direction, fallback chain and coverage",
+        responses={
+            200: schema.LocaleListSerializer,
+            304: None,
+            429: schema.ErrorSerializer,
+        },
+        tags=["locales"],
+    )
+    def get(self, request):
+        stamp, newest_event, last_modified = list_stamp()
+
+        def build() -> bytes:
+            items = [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "direction": c.direction,
+                    "fallbacks": list(c.fallbacks),
+                    "is_source": c.is_source,
+                    "pages": c.pages,
+                    "translated_pages": c.translated,
+                    "coverage": c.coverage,
+                }
+                for c in locale_coverage()
+            ]
+            return document_bytes({"items": items})
+
+        return conditional_json(
+            request,
+            etag=etag_for("locales", stamp, newest_event),
+            last_modified=last_modified,
+            build=build,
+        )
+
+
+class ArtifactListView(ApiView):
+    @extend_schema(
+        summary="Exported files per locale (print PDFs once the print channel runs)",
+        parameters=[LOCALE],
+        responses={200: schema.ArtifactListSerializer, 304: None, **ERRORS},
+        tags=["artifacts"],
+    )
+    def get(self, request):
+        locale = request.GET.get("locale")
+        if locale:
+            locale = locale_param(request.GET)
+        stamp, newest_event, last_modified = list_stamp()
+        # No channel builds files yet; the list keeps its documented shape.
+        return conditional_json(
+            request,
+            etag=etag_for("artifacts", locale, stamp, newest_event),
+            last_modified=last_modified,
+            build=lambda: document_bytes({"items": []}),
+        )
+
+
+# --- Search, changes, preview --------------------------------------------------------
+
+
+class SearchView(ApiView):
+    @extend_schema(
+        summary="Full-text search in one locale",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="search words"),
+            LOCALE,
+            LIMIT,
+            OFFSET,
+        ],
+        responses={200: schema.SearchResultSerializer, 304: None, **ERRORS},
+        tags=["search"],
+    )
+    def get(self, request):
+        locale = locale_param(request.GET)
+        query = search_param(request.GET)
+        limit = limit_param(request.GET)
+        offset = offset_param(request.GET)
+        stamp, newest_event, last_modified = list_stamp()
+
+        def build() -> bytes:
+            pages = search_pages(
+                query=query, locale_code=locale, using_postgres=settings.USING_POSTGRES
+            )
+            total = pages.count()
+            items = []
+            for page in pages.select_related("content_type")[offset : offset + limit]:
+                model = page.content_type.model_class()
+                items.append(
+                    {
+                        "id": page.pk,
+                        "translation_key": str(page.translation_key),
+                        "type": PAGE_TYPES.get(model, "page"),
+                        "locale": page.served_locale,
+                        "title": page.title,
+                        "path": page.url_path,
+                        "fallback": page.served_locale != locale,
+                        "api_url": page_api_path(page.pk, locale),
+                    }
+                )
+            return document_bytes(
+                {
+                    "query": query,
+                    "locale": locale,
+                    "count": total,
+                    "limit": limit,
+                    "offset": offset,
+                    "items": items,
+                }
+            )
+
+        return conditional_json(
+            request,
+            etag=etag_for("search", locale, query, limit, offset, stamp, newest_event),
+            last_modified=last_modified,
+            build=build,
+        )
+
+
+class ChangesView(ApiView):
+    @extend_schema(
+        summary="What changed since a cursor: created, updated, deleted (delta sync)",
+        parameters=[
+            LOCALE,
+            OpenApiParameter(
+                "since", str, description="next_cursor of the previous call"
+            ),
+            LIMIT,
+        ],
+        responses={200: schema.ChangesSerializer, 304: None, **ERRORS},
+        tags=["sync"],
+    )
+    def get(self, request):
+        locale = locale_param(request.GET)
+        since = cursor_param(request.GET)
+        limit = limit_param(request.GET)
+        _, newest_event, last_modified = list_stamp()
+
+        def build() -> bytes:
+            changes, cursor = changes_since(
+                locale_code=locale, since=since, limit=limit
+            )
+            return document_bytes(
+                {
+                    "locale": locale,
+                    "changes": [
+                        {
+                            "translation_key": str(c.translation_key),
+                            "action": c.action,
+                            "reason": c.kind,
+                            "changed_at": c.changed_at.isoformat(),
+                            "id": c.page_id,
+                            "api_url": page_api_path(c.page_id, locale)
+                            if c.page_id
+                            else None,
+                        }
+                        for c in changes
+                    ],
+                    "next_cursor": cursor_encode(cursor),
+                    "has_more": cursor < newest_event and len(changes) == limit,
+                }
+            )
+
+        return conditional_json(
+            request,
+            etag=etag_for("changes", locale, since, limit, newest_event),
+            last_modified=last_modified,
+            build=build,
+        )
+
+
+class PreviewView(ApiView):
+    @extend_schema(
+        summary="A draft as it would be published, for the website's preview mode",
+        parameters=[
+            OpenApiParameter("token", str, required=True, description="preview token")
+        ],
+        responses={200: schema.PageDocumentSerializer, **ERRORS},
+        tags=["preview"],
+    )
+    def get(self, request):
+        document = preview_document_for_token(request.GET.get("token", ""))
+        response = HttpResponse(
+            document_bytes(document), content_type="application/json"
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
