@@ -119,7 +119,7 @@ def page_list_serializer(model) -> type[serializers.Serializer]:
     class Summary(serializers.Serializer):
         id = serializers.IntegerField()
         translation_key = serializers.UUIDField(required=False)
-        type = serializers.ChoiceField([type_name])
+        type = serializers.CharField(help_text=f"Always {type_name!r} here.")
         locale = serializers.CharField(required=False)
         title = serializers.CharField(required=False)
         slug = serializers.CharField(required=False)
@@ -230,3 +230,16 @@ class ChangesSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
     next_cursor = serializers.CharField()
     has_more = serializers.BooleanField()
+
+
+def delivery_api_only(endpoints, **kwargs):
+    """drf-spectacular hook: the document describes the delivery API, nothing else.
+
+    (Wagtail's admin API and wagtail-localize's editor API are internal.)
+    """
+    return [
+        (path, path_regex, method, callback)
+        for path, path_regex, method, callback in endpoints
+        if path.startswith("/api/v1/")
+        and not path.startswith(("/api/v1/schema/", "/api/v1/docs/"))
+    ]

@@ -60,7 +60,10 @@ from exports.content import (
 
 ALWAYS = ("id", "type", "meta")
 LOCALE = OpenApiParameter(
-    "locale", str, description="Content locale, e.g. de, en, ar (default de)."
+    "locale",
+    str,
+    enum=[loc.code for loc in settings.WEGWEISER_LOCALES],
+    description="Content locale (default de).",
 )
 FIELDS = OpenApiParameter(
     "fields", str, description="Comma-separated top-level fields to return."
@@ -628,7 +631,11 @@ class PreviewView(ApiView):
         parameters=[
             OpenApiParameter("token", str, required=True, description="preview token")
         ],
-        responses={200: schema.PageDocumentSerializer, **ERRORS},
+        responses={
+            200: schema.PageDocumentSerializer,
+            403: schema.ErrorSerializer,
+            **ERRORS,
+        },
         tags=["preview"],
     )
     def get(self, request):

@@ -1,0 +1,112 @@
+"""Conditional requests and query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.api.caching import BODY_CACHE_PREFIX
+from tests.api.conftest import demo_page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_read_has_a_strong_etag_and_last_modified(api):
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    for path in [
+        f"pages/{chapter.pk}/?locale=ar",
+        "recommendations/",
+        "locales/",
+        "glossary/",
+        "changes/?locale=de",
+        "search/?q=Verein",
+    ]:
+        response = api(path)
+        assert response.status_code == 200, path
+        assert response["ETag"].startswith('"') and not response["ETag"].startswith(
+            "W/"
+        ), path
+        assert response["Last-Modified"], path
+        assert response["Cache-Control"].startswith("public"), path
+
+
+def test_if_none_match_answers_304_without_building_the_body(
+    api, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    first = api(f"pages/{chapter.pk}/?locale=ar")
+    cache.clear()  # a 304 must not need the cached body either
+    with django_assert_max_num_queries(1):
+        again = api(f"pages/{chapter.pk}/?locale=ar", if_none_match=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert not cache.get(BODY_CACHE_PREFIX + first["ETag"].strip('"'))
+
+
+def test_if_modified_since_answers_304(api):
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    first = api(f"pages/{chapter.pk}/")
+    again = api(f"pages/{chapter.pk}/", if_modified_since=first["Last-Modified"])
+    assert again.status_code == 304
+
+
+def test_publishing_changes_the_etag(api):
+    chapter = demo_page("menschen-fuer-engagement-gewinnen").specific
+    before = api(f"pages/{chapter.pk}/")
+    chapter.title = "Neuer Titel"
+    chapter.save_revision().publish()
+    after = api(f"pages/{chapter.pk}/", if_none_match=before["ETag"])
+    assert after.status_code == 200
+    assert after.data["title"] == "Neuer Titel"
+
+
+def test_snippet_changes_change_the_etag(api):
+    from cms.snippets.models import Topic
+
+    chapter = demo_page("menschen-fuer-engagement-gewinnen").specific
+    before = api(f"pages/{chapter.pk}/")
+    topic = Topic.objects.get(pk=chapter.topic_id)
+    topic.name = "Neu benanntes Handlungsfeld"
+    topic.save()
+    after = api(f"pages/{chapter.pk}/", if_none_match=before["ETag"])
+    assert after.status_code == 200
+    assert after.data["topic"]["name"] == "Neu benanntes Handlungsfeld"
+
+
+def test_cache_control_is_configurable(api, settings):
+    settings.API_CACHE_CONTROL = "public, max-age=5"
+    assert api("locales/")["Cache-Control"] == "public, max-age=5"
+
+
+@pytest.mark.parametrize("locale", ["de", "ar", "fa"])
+def test_detail_needs_at_most_eight_queries(api, locale, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    api(f"pages/{chapter.pk}/?locale={locale}")  # renditions exist from here on
+    cache.clear()
+    with django_assert_max_num_queries(8):
+        response = api(f"pages/{chapter.pk}/?locale={locale}")
+    assert response.status_code == 200
+    assert any(b["type"] == "image" for b in response.data["body"])
+
+
+@pytest.mark.parametrize(
+    "path", ["recommendations/?locale=ar", "portraits/?locale=en", "best-practices/"]
+)
+def test_list_query_count_does_not_grow_with_the_page_size(api, path):
+    from django.core.cache import cache
+
+    api(f"{path}&limit=100" if "?" in path else f"{path}?limit=100")  # renditions
+    counts = []
+    for limit in (1, 100):
+        cache.clear()
+        sep = "&" if "?" in path else "?"
+        with CaptureQueriesContext(connection) as queries:
+            response = api(f"{path}{sep}limit={limit}")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
