@@ -163,7 +163,8 @@ def search_pages(*, query: str, locale_code: str, using_postgres: bool) -> Query
     if using_postgres:
         config = SEARCH_CONFIGS.get(locale_code.split("-")[0], "simple")
         config = SEARCH_CONFIGS.get(locale_code, config)
-        text = [Coalesce(Cast(f, TextField()), Value("")) for f in SEARCH_TEXT_FIELDS]
+        blank = Value("", output_field=TextField())
+        text = [Coalesce(Cast(f, TextField()), blank) for f in SEARCH_TEXT_FIELDS]
         vector = SearchVector("title", weight="A", config=config) + SearchVector(
             *text, weight="B", config=config
         )

@@ -164,3 +164,23 @@ def test_glossary_in_a_locale_with_fallback(api):
     assert all(i["locale"] == "de" and i["fallback"] for i in items)
     arabic = api("glossary/?locale=ar").data["items"]
     assert all(i["locale"] == "ar" for i in arabic)
+
+
+def test_search_finds_words_in_the_locale(api):
+    hits = api("search/?q=Elterncafé&locale=de").data
+    assert hits["count"] >= 1
+    assert hits["items"][0]["title"] == "Elterncafé an der Grundschule"
+    arabic = api("search/?q=Ehingen&locale=ar").data
+    assert all(i["locale"] in ("ar", "de") for i in arabic["items"])
+
+
+@pytest.mark.skipif(
+    not __import__("tests.conftest", fromlist=["x"]).USING_REAL_SERVICES,
+    reason="stemming needs PostgreSQL's text-search configurations",
+)
+def test_search_stems_with_the_locale_configuration(api):
+    # "Elterncafés" is not written anywhere; German stemming still finds the page.
+    hits = api("search/?q=Grundschulen&locale=de").data["items"]
+    assert "Elterncafé an der Grundschule" in [h["title"] for h in hits]
+    english = api("search/?q=engaging&locale=en").data["items"]
+    assert english and all(h["locale"] in ("en", "de") for h in english)

@@ -17,9 +17,25 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api_schema(db):
+    """The schema, with requests sent straight to the WSGI application.
+
+    Like Django's test client, keep the request cycle from closing the test's
+    database connection (which holds the rolled-back test transaction).
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from cms.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/v1/schema/?format=json", application
+        )
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 CHECKS = [
