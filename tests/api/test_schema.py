@@ -30,9 +30,7 @@ def api_schema(db):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi(
-            "/api/v1/schema/?format=json", application
-        )
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

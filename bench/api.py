@@ -1,0 +1,223 @@
+"""API part of `make bench`: our delivery API against stock Wagtail API v2.
+
+On a synthetic handbook of 2,000 pages × 8 locales in PostgreSQL, one gunicorn
+(2 workers, as on this machine's 2 cores) serves both APIs. A keep-alive client
+with a few threads measures req/s and p50/p99 for: the v1 list, v1 detail (in
+Arabic, with fallback resolution), v1 304 revalidation, and Wagtail's
+/api/v2/pages/<id>/. SQL queries per request are counted in-process.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = int(os.environ.get("BENCH_API_PAGES", "2000"))
+SECONDS = float(os.environ.get("BENCH_API_SECONDS", "8"))
+THREADS = int(os.environ.get("BENCH_API_THREADS", "4"))
+DATABASE_URL = os.environ.get(
+    "BENCH_API_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/wegweiser_bench_api",
+)
+
+
+def _env() -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
+        "DATABASE_URL": DATABASE_URL,
+        "VAR_DIR": str(REPO / "var" / "bench-api"),
+    }
+    env.pop("REDIS_URL", None)  # bodies cached per process: no Redis needed
+    return env
+
+
+def _manage(*args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def _prepare_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    _manage("migrate", "--noinput", "-v0")
+    print(_manage("generate_handbook", "--pages", str(PAGES)).strip())
+
+
+def _ids() -> dict[str, list[int]]:
+    out = _manage(
+        "shell",
+        "-c",
+        "from wagtail.models import Page;"
+        "qs=Page.objects.filter(depth__gt=2).order_by('path');"
+        "print(list(qs.filter(locale__language_code='de').values_list('id',flat=True)));"
+        "print(list(qs.filter(locale__language_code='ar').values_list('id',flat=True)))",
+    ).splitlines()
+    return {"de": eval(out[-2]), "ar": eval(out[-1])}
+
+
+def _queries_per_request(paths: dict[str, str]) -> dict[str, int]:
+    code = (
+        "import json,sys;from django.test import Client;"
+        "from django.db import connection;"
+        "from django.test.utils import CaptureQueriesContext;"
+        "from django.core.cache import cache;"
+        "c=Client(HTTP_HOST='localhost');out={}\n"
+        f"for name,path in {paths!r}.items():\n"
+        "    c.get(path);cache.clear()\n"
+        "    with CaptureQueriesContext(connection) as q: c.get(path)\n"
+        "    out[name]=len(q)\n"
+        "print(json.dumps(out))"
+    )
+    import json
+
+    return json.loads(_manage("shell", "-c", code).splitlines()[-1])
+
+
+def _load(port: int, paths: list[str], headers_for=None) -> dict[str, float]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + SECONDS
+
+    def worker(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = offset
+        mine: list[float] = []
+        codes: dict[int, int] = {}
+        while time.perf_counter() < deadline:
+            path = paths[i % len(paths)]
+            i += THREADS
+            started = time.perf_counter()
+            conn.request("GET", path, headers=headers_for(path) if headers_for else {})
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            codes[response.status] = codes.get(response.status, 0) + 1
+        with lock:
+            latencies.extend(mine)
+            for k, v in codes.items():
+                statuses[k] = statuses.get(k, 0) + v
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "req_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
+
+
+def run() -> dict:
+    print(f"[api] building a synthetic handbook: {PAGES} pages × 8 locales …")
+    _prepare_database()
+    ids = _ids()
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "cms.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            "--access-logfile", "-", "--log-level", "warning",
+        ],
+        cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(150):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        detail_v1 = [f"/api/v1/pages/{i}/?locale=ar" for i in ids["ar"]]
+        detail_v2 = [f"/api/v2/pages/{i}/" for i in ids["de"]]
+        list_v1 = [
+            f"/api/v1/recommendations/?locale=ar&limit=20&offset={n * 20}"
+            for n in range(20)
+        ]
+        # Warm both APIs' caches and renditions the same way: one pass each.
+        etags: dict[str, str] = {}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for path in detail_v1:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            etags[path] = response.getheader("ETag")
+        for path in detail_v2:
+            conn.request("GET", path)
+            conn.getresponse().read()
+        scenarios = {
+            "v1_list": _load(port, list_v1),
+            "v1_detail": _load(port, detail_v1),
+            "v1_revalidate_304": _load(
+                port, detail_v1, headers_for=lambda p: {"If-None-Match": etags[p]}
+            ),
+            "wagtail_v2_detail": _load(port, detail_v2),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    queries = _queries_per_request(
+        {
+            "v1_list": list_v1[0],
+            "v1_detail": detail_v1[0],
+            "wagtail_v2_detail": detail_v2[0],
+        }
+    )
+    for name, q in queries.items():
+        scenarios[name]["sql_queries"] = q
+    v1 = scenarios["v1_detail"]["req_per_s"]
+    v2 = scenarios["wagtail_v2_detail"]["req_per_s"]
+    r304 = scenarios["v1_revalidate_304"]["req_per_s"]
+    result = {
+        "pages_per_locale": PAGES,
+        "locales": 8,
+        "server": "gunicorn, 2 sync workers",
+        "client_threads": THREADS,
+        "seconds_per_scenario": SECONDS,
+        "scenarios": scenarios,
+        "detail_vs_wagtail_v2": round(v1 / v2, 2) if v2 else None,
+        "revalidate_vs_detail": round(r304 / v1, 2) if v1 else None,
+    }
+    print(f"\n{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>6}")
+    for name, s in scenarios.items():
+        print(
+            f"{name:<22}{s['req_per_s']:>9}{s['p50_ms']:>9}{s['p99_ms']:>9}"
+            f"{s.get('sql_queries', '-'):>6}"
+        )
+    print(
+        f"detail ÷ Wagtail v2: {result['detail_vs_wagtail_v2']}×   "
+        f"304 ÷ detail: {result['revalidate_vs_detail']}×"
+    )
+    return result

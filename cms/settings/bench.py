@@ -1,0 +1,17 @@
+"""Benchmark settings: production-like, plus stock Wagtail API v2 for comparison.
+
+Only `make bench` uses these; Wagtail's API v2 is mounted at /api/v2/ so both APIs
+are measured on the same data, in the same gunicorn, in the same run.
+"""
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, REST_FRAMEWORK, env
+
+SECRET_KEY = env.str("SECRET_KEY", default="bench-only-not-secret")
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.api.v2"]
+ROOT_URLCONF = "bench.urls"
+# The load generator is one client: no throttling.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon_read": None}}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
