@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "cms.images",
     "cms.snippets",
     "cms.pages",
+    "cms.translators",
     "exports",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales with translation-aware views
