@@ -8,6 +8,7 @@ wagtail-localize's StringTranslations.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -19,8 +20,15 @@ from wagtail.models import (
     Locale,
     Page,
 )
+from wagtail_localize.models import (
+    String,
+    StringSegment,
+    StringTranslation,
+    Translation,
+)
 
 from cms.locales import SOURCE_LOCALE
+from cms.translators.offline import OfflineFileError, OfflineUnit, bundle_from_upload
 from cms.translators.roles import (
     EDITOR_PAGE_PERMISSIONS,
     EDITOR_PERMISSIONS,
@@ -28,6 +36,7 @@ from cms.translators.roles import (
     TRANSLATOR_PERMISSIONS,
     group_name_for,
 )
+from cms.translators.selectors import offline_bundle_for, offline_translations_for
 
 logger = logging.getLogger(__name__)
 
@@ -120,3 +129,123 @@ def role_groups_ensure() -> list[Group]:
                 role_permissions_grant_on_root(page=root)
         groups.append(group)
     return groups
+
+
+# --- Offline files ------------------------------------------------------------------
+
+
+@dataclass
+class OfflineImportResult:
+    """What an upload did, for the message the translator sees."""
+
+    imported: int = 0
+    unchanged: int = 0
+    left_empty: int = 0
+    needs_review_skipped: int = 0
+    with_errors: list[str] = field(default_factory=list)
+
+
+def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult:
+    """Import an uploaded PO or XLIFF file into ``page``'s translations.
+
+    Everything is checked before anything is written, and then written in one
+    transaction: a file for another page or locale, a malformed file, or one made
+    from an older German text (its source was re-extracted since) is refused with
+    :class:`OfflineFileError`. Empty targets never delete a translation, and
+    entries still marked for review (PO ``fuzzy``, XLIFF ``state="initial"``) are
+    not imported unless they match what is stored.
+    """
+    uploaded = bundle_from_upload(data)
+    if uploaded.page_id != page.pk:
+        other = Page.objects.filter(pk=uploaded.page_id).first()
+        raise OfflineFileError(
+            f"this file was made for “{other.title if other else '?'}” "
+            f"(page {uploaded.page_id}), not for “{page.title}” (page {page.pk})"
+        )
+    code = page.locale.language_code
+    if uploaded.locale != code:
+        raise OfflineFileError(
+            f"this file translates into {uploaded.locale}, but this page is in "
+            f"{code}: upload it on the page in {uploaded.locale}"
+        )
+    current = offline_bundle_for(page=page, scope=uploaded.scope)
+    current_parts = {p.translation_uuid: n for n, p in enumerate(current.parts, 1)}
+    part_map: dict[int, int] = {}
+    for n, part in enumerate(uploaded.parts, start=1):
+        now = current_parts.get(part.translation_uuid)
+        if now is None:
+            raise OfflineFileError(
+                f"part {n} of this file belongs to a translation that is no longer "
+                "part of this page: download a new file"
+            )
+        fresh = current.parts[now - 1]
+        if fresh.source_updated != part.source_updated:
+            raise OfflineFileError(
+                f"the German text of “{fresh.title}” changed after this file was "
+                f"made (file: {part.source_updated}, now: {fresh.source_updated}). "
+                "Nothing was imported: download a new file and copy your "
+                "translations into it"
+            )
+        part_map[n] = now
+    segments = {(u.part, u.path, u.source): u for u in current.units}
+    for index, unit in enumerate(uploaded.units, start=1):
+        key = (part_map.get(unit.part), unit.path, unit.source)
+        if key not in segments:
+            raise OfflineFileError(
+                f"entry {index} ({unit.path}) does not match the German text of "
+                "this page: was the source text in the file changed? Nothing was "
+                "imported"
+            )
+
+    translations = offline_translations_for(page=page, scope=uploaded.scope)
+    result = OfflineImportResult()
+    with transaction.atomic():
+        for unit in uploaded.units:
+            stored = segments[(part_map[unit.part], unit.path, unit.source)]
+            if not unit.target:
+                result.left_empty += 1
+                continue
+            if unit.target == stored.target and (
+                unit.needs_review or not stored.needs_review
+            ):
+                result.unchanged += 1
+                continue
+            if unit.needs_review:
+                result.needs_review_skipped += 1
+                continue
+            translation = translations[part_map[unit.part] - 1]
+            string_translation = _string_translation_save(
+                translation=translation, unit=unit, user=user, data=unit.target
+            )
+            if string_translation.has_error:
+                result.with_errors.append(unit.path)
+            result.imported += 1
+    return result
+
+
+def _string_translation_save(
+    *, translation: Translation, unit: OfflineUnit, user, data: str
+) -> StringTranslation:
+    segment = (
+        StringSegment.objects.filter(
+            source_id=translation.source_id,
+            context__path=unit.path,
+            string__data_hash=String._get_data_hash(unit.source),
+        )
+        .select_related("string", "context")
+        .first()
+    )
+    string_translation, _ = StringTranslation.objects.update_or_create(
+        translation_of=segment.string,
+        locale_id=translation.target_locale_id,
+        context=segment.context,
+        defaults={
+            "data": data,
+            "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+            "tool_name": "Offline file",
+            "last_translated_by": user,
+            "has_error": False,
+            "field_error": "",
+        },
+    )
+    return string_translation

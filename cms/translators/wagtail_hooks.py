@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.models import TranslatableMixin
+from wagtail.admin.widgets import ListingButton
+from wagtail.models import Locale, TranslatableMixin
 
+from cms.translators import views
 from cms.translators.selectors import role_locale_codes_for
 
 
@@ -39,3 +42,41 @@ def edit_snippet_in_role_locale_only(request, instance):
         },
     )
     return redirect("wagtailadmin_home")
+
+
+@hooks.register("register_admin_urls")
+def register_translators_urls():
+    urls = [
+        path("pages/<int:page_id>/offline/", views.offline_view, name="offline"),
+        path(
+            "pages/<int:page_id>/offline/download/",
+            views.offline_download_view,
+            name="offline_download",
+        ),
+        path(
+            "pages/<int:page_id>/offline/upload/",
+            views.offline_upload_view,
+            name="offline_upload",
+        ),
+    ]
+    return [
+        path("translators/", include((urls, "translators"), namespace="translators"))
+    ]
+
+
+def offline_translation_buttons(page, user, view_name=None, next_url=None):
+    # Shown on translated pages (not the German source) the user may edit.
+    if page.is_root() or page.locale_id == Locale.get_default().pk:
+        return
+    if not page.permissions_for_user(user).can_edit():
+        return
+    yield ListingButton(
+        _("Offline translation (PO/XLIFF)"),
+        reverse("translators:offline", args=[page.pk]),
+        priority=70,
+        icon_name="download",
+    )
+
+
+hooks.register("register_page_header_buttons", offline_translation_buttons)
+hooks.register("register_page_listing_more_buttons", offline_translation_buttons)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
 from cms.translators.roles import group_name_for
 
@@ -14,6 +15,10 @@ def role_user(django_user_model, code: str, username: str):
         username, f"{username}@example.org", "ein-langes-passwort"
     )
     user.groups.add(Group.objects.get(name=group_name_for(code)))
+    # Messages are asserted in English, whatever the default admin language.
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     return user
 
 

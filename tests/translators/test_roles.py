@@ -15,6 +15,7 @@ from tests.translators.conftest import translated
 pytestmark = pytest.mark.django_db
 
 XHR = {"x-requested-with": "XMLHttpRequest"}
+# Wagtail words this message before it switches to the user's admin language.
 DENIED = "Sie haben leider keinen Zugang zu diesem Bereich."
 
 
@@ -101,9 +102,7 @@ def test_arabic_translator_edits_arabic_snippets_only(translator_client):
     response = translator_client.get(
         f"/admin/snippets/snippets/glossaryterm/edit/{de_row.pk}/", follow=True
     )
-    assert "your role covers: ar" in response.content.decode() or (
-        "Ihre Rolle umfasst: ar" in response.content.decode()
-    )
+    assert "your role covers: ar" in response.content.decode()
 
 
 def test_source_editor_works_in_german_only(client, editor_de, demo_handbook):
