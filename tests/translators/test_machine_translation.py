@@ -32,7 +32,7 @@ from tests.translators.conftest import translated
 class FakeLibreTranslate(BaseHTTPRequestHandler):
     requests: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append(body)
         if self.path != "/translate" or body.get("api_key") != "test-key":
