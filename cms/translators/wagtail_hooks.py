@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 from wagtail.models import Locale, TranslatableMixin
 
@@ -58,6 +60,15 @@ def register_translators_urls():
             views.offline_upload_view,
             name="offline_upload",
         ),
+        path(
+            "pages/<int:page_id>/changes/", views.changed_segments_view, name="changes"
+        ),
+        path("report/", views.TranslationStatusReportView.as_view(), name="report"),
+        path(
+            "report/results/",
+            views.TranslationStatusReportView.as_view(results_only=True),
+            name="report_results",
+        ),
     ]
     return [
         path("translators/", include((urls, "translators"), namespace="translators"))
@@ -80,3 +91,14 @@ def offline_translation_buttons(page, user, view_name=None, next_url=None):
 
 hooks.register("register_page_header_buttons", offline_translation_buttons)
 hooks.register("register_page_listing_more_buttons", offline_translation_buttons)
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_status_report():
+    return MenuItem(
+        _lazy("Translation status"),
+        reverse("translators:report"),
+        name="translation-status",
+        icon_name="wagtail-localize-language",
+        order=650,
+    )
