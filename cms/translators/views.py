@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
@@ -149,10 +149,10 @@ def offline_upload_view(request, page_id: int):
 # --- Translations report ------------------------------------------------------------
 
 STATUS_LABELS = {
-    "up_to_date": _lazy("up to date"),
-    "outdated": _lazy("outdated"),
-    "machine": _lazy("machine translated"),
-    "missing": _lazy("not translated"),
+    "up_to_date": gettext_lazy("up to date"),
+    "outdated": gettext_lazy("outdated"),
+    "machine": gettext_lazy("machine translated"),
+    "missing": gettext_lazy("not translated"),
 }
 
 
@@ -169,7 +169,7 @@ def _changes_url(state: PageTranslationState) -> str | None:
 class TranslationStatusReportView(ReportView):
     """Per locale and per page: translated %, outdated, machine, missing."""
 
-    page_title = _lazy("Translation status")
+    page_title = gettext_lazy("Translation status")
     header_icon = "wagtail-localize-language"
     index_url_name = "translators:report"
     index_results_url_name = "translators:report_results"
@@ -178,14 +178,14 @@ class TranslationStatusReportView(ReportView):
     any_permission_required = ["wagtailadmin.access_admin"]
     permission_policy = None
     columns = [
-        TitleColumn("title", label=_lazy("Page"), get_url=_changes_url),
-        Column("depth", label=_lazy("Level")),
-        Column("translated_percent", label=_lazy("Translated %")),
-        Column("counts.outdated", label=_lazy("Outdated segments")),
-        Column("counts.machine", label=_lazy("Machine segments")),
-        Column("counts.missing", label=_lazy("Missing segments")),
-        Column("source_changed", label=_lazy("German text changed since sync")),
-        StatusTagColumn("status_label", label=_lazy("Status")),
+        TitleColumn("title", label=gettext_lazy("Page"), get_url=_changes_url),
+        Column("depth", label=gettext_lazy("Level")),
+        Column("translated_percent", label=gettext_lazy("Translated %")),
+        Column("counts.outdated", label=gettext_lazy("Outdated segments")),
+        Column("counts.machine", label=gettext_lazy("Machine segments")),
+        Column("counts.missing", label=gettext_lazy("Missing segments")),
+        Column("source_changed", label=gettext_lazy("German text changed since sync")),
+        StatusTagColumn("status_label", label=gettext_lazy("Status")),
     ]
     list_export = [
         "locale_code",

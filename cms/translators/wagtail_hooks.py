@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
@@ -96,7 +96,7 @@ hooks.register("register_page_listing_more_buttons", offline_translation_buttons
 @hooks.register("register_reports_menu_item")
 def register_translation_status_report():
     return MenuItem(
-        _lazy("Translation status"),
+        gettext_lazy("Translation status"),
         reverse("translators:report"),
         name="translation-status",
         icon_name="wagtail-localize-language",
