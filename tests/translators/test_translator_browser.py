@@ -14,7 +14,7 @@ from wagtail_localize.operations import TranslationCreator
 from cms.pages.models import ChapterPage
 from cms.translators.services import role_groups_ensure
 from tests.factories.pages import chapter_factory, handbook_factory
-from tests.test_admin_browser import OUTPUT, browser  # noqa: F401 (fixture)
+from tests.test_admin_browser import OUTPUT
 from tests.translators.conftest import role_user, translated
 
 ARABIC = {
@@ -44,7 +44,7 @@ def arabic_chapter(wagtail_tree):
 
 
 def test_arabic_translator_translates_and_publishes_a_page(
-    browser,  # noqa: F811 (the fixture imported above)
+    browser,
     live_server,
     arabic_chapter,
     django_user_model,
