@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 
 from cms.locales import DEFAULT_CONTENT_LOCALES, build_content_locales
+from cms.translators.machine import machine_translator_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "cms.images",
     "cms.snippets",
     "cms.pages",
+    "cms.translators",
     "exports",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales with translation-aware views
@@ -180,6 +182,21 @@ WEGWEISER_DEFAULT_IMAGE_CREDIT = env.str(
 # wagtail-localize runs its background jobs (subtree translation, locale sync) on
 # Celery through our own backend; it ships only an immediate and an RQ one.
 WAGTAILLOCALIZE_JOBS = {"BACKEND": "cms.localize_jobs.CeleryJobBackend"}
+
+# --- Machine translation (translators' workflow, issue 7) ---------------------------
+# MACHINE_TRANSLATOR=deepl|libretranslate (empty: off) with DEEPL_AUTH_KEY, or
+# LIBRETRANSLATE_URL and LIBRETRANSLATE_API_KEY. Translators then get "Translate
+# with …" in wagtail-localize's editor; its segments are stored as machine
+# translations and reported as such.
+# https://wagtail-localize.readthedocs.io/en/latest/how-to/integrations/machine-translation/
+
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_setting(
+    name=env.str("MACHINE_TRANSLATOR", default=""),
+    deepl_auth_key=env.str("DEEPL_AUTH_KEY", default=""),
+    libretranslate_url=env.str("LIBRETRANSLATE_URL", default=""),
+    libretranslate_api_key=env.str("LIBRETRANSLATE_API_KEY", default=""),
+    timeout=env.int("MACHINE_TRANSLATION_TIMEOUT", default=10),
+)
 
 # --- Celery --------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html

@@ -1,0 +1,19 @@
+"""`python manage.py ensure_translator_roles`: the locale-scoped groups, again."""
+
+from django.core.management.base import BaseCommand
+
+from cms.translators.services import role_groups_ensure
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or complete the groups 'Editors de' and 'Translators <code>' with "
+        "their permissions on each locale's pages (safe to run again; migrate runs "
+        "it too)."
+    )
+
+    def handle(self, *args, **options):
+        groups = role_groups_ensure()
+        self.stdout.write(
+            f"{len(groups)} role groups ready: {', '.join(g.name for g in groups)}"
+        )

@@ -1,0 +1,251 @@
+"""Write operations of the translators' workflow (Django-Styleguide services).
+
+Roles: one group per content locale, scoped through page permissions on that
+locale's tree roots. Offline files: importing PO/XLIFF uploads into
+wagtail-localize's StringTranslations.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+)
+from wagtail_localize.models import (
+    String,
+    StringSegment,
+    StringTranslation,
+    Translation,
+)
+
+from cms.locales import SOURCE_LOCALE
+from cms.translators.offline import OfflineFileError, OfflineUnit, bundle_from_upload
+from cms.translators.roles import (
+    EDITOR_PAGE_PERMISSIONS,
+    EDITOR_PERMISSIONS,
+    TRANSLATOR_PAGE_PERMISSIONS,
+    TRANSLATOR_PERMISSIONS,
+    group_name_for,
+)
+from cms.translators.selectors import offline_bundle_for, offline_translations_for
+
+logger = logging.getLogger(__name__)
+
+IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
+
+
+def _permissions(labels: tuple[str, ...]) -> list[Permission]:
+    found = []
+    for label in labels:
+        app_label, codename = label.split(".")
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is None:
+            # Only while migrating an app whose permissions aren't created yet;
+            # the next migrate (or ensure_translator_roles) adds it.
+            logger.warning("permission %s does not exist yet; skipped", label)
+            continue
+        found.append(permission)
+    return found
+
+
+def _page_permissions(codenames: tuple[str, ...]) -> list[Permission]:
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=codenames
+        )
+    )
+
+
+def locale_roots(locale: Locale) -> list[Page]:
+    """The topmost pages of one locale: its copies of the handbook roots."""
+    return list(Page.objects.filter(depth=2, locale=locale))
+
+
+def role_permissions_grant_on_root(*, page: Page) -> int:
+    """Give the role group of ``page``'s locale its permissions on ``page``.
+
+    Called for every page created at the top of the tree (a new handbook or its
+    translation into a locale), so a locale's group covers pages created after the
+    group itself. Returns how many permissions were added.
+    """
+    if page.depth != 2:
+        return 0
+    code = page.locale.language_code
+    group = Group.objects.filter(name=group_name_for(code)).first()
+    if group is None:
+        return 0
+    codenames = (
+        EDITOR_PAGE_PERMISSIONS
+        if code == SOURCE_LOCALE
+        else TRANSLATOR_PAGE_PERMISSIONS
+    )
+    added = 0
+    for permission in _page_permissions(codenames):
+        _, created = GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=permission
+        )
+        added += created
+    return added
+
+
+@transaction.atomic
+def role_groups_ensure() -> list[Group]:
+    """Create or complete ``Editors de`` and ``Translators <code>`` (idempotent).
+
+    One group per configured content locale, with model permissions and page
+    permissions on that locale's roots. Permissions an administrator added by hand
+    are left alone; groups of locales no longer configured are left alone too.
+    """
+    groups = []
+    root_collection = Collection.get_first_root_node()
+    for content_locale in settings.WEGWEISER_LOCALES:
+        code = content_locale.code
+        group, _ = Group.objects.get_or_create(name=group_name_for(code))
+        is_source = code == SOURCE_LOCALE
+        group.permissions.add(
+            *_permissions(EDITOR_PERMISSIONS if is_source else TRANSLATOR_PERMISSIONS)
+        )
+        if is_source and root_collection is not None:
+            for permission in Permission.objects.filter(
+                content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS
+            ):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+        locale = Locale.objects.filter(language_code=code).first()
+        if locale is not None:
+            for root in locale_roots(locale):
+                role_permissions_grant_on_root(page=root)
+        groups.append(group)
+    return groups
+
+
+# --- Offline files ------------------------------------------------------------------
+
+
+@dataclass
+class OfflineImportResult:
+    """What an upload did, for the message the translator sees."""
+
+    imported: int = 0
+    unchanged: int = 0
+    left_empty: int = 0
+    needs_review_skipped: int = 0
+    with_errors: list[str] = field(default_factory=list)
+
+
+def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult:
+    """Import an uploaded PO or XLIFF file into ``page``'s translations.
+
+    Everything is checked before anything is written, and then written in one
+    transaction: a file for another page or locale, a malformed file, or one made
+    from an older German text (its source was re-extracted since) is refused with
+    :class:`OfflineFileError`. Empty targets never delete a translation, and
+    entries still marked for review (PO ``fuzzy``, XLIFF ``state="initial"``) are
+    not imported unless they match what is stored.
+    """
+    uploaded = bundle_from_upload(data)
+    if uploaded.page_id != page.pk:
+        other = Page.objects.filter(pk=uploaded.page_id).first()
+        raise OfflineFileError(
+            f"this file was made for “{other.title if other else '?'}” "
+            f"(page {uploaded.page_id}), not for “{page.title}” (page {page.pk})"
+        )
+    code = page.locale.language_code
+    if uploaded.locale != code:
+        raise OfflineFileError(
+            f"this file translates into {uploaded.locale}, but this page is in "
+            f"{code}: upload it on the page in {uploaded.locale}"
+        )
+    current = offline_bundle_for(page=page, scope=uploaded.scope)
+    current_parts = {p.translation_uuid: n for n, p in enumerate(current.parts, 1)}
+    part_map: dict[int, int] = {}
+    for n, part in enumerate(uploaded.parts, start=1):
+        now = current_parts.get(part.translation_uuid)
+        if now is None:
+            raise OfflineFileError(
+                f"part {n} of this file belongs to a translation that is no longer "
+                "part of this page: download a new file"
+            )
+        fresh = current.parts[now - 1]
+        if fresh.source_updated != part.source_updated:
+            raise OfflineFileError(
+                f"the German text of “{fresh.title}” changed after this file was "
+                f"made (file: {part.source_updated}, now: {fresh.source_updated}). "
+                "Nothing was imported: download a new file and copy your "
+                "translations into it"
+            )
+        part_map[n] = now
+    segments = {(u.part, u.path, u.source): u for u in current.units}
+    for index, unit in enumerate(uploaded.units, start=1):
+        key = (part_map.get(unit.part), unit.path, unit.source)
+        if key not in segments:
+            raise OfflineFileError(
+                f"entry {index} ({unit.path}) does not match the German text of "
+                "this page: was the source text in the file changed? Nothing was "
+                "imported"
+            )
+
+    translations = offline_translations_for(page=page, scope=uploaded.scope)
+    result = OfflineImportResult()
+    with transaction.atomic():
+        for unit in uploaded.units:
+            stored = segments[(part_map[unit.part], unit.path, unit.source)]
+            if not unit.target:
+                result.left_empty += 1
+                continue
+            if unit.target == stored.target and (
+                unit.needs_review or not stored.needs_review
+            ):
+                result.unchanged += 1
+                continue
+            if unit.needs_review:
+                result.needs_review_skipped += 1
+                continue
+            translation = translations[part_map[unit.part] - 1]
+            string_translation = _string_translation_save(
+                translation=translation, unit=unit, user=user, data=unit.target
+            )
+            if string_translation.has_error:
+                result.with_errors.append(unit.path)
+            result.imported += 1
+    return result
+
+
+def _string_translation_save(
+    *, translation: Translation, unit: OfflineUnit, user, data: str
+) -> StringTranslation:
+    segment = (
+        StringSegment.objects.filter(
+            source_id=translation.source_id,
+            context__path=unit.path,
+            string__data_hash=String._get_data_hash(unit.source),
+        )
+        .select_related("string", "context")
+        .first()
+    )
+    string_translation, _ = StringTranslation.objects.update_or_create(
+        translation_of=segment.string,
+        locale_id=translation.target_locale_id,
+        context=segment.context,
+        defaults={
+            "data": data,
+            "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+            "tool_name": "Offline file",
+            "last_translated_by": user,
+            "has_error": False,
+            "field_error": "",
+        },
+    )
+    return string_translation
