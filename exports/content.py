@@ -27,11 +27,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -43,7 +41,6 @@ from wagtail.models import (
     Page,
     PageViewRestriction,
 )
-from wagtail_localize.models import StringSegment, StringTranslation
 
 from cms.locales import SOURCE_LOCALE, ContentLocale
 from cms.pages.models import (
@@ -55,6 +52,7 @@ from cms.pages.models import (
     RecommendationPage,
 )
 from cms.snippets.models import Contact, GlossaryTerm
+from cms.translators.selectors import translation_status_of
 from exports.models import ContentStamp
 from exports.richtext import GlossaryMark, rich_text_clean
 
@@ -290,44 +288,20 @@ def translation_status_for(
 ) -> TranslationStatus:
     """How far the served version is from its German source, for readers.
 
-    ``fallback``: another locale is served. ``outdated``: the German page was
-    published after the translation was last synced, or segments are untranslated.
-    ``machine``: complete and current, but machine-translated segments remain.
+    ``fallback``: another locale is served. Otherwise the translators' rule
+    (cms.translators.selectors): ``outdated`` when the German page was published
+    after the last sync or segments are untranslated, ``machine`` when complete
+    but machine-translated segments remain.
     """
     if served.locale != requested:
         return "fallback"
     if served.locale == SOURCE_LOCALE:
         return "up_to_date"
-    translated = StringTranslation.objects.filter(
-        translation_of_id=OuterRef("string_id"),
-        context_id=OuterRef("context_id"),
+    return translation_status_of(
+        translation_key=served.translation_key,
         locale_id=served.locale_id,
-        has_error=False,
+        source_published_at=source.last_published_at if source else None,
     )
-    counts = StringSegment.objects.filter(
-        source__object_id=served.translation_key,
-        source__locale__language_code=SOURCE_LOCALE,
-    ).aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(Exists(translated))),
-        machine=Count(
-            "pk", filter=Q(Exists(translated.filter(translation_type="machine")))
-        ),
-        synced_at=Max("source__last_updated_at"),
-    )
-    if counts["total"] == 0:
-        return "up_to_date"  # translated by hand, outside wagtail-localize
-    source_newer = (
-        source is not None
-        and source.last_published_at is not None
-        and counts["synced_at"] is not None
-        and source.last_published_at > counts["synced_at"]
-    )
-    if counts["done"] < counts["total"] or source_newer:
-        return "outdated"
-    if counts["machine"]:
-        return "machine"
-    return "up_to_date"
 
 
 # --- Building documents --------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from wagtail.models import Locale, Page
 from wagtail_localize.models import (
     StringSegment,
@@ -172,10 +172,8 @@ def _status(counts: SegmentCounts, source_changed: bool) -> TranslationStatus:
     return "up_to_date"
 
 
-def _segment_counts(
-    *, source_ids: list[int], locale_id: int
-) -> dict[int, SegmentCounts]:
-    """Counts per TranslationSource in one query, however many pages."""
+def _segment_count_aggregates(locale_id: int) -> dict:
+    """The aggregates behind SegmentCounts, for segments counted in ``locale_id``."""
     translation = StringTranslation.objects.filter(
         translation_of_id=OuterRef("string_id"),
         context_id=OuterRef("context_id"),
@@ -185,24 +183,31 @@ def _segment_counts(
     previous = StringTranslation.objects.filter(
         context_id=OuterRef("context_id"), locale_id=locale_id
     ).exclude(translation_of_id=OuterRef("string_id"))
+    return {
+        "total": Count("id"),
+        "translated": Count("id", filter=Q(Exists(translation))),
+        "machine": Count(
+            "id",
+            filter=Q(
+                Exists(
+                    translation.filter(
+                        translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE
+                    )
+                )
+            ),
+        ),
+        "outdated": Count("id", filter=Q(~Exists(translation) & Exists(previous))),
+    }
+
+
+def _segment_counts(
+    *, source_ids: list[int], locale_id: int
+) -> dict[int, SegmentCounts]:
+    """Counts per TranslationSource in one query, however many pages."""
     rows = (
         StringSegment.objects.filter(source_id__in=source_ids)
         .values("source_id")
-        .annotate(
-            total=Count("id"),
-            translated=Count("id", filter=Q(Exists(translation))),
-            machine=Count(
-                "id",
-                filter=Q(
-                    Exists(
-                        translation.filter(
-                            translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE
-                        )
-                    )
-                ),
-            ),
-            outdated=Count("id", filter=Q(~Exists(translation) & Exists(previous))),
-        )
+        .annotate(**_segment_count_aggregates(locale_id))
         .order_by()
     )
     return {
@@ -289,33 +294,49 @@ def translation_status_for(page: Page) -> TranslationStatus:
     - ``"machine"``: complete and current, but some segments come from a machine
       translator and no person has reviewed them.
 
-    Three or four queries; for many pages of one locale use
+    Two or three queries; for many pages of one locale use
     :func:`translation_states_for_locale`.
     """
-    if page.alias_of_id is not None and page.locale_id != Locale.get_default().pk:
+    default_locale = Locale.get_default()
+    if page.alias_of_id is not None and page.locale_id != default_locale.pk:
         return "outdated"
-    source = (
-        TranslationSource.objects.filter(
-            object_id=page.translation_key,
-            translations__target_locale_id=page.locale_id,
-            translations__enabled=True,
-        )
-        .exclude(locale_id=page.locale_id)
-        .first()
-    )
-    if source is None:
-        return "up_to_date"
     source_published_at = (
-        Page.objects.filter(
-            translation_key=page.translation_key, locale_id=source.locale_id
-        )
+        Page.objects.filter(translation_key=page.translation_key, locale=default_locale)
         .values_list("last_published_at", flat=True)
         .first()
     )
-    counts = _segment_counts(source_ids=[source.pk], locale_id=page.locale_id).get(
-        source.pk, SegmentCounts()
+    return translation_status_of(
+        translation_key=page.translation_key,
+        locale_id=page.locale_id,
+        source_published_at=source_published_at,
     )
-    return _status(counts, _source_changed(source_published_at, source.last_updated_at))
+
+
+def translation_status_of(
+    *, translation_key, locale_id: int, source_published_at
+) -> TranslationStatus:
+    """:func:`translation_status_for` when the German page's publish time is known.
+
+    One query: the segments of the page's enabled translation into ``locale_id``,
+    counted, with the time its text was last extracted. A page with no
+    translation source (German, or written directly in its locale) is up to date.
+    """
+    row = (
+        StringSegment.objects.filter(
+            source__object_id=translation_key,
+            source__translations__target_locale_id=locale_id,
+            source__translations__enabled=True,
+        )
+        .exclude(source__locale_id=locale_id)
+        .aggregate(
+            **_segment_count_aggregates(locale_id),
+            extracted_at=Max("source__last_updated_at"),
+        )
+    )
+    extracted_at = row.pop("extracted_at")
+    return _status(
+        SegmentCounts(**row), _source_changed(source_published_at, extracted_at)
+    )
 
 
 @dataclass(frozen=True)
