@@ -7,6 +7,7 @@ locale in the chain") is expressed in SQL with ``NOT EXISTS`` subqueries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -29,6 +30,7 @@ from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE
+from cms.snippets.models import GlossaryTerm
 from exports.content import (
     content_locale_get,
     locale_chain,
@@ -68,6 +70,17 @@ SEARCH_TEXT_FIELDS = [
 ]
 
 
+def _serves_in_chain(
+    chain: tuple[str, ...], versions_in: Callable[[tuple[str, ...]], QuerySet]
+) -> Q:
+    """Rows in the chain's first locale, or in a later one when no earlier locale
+    has a version (``versions_in(codes)``: the row's versions in ``codes``)."""
+    serves = Q(locale__language_code=chain[0])
+    for position, code in enumerate(chain[1:], start=1):
+        serves |= Q(locale__language_code=code) & ~Exists(versions_in(chain[:position]))
+    return serves
+
+
 def serving_pages(queryset: QuerySet, *, locale_code: str) -> QuerySet:
     """The page versions that serve ``locale_code``: its own, else the fallback's.
 
@@ -76,15 +89,15 @@ def serving_pages(queryset: QuerySet, *, locale_code: str) -> QuerySet:
     """
     chain = locale_chain(locale_code)
     rows = public_pages(queryset.filter(locale__language_code__in=chain))
-    serves = Q(locale__language_code=chain[0])
-    for position, code in enumerate(chain[1:], start=1):
-        better = public_pages(
+    serves = _serves_in_chain(
+        chain,
+        lambda codes: public_pages(
             Page.objects.filter(
                 translation_key=OuterRef("translation_key"),
-                locale__language_code__in=chain[:position],
+                locale__language_code__in=codes,
             )
-        )
-        serves |= Q(locale__language_code=code) & ~Exists(better)
+        ),
+    )
     source_path = Page.objects.filter(
         translation_key=OuterRef("translation_key"),
         locale__language_code=SOURCE_LOCALE,
@@ -96,6 +109,25 @@ def serving_pages(queryset: QuerySet, *, locale_code: str) -> QuerySet:
             source_path=Coalesce(Subquery(source_path), F("path")),
         )
         .order_by("source_path", "pk")
+    )
+
+
+def serving_glossary_terms(*, locale_code: str) -> QuerySet:
+    """Glossary terms in ``locale_code``, each from its fallback where missing."""
+    chain = locale_chain(locale_code)
+    return (
+        GlossaryTerm.objects.filter(locale__language_code__in=chain)
+        .filter(
+            _serves_in_chain(
+                chain,
+                lambda codes: GlossaryTerm.objects.filter(
+                    translation_key=OuterRef("translation_key"),
+                    locale__language_code__in=codes,
+                ),
+            )
+        )
+        .select_related("locale")
+        .order_by("slug")
     )
 
 

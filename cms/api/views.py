@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.throttling import AnonRateThrottle
@@ -36,6 +36,7 @@ from cms.api.selectors import (
     list_stamp,
     locale_coverage,
     search_pages,
+    serving_glossary_terms,
     serving_pages,
 )
 from cms.locales import SOURCE_LOCALE
@@ -46,7 +47,7 @@ from cms.pages.models import (
     PortraitPage,
     RecommendationPage,
 )
-from cms.snippets.models import GlossaryTerm, Municipality
+from cms.snippets.models import Municipality
 from exports.content import (
     PAGE_TYPES,
     document_build,
@@ -191,9 +192,9 @@ def page_summary(page: Page, requested: str) -> dict[str, Any]:
             "quote": page.quote,
             "photo": None,
         }
-    if topic is not None or hasattr(page, "topic_id"):
+    if hasattr(page, "topic_id"):
         summary["topic"] = {"slug": topic.slug, "name": topic.name} if topic else None
-    if municipality is not None or hasattr(page, "municipality_id"):
+    if hasattr(page, "municipality_id"):
         summary["municipality"] = (
             {"slug": municipality.slug, "name": municipality.name}
             if municipality
@@ -279,12 +280,19 @@ def list_view(model, *, related=(), filters=None, summary: str, tag: str):
     View.model = model
     View.related = tuple(related)
     View.filters = dict(filters or {})
+
+    # A function of its own per view: extend_schema annotates the function it is
+    # given, so decorating the shared PageListView.get would give every list the
+    # last view's schema.
+    def get(self, request):
+        return PageListView.get(self, request)
+
     View.get = extend_schema(
         summary=summary,
         parameters=params,
         responses={200: schema.page_list_serializer(model), 304: None, **ERRORS},
         tags=[tag],
-    )(PageListView.get)
+    )(get)
     View.__name__ = f"{model.__name__}ListView"
     View.__qualname__ = View.__name__
     return View
@@ -388,20 +396,10 @@ class GlossaryView(ApiView):
     )
     def get(self, request):
         locale = locale_param(request.GET)
-        chain = locale_chain(locale)
         stamp, _, last_modified = list_stamp()
 
         def build() -> bytes:
-            served = GlossaryTerm.objects.filter(locale__language_code=chain[0])
-            for position, code in enumerate(chain[1:], start=1):
-                better = GlossaryTerm.objects.filter(
-                    translation_key=OuterRef("translation_key"),
-                    locale__language_code__in=chain[:position],
-                )
-                served = served | GlossaryTerm.objects.filter(
-                    ~Exists(better), locale__language_code=code
-                )
-            terms = served.select_related("locale").order_by("slug")
+            terms = serving_glossary_terms(locale_code=locale)
             return document_bytes(
                 {
                     "locale": locale,
