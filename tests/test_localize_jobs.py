@@ -87,8 +87,7 @@ def test_translating_a_subtree_in_the_admin_runs_on_the_worker(
     if worker:
         # Let the job finish its last writes before the test's tables are flushed.
         assert wait_until(
-            lambda: worker.finished("cms.run_localize_job") > jobs_before,
-            timeout=180,
+            lambda: worker.finished("cms.run_localize_job") > jobs_before, timeout=60
         )
     # It went through Celery, not the in-process fallback for unsendable jobs.
     assert not [r for r in caplog.records if "in-process" in r.getMessage()]

@@ -169,16 +169,18 @@ def test_publishing_purges_the_frontend_cache(
             "LOCATION": f"http://127.0.0.1:{port}",
         }
     }
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     from cms.celery import app
 
+    # The purge task runs in this process here; the app's setting is global, so
+    # it is put back exactly as it was (later tests use the real worker).
+    was_eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
         chapter = demo_page("bildung-die-in-den-alltag-passt").specific
         with django_capture_on_commit_callbacks(execute=True):
             chapter.save_revision().publish()
     finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        app.conf.task_always_eager = was_eager
         server.shutdown()
     assert f"/api/v1/pages/{chapter.pk}/?locale=fa" in PurgeRecorder.purged
     assert f"/api/v1/pages/{chapter.pk}/?locale=de" in PurgeRecorder.purged
