@@ -1,0 +1,1 @@
+"""The website channel: signed webhooks that push every published document."""
