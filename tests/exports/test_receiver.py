@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -14,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
+from exports.management.commands.webhook_receiver import receiver_secrets
 from exports.website.receiver import MAX_BODY_BYTES, receiver_server
 from exports.website.signing import webhook_headers
+from tests.conftest import REPO, free_port, wait_until
 
 SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
 OLD_SECRET = "whsec_" + base64.b64encode(bytes(range(50, 82))).decode()
@@ -360,3 +367,108 @@ def test_a_failure_inside_the_receiver_answers_500_so_the_sender_retries(
 
     assert (status, answer["error"]["code"]) == (500, "receiver_error")
     assert "disk I/O error" in answer["error"]["message"]
+
+
+# --- The management command -----------------------------------------------------
+
+
+def test_the_command_receives_pushes_as_a_separate_process(tmp_path):
+    port = free_port()
+    store = tmp_path / "store"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("WEBSITE_WEBHOOK_SECRET")
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
+    command = [
+        sys.executable, "manage.py", "webhook_receiver", "--port", str(port),
+        "--secret", SECRET, "--secret", OLD_SECRET, "--store", str(store),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return proc.poll() is not None  # stop waiting if it died
+
+    try:
+        assert wait_until(healthy, timeout=60), "receiver did not start"
+        assert proc.poll() is None, proc.stdout.read()
+        body = json.dumps(message(sequence=9)).encode()
+        headers = webhook_headers(
+            secrets=[OLD_SECRET],
+            msg_id="msg_cli",
+            timestamp=int(time.time()),
+            body=body,
+        )
+        status, _ = http_post(url + "/webhooks/wegweiser", body, headers)
+        replay_status, _ = http_post(url + "/webhooks/wegweiser", body, headers)
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+
+    assert (status, replay_status) == (200, 409)
+    with sqlite3.connect(store / "received.sqlite3") as connection:
+        assert connection.execute("SELECT sequence FROM current").fetchall() == [(9,)]
+        assert connection.execute(
+            "SELECT webhook_id, sequence FROM messages"
+        ).fetchall() == [("msg_cli", 9)]
+    assert proc.returncode == 0, output
+    assert f"Receiving webhooks at {url}/" in output
+    assert str(store / "received.sqlite3") in output
+    assert "1 accepted (1 applied, 0 older than stored), 1 refused" in output
+
+
+def test_the_command_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("WEBSITE_WEBHOOK_SECRET", raising=False)
+    monkeypatch.delenv("WEBSITE_WEBHOOK_SECRET_PREVIOUS", raising=False)
+
+    with pytest.raises(CommandError, match="--secret whsec_… or set WEBSITE_WEBHOOK"):
+        call_command("webhook_receiver", "--port", "0", "--store", str(tmp_path))
+
+
+def test_the_command_names_a_malformed_secret(tmp_path):
+    with pytest.raises(CommandError, match="must start with 'whsec_'"):
+        call_command(
+            "webhook_receiver", "--port", "0", "--secret", "s3cret", "--store",
+            str(tmp_path),
+        )  # fmt: skip
+
+
+def test_the_command_says_when_the_port_is_taken(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        with pytest.raises(CommandError, match=f"port {port} on 127.0.0.1 is taken"):
+            call_command(
+                "webhook_receiver", "--port", str(port), "--secret", SECRET,
+                "--store", str(tmp_path),
+            )  # fmt: skip
+
+
+def test_secrets_come_from_the_environment_unless_given():
+    environ = {
+        "WEBSITE_WEBHOOK_SECRET": SECRET,
+        "WEBSITE_WEBHOOK_SECRET_PREVIOUS": OLD_SECRET,
+    }
+
+    assert receiver_secrets([], environ) == [SECRET, OLD_SECRET]
+    assert receiver_secrets([], {"WEBSITE_WEBHOOK_SECRET": SECRET}) == [SECRET]
+    assert receiver_secrets(
+        [], {"WEBSITE_WEBHOOK_SECRET": SECRET, "WEBSITE_WEBHOOK_SECRET_PREVIOUS": ""}
+    ) == [SECRET]
+    assert receiver_secrets([OLD_SECRET], environ) == [OLD_SECRET]
+    assert receiver_secrets([], {}) == []
