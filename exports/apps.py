@@ -9,5 +9,14 @@ class ExportsConfig(AppConfig):
 
     def ready(self) -> None:
         from exports import signals
+        from exports.channels import channels, channels_notify
+        from exports.services import content_events_recorded
 
         signals.connect()
+        # Loading the channels here makes a misconfigured one stop start-up.
+        channels()
+        content_events_recorded.connect(
+            lambda sender, events, **kw: channels_notify(events),
+            weak=False,
+            dispatch_uid="exports-channels-notify",
+        )

@@ -61,3 +61,19 @@ class ContentStamp(models.Model):
 
     def __str__(self) -> str:
         return f"content stamp {self.value}"
+
+
+# The website channel's tables belong to this app (one migration history).
+from exports.website.models import (  # noqa: E402
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+__all__ = [
+    "ContentEvent",
+    "ContentStamp",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

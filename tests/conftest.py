@@ -7,6 +7,7 @@ against the test database, for the tests that ask for ``celery_worker_process``.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -48,12 +49,62 @@ def subprocess_database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
 
 
-class WorkerProcess:
-    """The session's Celery worker and its log."""
+# The session's webhook receiver address and secret. The worker process reads them
+# from its environment; tests that push (tests/exports) configure the same values
+# in the test process and start the reference receiver on this port.
+WEBHOOK_PORT = None
+WEBHOOK_SECRET = (
+    "whsec_" + base64.b64encode(b"wegweiser-test-secret-0123456789").decode()
+)
 
-    def __init__(self, proc: subprocess.Popen, log: Path) -> None:
-        self.proc = proc
+
+def webhook_url() -> str:
+    global WEBHOOK_PORT
+    if WEBHOOK_PORT is None:
+        WEBHOOK_PORT = free_port()
+    return f"http://127.0.0.1:{WEBHOOK_PORT}/webhooks/wegweiser"
+
+
+class WorkerProcess:
+    """The session's Celery worker and its log; tests may kill and restart it."""
+
+    def __init__(self, env: dict, log: Path) -> None:
+        self.env = env
         self.log = log
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self, *, purge: bool) -> None:
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable, "-m", "celery", "-A", "cms", "worker",
+                    "--pool=solo", "--loglevel=INFO",
+                    *(["--purge"] if purge else []),
+                    "--hostname=pytest-worker@%h",
+                ],
+                cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while self.log.read_text().count("ready.") < self.starts + 1:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                tail = self.log.read_text()[-3000:]
+                pytest.fail(f"Celery worker did not start:\n{tail}")
+            time.sleep(0.2)
+        self.starts += 1
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's OOM killer or a pulled plug would."""
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
     def finished(self, task_name: str) -> int:
         """How many ``task_name`` tasks have finished (succeeded or failed)."""
@@ -70,33 +121,19 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         database_url = subprocess_database_url()
     log = tmp_path_factory.mktemp("worker") / "worker.log"
+    log.touch()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": database_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "WEBSITE_WEBHOOK_URL": webhook_url(),
+        "WEBSITE_WEBHOOK_SECRET": WEBHOOK_SECRET,
     }
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "cms", "worker",
-                "--pool=solo", "--loglevel=INFO", "--purge",
-                "--hostname=pytest-worker@%h",
-            ],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while "ready." not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield WorkerProcess(proc, log)
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    worker = WorkerProcess(env, log)
+    worker.start(purge=True)
+    yield worker
+    worker.stop()
 
 
 def free_port() -> int:

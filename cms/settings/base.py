@@ -237,6 +237,53 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# --- Export channels (exports/) ------------------------------------------------------
+# Every output of the pipeline is a backend: {"BACKEND": dotted path, "OPTIONS": {...}}
+# (the shape of Wagtail's frontend-cache backends). A wrong entry stops start-up with
+# an ImproperlyConfigured error that says what to fix.
+
+
+def export_channels_setting(
+    *, webhook_url: str, secrets: list[str], allowed_urls: list[str]
+) -> dict:
+    """EXPORT_CHANNELS for these website-webhook values (dev.py reuses it)."""
+    return {
+        "website": {
+            "BACKEND": "exports.website.channel.WebsiteChannel",
+            "OPTIONS": {
+                "ENDPOINTS": (
+                    [{"NAME": "website", "URL": webhook_url, "SECRETS": secrets}]
+                    if webhook_url
+                    else []
+                ),
+                # The SSRF guard: a target must start with one of these.
+                "ALLOWED_URLS": allowed_urls or ([webhook_url] if webhook_url else []),
+                "TIMEOUT": env.float("WEBSITE_WEBHOOK_TIMEOUT", default=10.0),
+                "RETRY_HOURS": env.float("WEBSITE_WEBHOOK_RETRY_HOURS", default=72.0),
+            },
+        },
+    }
+
+
+# The district website's webhook receiver (empty: the website only pulls the API).
+# WEBSITE_WEBHOOK_SECRET_PREVIOUS keeps signing during a secret rotation.
+EXPORT_CHANNELS = export_channels_setting(
+    webhook_url=env.str("WEBSITE_WEBHOOK_URL", default=""),
+    secrets=[
+        env.str("WEBSITE_WEBHOOK_SECRET", default=""),
+        env.str("WEBSITE_WEBHOOK_SECRET_PREVIOUS", default=""),
+    ],
+    allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+)
+# Celery beat: deliveries whose broker message never arrived (broker down at publish)
+# or whose retry is due are enqueued by this sweep.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-website-deliveries": {
+        "task": "exports.sweep_deliveries",
+        "schedule": env.float("DELIVERY_SWEEP_SECONDS", default=30.0),
+    },
+}
+
 # --- Delivery API (cms/api) ----------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
 

@@ -1,7 +1,10 @@
 """Local development (`make run`): SQLite, embedded broker, debug on."""
 
+import base64
+import secrets
+
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, env
+from .base import STATIC_ROOT, VAR_DIR, env, export_channels_setting
 
 DEBUG = env.bool("DEBUG", default=True)
 # Only for a developer's own machine; production refuses to start without SECRET_KEY.
@@ -14,3 +17,24 @@ STORAGES = {
 # runserver serves static files from the apps; WhiteNoise only needs the folder.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+
+# `make run` starts the reference webhook receiver (manage.py webhook_receiver) on
+# RECEIVER_PORT, and the website channel pushes to it with a secret kept in var/.
+RECEIVER_PORT = env.int("RECEIVER_PORT", default=8010)
+_secret_file = VAR_DIR / "dev-webhook-secret"
+if not _secret_file.exists():
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _secret = base64.b64encode(secrets.token_bytes(32)).decode()
+    _secret_file.write_text(f"whsec_{_secret}\n")
+_dev_webhook_url = env.str(
+    "WEBSITE_WEBHOOK_URL",
+    default=f"http://127.0.0.1:{RECEIVER_PORT}/webhooks/wegweiser",
+)
+EXPORT_CHANNELS = export_channels_setting(
+    webhook_url=_dev_webhook_url,
+    secrets=[
+        env.str("WEBSITE_WEBHOOK_SECRET", default=_secret_file.read_text().strip()),
+        env.str("WEBSITE_WEBHOOK_SECRET_PREVIOUS", default=""),
+    ],
+    allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+)

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from .dev import *  # noqa: F403
-from .dev import BASE_DIR, env
+from .dev import BASE_DIR, env, export_channels_setting
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Without a real broker (REDIS_URL unset) tasks run in-process; with it, the suite
@@ -17,3 +17,11 @@ MEDIA_ROOT = Path(
     env.str("TEST_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 )
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# No webhook endpoint unless a test (or the environment) sets one: a developer's
+# `make run` receiver must not get the suite's pushes.
+EXPORT_CHANNELS = export_channels_setting(
+    webhook_url=env.str("WEBSITE_WEBHOOK_URL", default=""),
+    secrets=[env.str("WEBSITE_WEBHOOK_SECRET", default="")],
+    allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+)

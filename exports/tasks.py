@@ -1,0 +1,55 @@
+"""Celery tasks of the pipeline: thin, they call the channels' services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.db import DatabaseError
+
+# One attempt is a build plus one HTTP request with a 10 s timeout; these limits keep
+# a stuck attempt from holding a worker, and stay far below the broker's visibility
+# timeout (settings: CELERY_BROKER_TRANSPORT_OPTIONS) so a task is never redelivered
+# while it still runs. The website services' LEASE is derived from the hard limit.
+ATTEMPT_SOFT_LIMIT = 60
+ATTEMPT_HARD_LIMIT = 90
+
+
+@shared_task(
+    name="exports.deliver_webhook",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Only the database being away is retried here; HTTP failures are scheduled
+    # in the delivery row (backoff over ≥ 72 h) and picked up by the sweep.
+    autoretry_for=(DatabaseError,),
+    max_retries=5,
+    retry_backoff=True,
+    soft_time_limit=ATTEMPT_SOFT_LIMIT,
+    time_limit=ATTEMPT_HARD_LIMIT,
+)
+def deliver_webhook_task(delivery_id: int) -> str:
+    """Make one attempt at one website delivery (if it is still due)."""
+    from exports.website.services import website_delivery_attempt
+
+    return website_delivery_attempt(delivery_id=delivery_id).outcome
+
+
+@shared_task(
+    name="exports.sweep_deliveries",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    max_retries=3,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def sweep_deliveries_task() -> dict:
+    """Recover deliveries of dead workers and enqueue every due one (beat, 30 s)."""
+    from exports.website.services import website_deliveries_sweep
+
+    result = website_deliveries_sweep()
+    return {"recovered": result.recovered, "enqueued": result.enqueued}
+
+
+@worker_ready.connect(dispatch_uid="exports-sweep-on-start")
+def sweep_when_worker_starts(sender=None, **kwargs) -> None:
+    """A worker that starts catches up at once instead of waiting for beat."""
+    sweep_deliveries_task.delay()

@@ -1,0 +1,44 @@
+"""Admin menu and URLs of the pipeline (the website channel's delivery screens)."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from exports.website import views
+
+
+@hooks.register("register_admin_urls")
+def register_website_delivery_urls():
+    urls = [
+        path("", views.deliveries_view, name="index"),
+        path("<int:delivery_id>/", views.delivery_view, name="detail"),
+        path("<int:delivery_id>/replay/", views.replay_view, name="replay"),
+        path("replay-failed/", views.replay_view, name="replay_failed"),
+        path(
+            "endpoints/<int:endpoint_id>/enable/",
+            views.endpoint_enable_view,
+            name="endpoint_enable",
+        ),
+    ]
+    return [
+        path(
+            "website-deliveries/",
+            include((urls, "website_deliveries"), namespace="website_deliveries"),
+        )
+    ]
+
+
+class WebsiteDeliveriesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(views.VIEW_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_website_deliveries_menu_item():
+    return WebsiteDeliveriesMenuItem(
+        gettext_lazy("Website delivery"),
+        reverse("website_deliveries:index"),
+        icon_name="globe",
+        order=850,
+    )

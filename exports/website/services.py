@@ -1,0 +1,599 @@
+"""Writes of the website channel: record, attempt, sweep, replay and resync deliveries.
+
+The life of a delivery::
+
+    pending ──claim──► sending ──2xx/409──► delivered
+       ▲                  │
+       └──retry later─────┤ (connection error, 5xx, 429 …; backoff with full jitter)
+                          ├──410 Gone──► failed, endpoint disabled
+                          └──retry window over──► failed (an editor can replay)
+
+Only one delivery per endpoint, page and locale is ``pending`` (newer events fold
+into it) and only one is ``sending``, so a page's states reach the website in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import requests
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from exports.channels import ExportSummary, Progress, channels
+from exports.content import locale_chain, public_pages
+from exports.models import ContentEvent
+from exports.website.channel import WebsiteChannel, url_allowed
+from exports.website.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from exports.website.selectors import website_payload
+from exports.website.signing import webhook_headers
+
+logger = logging.getLogger(__name__)
+
+Status = WebhookDelivery.Status
+
+# Backoff: the n-th failure waits a random time up to min(CAP, BASE · 2ⁿ⁻¹)
+# ("full jitter"), so many endpoints failing together don't retry in lock-step.
+BACKOFF_BASE = timedelta(seconds=10)
+BACKOFF_CAP = timedelta(hours=6)
+# A Retry-After longer than this is shortened to it.
+RETRY_AFTER_MAX = timedelta(hours=6)
+# The worker's hard time limit for one attempt (tasks.py) plus a margin: a row
+# still ``sending`` after this belongs to a worker that died.
+LEASE = timedelta(seconds=120)
+# A pending row handed to the broker but not picked up within this is re-enqueued.
+REENQUEUE_AFTER = timedelta(minutes=5)
+USER_AGENT = "Wegweiser-Webhooks/1"
+
+_http = threading.local()
+
+
+def _session() -> requests.Session:
+    # One keep-alive session per thread: resync sends from several threads.
+    if not hasattr(_http, "session"):
+        session = requests.Session()
+        session.trust_env = False  # no proxies from the environment
+        _http.session = session
+    return _http.session
+
+
+def website_channels() -> list[WebsiteChannel]:
+    return [c for c in channels().values() if isinstance(c, WebsiteChannel)]
+
+
+def endpoints_for(channel: WebsiteChannel) -> list[WebhookEndpoint]:
+    """The rows for the channel's configured endpoints, created or updated as needed."""
+    rows = []
+    for config in channel.endpoints.values():
+        endpoint, created = WebhookEndpoint.objects.get_or_create(
+            name=config.name, defaults={"url": config.url}
+        )
+        if not created and endpoint.url != config.url:
+            endpoint.url = config.url
+            endpoint.save(update_fields=["url"])
+        rows.append(endpoint)
+    return rows
+
+
+# --- Recording (inside the publishing transaction) ----------------------------------
+
+
+def website_deliveries_record(
+    *, channel: WebsiteChannel, events: Sequence[ContentEvent]
+) -> list[int]:
+    """Fold ``events`` into pending deliveries, one per endpoint, page and locale.
+
+    Runs in the transaction that changed the content. A page with a delivery already
+    waiting gets that row moved to the newer event instead of a second row. The
+    broker is told after commit; if it is down, the sweep sends the rows later.
+    """
+    now = timezone.now()
+    latest: dict[tuple, ContentEvent] = {}
+    for event in events:
+        latest[(event.translation_key, event.locale)] = event
+    touched: list[int] = []
+    titles = _titles({e.page_id for e in latest.values()})
+    for endpoint in endpoints_for(channel):
+        for (key, locale), event in latest.items():
+            fields = {
+                "sequence": event.pk,
+                "page_id": event.page_id,
+                "event_kind": event.kind,
+                "page_title": titles.get(event.page_id, "")[:255],
+            }
+            pending = WebhookDelivery.objects.filter(
+                endpoint=endpoint, translation_key=key, locale=locale, status="pending"
+            )
+            delivery_id = pending.values_list("pk", flat=True).first()
+            if delivery_id is None:
+                try:
+                    with transaction.atomic():
+                        delivery_id = WebhookDelivery.objects.create(
+                            endpoint=endpoint,
+                            translation_key=key,
+                            locale=locale,
+                            next_attempt_at=now,
+                            **fields,
+                        ).pk
+                except IntegrityError:
+                    # Another transaction created the pending row meanwhile.
+                    delivery_id = pending.values_list("pk", flat=True).get()
+            WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+            touched.append(delivery_id)
+    transaction.on_commit(lambda: website_deliveries_enqueue(delivery_ids=touched))
+    return touched
+
+
+def _titles(page_ids: set[int]) -> dict[int, str]:
+    from wagtail.models import Page
+
+    return dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "title"))
+
+
+def website_deliveries_enqueue(*, delivery_ids: Iterable[int]) -> int:
+    """Hand deliveries to the broker; returns how many it took.
+
+    A broker that is down is logged, not raised: the rows stay pending and the
+    sweep enqueues them once it is back. Publishing never fails because of it.
+    """
+    from exports.tasks import deliver_webhook_task
+
+    delivery_ids = list(delivery_ids)
+    # Marked before sending: a worker may finish (and reschedule) the delivery
+    # before apply_async returns, and its newer state must not be overwritten.
+    WebhookDelivery.objects.filter(pk__in=delivery_ids, status="pending").update(
+        enqueued_at=timezone.now()
+    )
+    sent: list[int] = []
+    try:
+        for delivery_id in delivery_ids:
+            deliver_webhook_task.apply_async((delivery_id,), retry=False)
+            sent.append(delivery_id)
+    except (BrokerUnavailable, OSError) as exc:
+        unsent = delivery_ids[len(sent) :]
+        WebhookDelivery.objects.filter(pk__in=unsent, status="pending").update(
+            enqueued_at=None
+        )
+        logger.warning(
+            "Broker unavailable, %d deliveries stay queued in the database for the "
+            "next sweep: %s",
+            len(unsent),
+            exc,
+        )
+    return len(sent)
+
+
+# --- One attempt ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    outcome: str  # delivered, retry, failed, skipped
+    status_code: int | None = None
+    error: str = ""
+
+
+def _sending_sibling() -> Exists:
+    return Exists(
+        WebhookDelivery.objects.filter(
+            endpoint_id=OuterRef("endpoint_id"),
+            translation_key=OuterRef("translation_key"),
+            locale=OuterRef("locale"),
+            status="sending",
+        )
+    )
+
+
+def website_delivery_attempt(*, delivery_id: int) -> AttemptResult:
+    """Claim one due delivery, send the page's current state, record the answer."""
+    now = timezone.now()
+    claimable = WebhookDelivery.objects.filter(
+        pk=delivery_id,
+        status="pending",
+        next_attempt_at__lte=now,
+        endpoint__is_enabled=True,
+    ).exclude(_sending_sibling())
+    claimed = WebhookDelivery.objects.filter(
+        pk__in=list(claimable.values_list("pk", flat=True)), status="pending"
+    ).update(status="sending", lease_expires_at=now + LEASE, attempts=F("attempts") + 1)
+    if not claimed:
+        return AttemptResult("skipped")
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    channel, config = _endpoint_config(delivery.endpoint.name)
+    if config is None or channel is None:
+        _finish(
+            delivery,
+            AttemptResult("failed", error="endpoint no longer configured"),
+            started=now,
+            duration=0,
+        )
+        return AttemptResult("failed", error="endpoint no longer configured")
+
+    started, clock = timezone.now(), time.monotonic()
+    body = website_payload(delivery)
+    result, retry_after, excerpt = _post(channel, config, delivery, body)
+    duration = int((time.monotonic() - clock) * 1000)
+    _finish(
+        delivery,
+        result,
+        started=started,
+        duration=duration,
+        retry_after=retry_after,
+        excerpt=excerpt,
+        window=channel.retry_window,
+    )
+    return result
+
+
+def _endpoint_config(name: str):
+    for channel in website_channels():
+        if name in channel.endpoints:
+            return channel, channel.endpoints[name]
+    return None, None
+
+
+def _post(channel: WebsiteChannel, config, delivery: WebhookDelivery, body: bytes):
+    """POST ``body``; return (result, retry-after delay or None, response excerpt)."""
+    if not url_allowed(config.url, channel.allowed_urls):
+        return AttemptResult("failed", error="URL not in the allow-list"), None, ""
+    headers = webhook_headers(
+        secrets=config.secrets,
+        msg_id=delivery.webhook_id,
+        timestamp=int(time.time()),
+        body=body,
+    )
+    headers |= {"content-type": "application/json", "user-agent": USER_AGENT}
+    try:
+        response = _session().post(
+            config.url,
+            data=body,
+            headers=headers,
+            timeout=(min(5.0, channel.timeout), channel.timeout),
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        return AttemptResult("retry", error=_short_error(exc)), None, ""
+    code = response.status_code
+    excerpt = response.text[:500] if response.content else ""
+    if 200 <= code < 300 or code == 409:
+        # 409: the receiver already has this webhook id (an earlier attempt arrived
+        # but its answer was lost).
+        return AttemptResult("delivered", code), None, excerpt
+    if code == 410:
+        gone = AttemptResult("gone", code, "410 Gone: the receiver asked to stop")
+        return gone, None, excerpt
+    if 300 <= code < 400:
+        location = response.headers.get("location", "?")
+        return (
+            AttemptResult("retry", code, f"redirect to {location} not followed"),
+            None,
+            excerpt,
+        )
+    retry_after = None
+    if code in (429, 503):
+        retry_after = _retry_after(response.headers.get("retry-after"))
+    return AttemptResult("retry", code, f"HTTP {code}"), retry_after, excerpt
+
+
+def _short_error(exc: Exception) -> str:
+    if isinstance(exc, requests.ConnectionError):
+        return f"connection failed: {exc.__class__.__name__}"[:500]
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    return f"{exc.__class__.__name__}: {exc}"[:500]
+
+
+def _retry_after(value: str | None) -> timedelta | None:
+    """Seconds or an HTTP date, as RFC 9110 allows; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        delay = timedelta(seconds=int(value))
+    else:
+        try:
+            delay = parsedate_to_datetime(value) - timezone.now()
+        except (TypeError, ValueError):
+            return None
+    return max(timedelta(0), min(delay, RETRY_AFTER_MAX))
+
+
+def backoff_delay(failures: int) -> timedelta:
+    """Full-jitter exponential backoff after the ``failures``-th failure in a row."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(max(failures - 1, 0), 20))
+    return timedelta(seconds=max(1.0, random.uniform(0, ceiling.total_seconds())))
+
+
+def _finish(
+    delivery: WebhookDelivery,
+    result: AttemptResult,
+    *,
+    started: datetime,
+    duration: int,
+    retry_after: timedelta | None = None,
+    excerpt: str = "",
+    window: timedelta = timedelta(hours=72),
+) -> None:
+    now = timezone.now()
+    endpoint = delivery.endpoint
+    with transaction.atomic():
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            started_at=started,
+            duration_ms=duration,
+            webhook_id=delivery.webhook_id,
+            status_code=result.status_code,
+            error=result.error[:500],
+            response_excerpt=excerpt[:500],
+            outcome=result.outcome,
+        )
+        common = {
+            "last_status_code": result.status_code,
+            "last_error": result.error[:500],
+            "lease_expires_at": None,
+        }
+        if result.outcome == "delivered":
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status="delivered", delivered_at=now, **common
+            )
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+                last_success_at=now,
+                consecutive_failures=0,
+                last_status_code=result.status_code,
+                last_error="",
+            )
+        else:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+                last_failure_at=now,
+                consecutive_failures=F("consecutive_failures") + 1,
+                last_status_code=result.status_code,
+                last_error=result.error[:500],
+            )
+            if result.outcome == "gone":
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+                    is_enabled=False,
+                    disabled_at=now,
+                    disabled_reason=result.error,
+                )
+                WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                    status="failed", **common
+                )
+            elif result.outcome == "failed" or (
+                delivery.first_failure_at and now - delivery.first_failure_at >= window
+            ):
+                WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                    status="failed", **common
+                )
+            else:
+                delay = retry_after or backoff_delay(delivery.attempts)
+                _back_to_pending(
+                    delivery,
+                    next_attempt_at=now + delay,
+                    first_failure_at=delivery.first_failure_at or now,
+                    **common,
+                )
+        transaction.on_commit(lambda: _enqueue_waiting_sibling(delivery))
+
+
+def _back_to_pending(delivery: WebhookDelivery, **fields) -> None:
+    """Return a row to ``pending``, unless a newer one is already waiting.
+
+    Then the newer row carries the latest state and this one is superseded.
+    """
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status="pending", enqueued_at=None, **fields
+            )
+    except IntegrityError:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status="superseded",
+            **{k: v for k, v in fields.items() if k.startswith("last_")},
+            lease_expires_at=None,
+        )
+
+
+def _enqueue_waiting_sibling(delivery: WebhookDelivery) -> None:
+    """A newer state of the page waited for this attempt to end: send it now."""
+    waiting = WebhookDelivery.objects.filter(
+        endpoint_id=delivery.endpoint_id,
+        translation_key=delivery.translation_key,
+        locale=delivery.locale,
+        status="pending",
+        next_attempt_at__lte=timezone.now(),
+    ).values_list("pk", flat=True)
+    website_deliveries_enqueue(delivery_ids=list(waiting))
+
+
+# --- Sweep (Celery beat, every 30 s, and when a worker starts) ----------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    recovered: int
+    enqueued: int
+
+
+def website_deliveries_sweep(*, limit: int = 1000) -> SweepResult:
+    """Recover deliveries of dead workers and enqueue every due delivery."""
+    now = timezone.now()
+    recovered = 0
+    stale = WebhookDelivery.objects.filter(status="sending", lease_expires_at__lt=now)
+    for delivery in stale.select_related("endpoint")[:limit]:
+        with transaction.atomic():
+            WebhookAttempt.objects.create(
+                delivery=delivery,
+                started_at=delivery.lease_expires_at - LEASE,
+                webhook_id=delivery.webhook_id,
+                error="the worker stopped mid-delivery; sending again",
+                outcome="lost",
+            )
+            _back_to_pending(
+                delivery,
+                next_attempt_at=now,
+                lease_expires_at=None,
+                last_error="the worker stopped mid-delivery",
+            )
+        recovered += 1
+    due = (
+        WebhookDelivery.objects.filter(
+            status="pending", next_attempt_at__lte=now, endpoint__is_enabled=True
+        )
+        .filter(
+            Q(enqueued_at__isnull=True)
+            | Q(enqueued_at__lt=F("next_attempt_at"))
+            | Q(enqueued_at__lt=now - REENQUEUE_AFTER)
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    enqueued = website_deliveries_enqueue(delivery_ids=list(due))
+    return SweepResult(recovered=recovered, enqueued=enqueued)
+
+
+# --- Editors' actions ----------------------------------------------------------------
+
+
+def website_deliveries_replay(*, deliveries: QuerySet[WebhookDelivery]) -> int:
+    """Send failed deliveries again with a fresh retry window; returns how many.
+
+    A failed row whose page has a newer delivery waiting is superseded instead: the
+    waiting one carries the newer state.
+    """
+    count = 0
+    now = timezone.now()
+    for delivery in deliveries.filter(status="failed"):
+        _back_to_pending(
+            delivery,
+            next_attempt_at=now,
+            first_failure_at=None,
+            last_error="",
+            attempts=0,
+        )
+        count += 1
+    website_deliveries_sweep()
+    return count
+
+
+def website_endpoint_enable(*, endpoint: WebhookEndpoint) -> None:
+    """Take an endpoint back into service after it answered 410 or was disabled."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        is_enabled=True, disabled_at=None, disabled_reason="", consecutive_failures=0
+    )
+    website_deliveries_sweep()
+
+
+# --- Resync (by hand) ----------------------------------------------------------------
+
+
+def website_resync(
+    *,
+    channel: WebsiteChannel,
+    locales: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> ExportSummary:
+    """Push every public page in ``locales`` (all when None) to every endpoint.
+
+    Sends from this process (``jobs`` threads on PostgreSQL, one on SQLite) so the
+    caller can show progress; failures stay pending for the worker to retry.
+    """
+    from django.conf import settings
+
+    from exports.content import content_locale_get
+
+    summary = ExportSummary(channel=channel.alias)
+    codes = list(locales or [loc.code for loc in settings.WEGWEISER_LOCALES])
+    for code in codes:
+        content_locale_get(code)  # UnknownLocale names the configured ones
+    sequence = ContentEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    delivery_ids: list[int] = []
+    with transaction.atomic():
+        for endpoint in endpoints_for(channel):
+            for code in codes:
+                delivery_ids += _resync_rows(endpoint, code, sequence)
+    total = len(delivery_ids)
+    if jobs is None:
+        jobs = 1 if connection.vendor == "sqlite" else 4
+    done = 0
+
+    def attempt(delivery_id: int) -> AttemptResult:
+        try:
+            return website_delivery_attempt(delivery_id=delivery_id)
+        finally:
+            if jobs > 1:
+                close_old_connections()
+
+    if progress:
+        progress(0, total)
+    if jobs > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(attempt, delivery_ids)
+            for result in results:
+                done += 1
+                _count(summary, result)
+                if progress:
+                    progress(done, total)
+        connection.close()
+    else:
+        for delivery_id in delivery_ids:
+            done += 1
+            _count(summary, attempt(delivery_id))
+            if progress:
+                progress(done, total)
+    return summary
+
+
+def _count(summary: ExportSummary, result: AttemptResult) -> None:
+    if result.outcome == "delivered":
+        summary.done += 1
+    elif result.outcome == "skipped":
+        summary.skipped += 1
+    else:
+        summary.failed += 1
+
+
+def _resync_rows(endpoint: WebhookEndpoint, code: str, sequence: int) -> list[int]:
+    from wagtail.models import Page
+
+    keys = (
+        public_pages(Page.objects.filter(locale__language_code__in=locale_chain(code)))
+        .order_by()
+        .values_list("translation_key", flat=True)
+        .distinct()
+    )
+    now = timezone.now()
+    existing = dict(
+        WebhookDelivery.objects.filter(
+            endpoint=endpoint, locale=code, status="pending"
+        ).values_list("translation_key", "pk")
+    )
+    new = [
+        WebhookDelivery(
+            endpoint=endpoint,
+            translation_key=key,
+            locale=code,
+            sequence=sequence,
+            event_kind="resync",
+            next_attempt_at=now,
+            # Marked as handed over: this process sends them itself.
+            enqueued_at=now,
+        )
+        for key in keys
+        if key not in existing
+    ]
+    created = WebhookDelivery.objects.bulk_create(new, batch_size=500)
+    WebhookDelivery.objects.filter(pk__in=existing.values()).update(
+        next_attempt_at=now, enqueued_at=now
+    )
+    return [d.pk for d in created] + list(existing.values())
