@@ -25,10 +25,10 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
-from kombu.exceptions import OperationalError as BrokerUnavailable
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from exports.channels import ExportSummary, Progress, channels
 from exports.content import locale_chain, public_pages

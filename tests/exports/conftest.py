@@ -15,13 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from tests.conftest import (
     USING_REAL_SERVICES,
     WEBHOOK_SECRET,
-    free_port,
-    wait_until,
     webhook_url,
 )
 
