@@ -15,17 +15,17 @@ into it) and only one is ``sending``, so a page's states reach the website in or
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -527,30 +527,44 @@ def website_resync(
         jobs = 1 if connection.vendor == "sqlite" else 4
     done = 0
 
-    def attempt(delivery_id: int) -> AttemptResult:
-        try:
-            return website_delivery_attempt(delivery_id=delivery_id)
-        finally:
-            if jobs > 1:
-                close_old_connections()
-
     if progress:
         progress(0, total)
-    if jobs > 1:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(attempt, delivery_ids)
-            for result in results:
-                done += 1
-                _count(summary, result)
-                if progress:
-                    progress(done, total)
-        connection.close()
-    else:
+    if jobs <= 1:
         for delivery_id in delivery_ids:
             done += 1
-            _count(summary, attempt(delivery_id))
+            _count(summary, website_delivery_attempt(delivery_id=delivery_id))
             if progress:
                 progress(done, total)
+        return summary
+
+    # Several senders, each with its own database connection, closed at the end.
+    todo: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+    results: queue.SimpleQueue[AttemptResult] = queue.SimpleQueue()
+    for delivery_id in delivery_ids:
+        todo.put(delivery_id)
+
+    def sender() -> None:
+        try:
+            while (delivery_id := todo.get()) is not None:
+                try:
+                    results.put(website_delivery_attempt(delivery_id=delivery_id))
+                except Exception as exc:
+                    logger.exception("resync: delivery %s failed", delivery_id)
+                    results.put(AttemptResult("failed", error=str(exc)[:500]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(jobs)]
+    for thread in threads:
+        todo.put(None)
+        thread.start()
+    for _ in range(total):
+        done += 1
+        _count(summary, results.get())
+        if progress:
+            progress(done, total)
+    for thread in threads:
+        thread.join()
     return summary
 
 
@@ -567,7 +581,11 @@ def _resync_rows(endpoint: WebhookEndpoint, code: str, sequence: int) -> list[in
     from wagtail.models import Page
 
     keys = (
-        public_pages(Page.objects.filter(locale__language_code__in=locale_chain(code)))
+        public_pages(
+            Page.objects.filter(
+                locale__language_code__in=locale_chain(code), depth__gt=1
+            )
+        )
         .order_by()
         .values_list("translation_key", flat=True)
         .distinct()

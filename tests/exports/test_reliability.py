@@ -1,0 +1,126 @@
+"""Nothing is lost when the parts around the pipeline fail: worker, broker, receiver.
+
+These need the real thing (REDIS_URL and DATABASE_URL, as CI sets them): a Celery
+worker process that can be SIGKILLed, and a Redis broker to lose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from celery import current_app
+from django.utils import timezone
+
+from exports.website.models import WebhookAttempt, WebhookDelivery
+from tests.conftest import USING_REAL_SERVICES, free_port, wait_until
+from tests.exports.conftest import deliveries_sweep, settled
+from tests.factories.pages import handbook_factory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not USING_REAL_SERVICES, reason="needs a real worker and broker (REDIS_URL)"
+    ),
+]
+
+LOCALES_READING_GERMAN = {"de", "en", "ar", "fa", "tr", "uk", "ro"}
+
+
+class StallingServer:
+    """Accepts a webhook and never answers: the worker is caught mid-delivery."""
+
+    def __init__(self, port: int) -> None:
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                outer.arrived.set()
+                outer.release.wait(timeout=60)
+
+            def log_message(self, *args):
+                pass
+
+            def handle_one_request(self):
+                # The worker dies mid-request; its socket is gone.
+                with contextlib.suppress(OSError):
+                    super().handle_one_request()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_worker_killed_mid_delivery_completes_after_restart(
+    website, pipeline, celery_worker_process
+):
+    stalling = StallingServer(website.port)
+    try:
+        handbook = handbook_factory()
+        assert stalling.arrived.wait(timeout=60)
+        in_flight = WebhookDelivery.objects.get(status="sending")
+        celery_worker_process.kill()
+    finally:
+        stalling.close()
+    in_flight.refresh_from_db()
+    assert in_flight.status == "sending"  # the dead worker never finished it
+
+    # The lease (longer than the task's hard time limit) runs out: travel past it.
+    WebhookDelivery.objects.filter(pk=in_flight.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    website.up()
+    celery_worker_process.start(purge=False)  # its start-up sweep recovers the row
+
+    assert wait_until(
+        lambda: set(website.current(handbook.translation_key)) == LOCALES_READING_GERMAN
+    ), website.current(handbook.translation_key)
+    in_flight.refresh_from_db()
+    assert in_flight.status == "delivered"
+    assert WebhookAttempt.objects.filter(delivery=in_flight, outcome="lost").exists()
+
+
+def _point_producer_at(url: str) -> None:
+    current_app.conf.broker_url = url
+    # Celery keeps a connection pool and a producer pool; new ones use the new URL.
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+
+
+def test_broker_down_at_publish_delivers_once_it_is_back(website, pipeline, caplog):
+    website.up()
+    working = current_app.conf.broker_url
+    _point_producer_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens
+    try:
+        with caplog.at_level(logging.WARNING, logger="exports.website.services"):
+            handbook = handbook_factory()  # publishing itself succeeds
+    finally:
+        _point_producer_at(working)
+    assert "Broker unavailable" in caplog.text
+    waiting = WebhookDelivery.objects.filter(translation_key=handbook.translation_key)
+    assert waiting.count() == 7
+    assert set(waiting.values_list("status", "attempts", "enqueued_at")) == {
+        ("pending", 0, None)
+    }
+    assert website.messages() == []
+
+    deliveries_sweep()  # Celery beat's next tick, with the broker back
+
+    assert wait_until(
+        lambda: set(website.current(handbook.translation_key)) == LOCALES_READING_GERMAN
+    )
+    assert wait_until(settled)
+    for message in website.messages(handbook.translation_key):
+        assert json.loads(message["body"])["type"] == "page.updated"
