@@ -1,4 +1,5 @@
-"""`make run`: the web server and a Celery worker side by side, stopped together.
+"""`make run`: web server, Celery worker (with beat) and the reference webhook
+receiver side by side, stopped together.
 
 Runs on the embedded SQLite database and the filesystem broker unless DATABASE_URL /
 REDIS_URL say otherwise.
@@ -25,8 +26,27 @@ def main() -> int:
     password_file = var_dir / "dev-admin-password"
     password = password_file.read_text().strip() if password_file.exists() else "?"
     broker = "Redis" if os.environ.get("REDIS_URL") else f"embedded ({var_dir}/broker)"
+    receiver_port = os.environ.get("RECEIVER_PORT", "8010")
+    secret_file = var_dir / "dev-webhook-secret"
+    receiver_env = {**env, "WEBSITE_WEBHOOK_SECRET": secret_file.read_text().strip()}
 
     processes = [
+        # First, so the demo handbook's pushes find it listening.
+        subprocess.Popen(
+            [
+                python,
+                "manage.py",
+                "webhook_receiver",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                receiver_port,
+                "--store",
+                str(var_dir / "receiver"),
+            ],
+            cwd=BASE_DIR,
+            env=receiver_env,
+        ),
         subprocess.Popen(
             [python, "manage.py", "runserver", "--noreload", f"{host}:{port}"],
             cwd=BASE_DIR,
@@ -46,6 +66,10 @@ def main() -> int:
                 "2",
                 "--pool",
                 "threads",
+                # Embedded beat: the sweep that re-sends due deliveries every 30 s.
+                "--beat",
+                "--schedule",
+                str(var_dir / "celerybeat-schedule"),
             ],
             cwd=BASE_DIR,
             env=env,
@@ -58,7 +82,10 @@ def main() -> int:
         f"    Admin:    {base}/admin/   (user 'admin', password '{password}')\n"
         f"    Health:   {base}/healthz\n"
         f"    Worker:   Celery, broker {broker}\n"
-        "  Press Ctrl-C to stop both.\n",
+        f"    Webhooks: http://127.0.0.1:{receiver_port}/   (what the website "
+        "would receive)\n"
+        f"    API:      {base}/api/v1/   (docs: {base}/api/v1/docs/)\n"
+        "  Press Ctrl-C to stop all.\n",
         flush=True,
     )
 
@@ -80,7 +107,7 @@ def main() -> int:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    names = ("web server", "Celery worker")
+    names = ("webhook receiver", "web server", "Celery worker")
     failed = [
         name
         for name, proc in zip(names, processes, strict=True)

@@ -7,6 +7,7 @@ needs nothing but Python.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -25,14 +26,16 @@ from tests.conftest import REPO, free_port
 class MakeRun:
     """`make run` in its own process group, its output in a file."""
 
-    def __init__(self, var_dir: Path, port: int, log: Path) -> None:
+    def __init__(self, var_dir: Path, port: int, log: Path, receiver_port: int) -> None:
         env = {
             k: v
             for k, v in os.environ.items()
             if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
             and not k.startswith(("PYTEST", "CELERY_"))
         }
-        env.update(VAR_DIR=str(var_dir), PORT=str(port))
+        env.update(
+            VAR_DIR=str(var_dir), PORT=str(port), RECEIVER_PORT=str(receiver_port)
+        )
         self.log = log
         self.base = f"http://127.0.0.1:{port}"
         with log.open("w") as out:
@@ -86,14 +89,35 @@ def _post(opener, url: str, data: dict) -> str:
 
 def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
     var_dir = tmp_path / "var"
-    port = free_port()
-    first = MakeRun(var_dir, port, tmp_path / "first.log")
+    port, receiver_port = free_port(), free_port()
+    first = MakeRun(var_dir, port, tmp_path / "first.log", receiver_port)
     try:
         first.wait_until_up()
         out = first.output()
         assert "Loaded demo handbook" in out
         password = re.search(r"password '([^']+)'", out).group(1)
         assert f"{first.base}/admin/" in out
+        receiver = f"http://127.0.0.1:{receiver_port}"
+        assert f"{receiver}/" in out
+
+        # The demo handbook's publishes reach the reference receiver, signed and
+        # verified, through the worker on the embedded broker.
+        def pushes() -> list:
+            try:
+                with urllib.request.urlopen(f"{receiver}/received.json") as response:
+                    return json.load(response)["messages"]
+            except OSError:
+                return []
+
+        def locales() -> set[str]:
+            return {message["locale"] for message in pushes()}
+
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not {"de", "ar", "de-x-ls"} <= locales():
+            time.sleep(1)
+        received = pushes()
+        assert len(received) >= 20, first.output()[-3000:]
+        assert {"de", "ar", "de-x-ls"} <= {m["locale"] for m in received}
 
         opener = _admin_session(first.base, password)
         dashboard = opener.open(f"{first.base}/admin/").read().decode()
@@ -138,7 +162,7 @@ def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
     finally:
         first.stop()
 
-    second = MakeRun(var_dir, port, tmp_path / "second.log")
+    second = MakeRun(var_dir, port, tmp_path / "second.log", receiver_port)
     try:
         second.wait_until_up()
         out = second.output()
