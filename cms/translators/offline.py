@@ -102,17 +102,40 @@ def bundle_to_po(bundle: OfflineBundle, *, created_at: str) -> str:
             for n, p in enumerate(bundle.parts, start=1)
         ),
     }
+    written: set[tuple[str, str]] = set()
     for unit in bundle.units:
+        msgctxt = f"{unit.part}:{unit.path}"
+        if (msgctxt, unit.source) in written:
+            # Same text, same field: one message (see offline_bundle_for).
+            continue
+        written.add((msgctxt, unit.source))
         entry = polib.POEntry(
-            msgctxt=f"{unit.part}:{unit.path}",
+            msgctxt=msgctxt,
             msgid=unit.source,
-            msgstr=unit.target,
+            msgstr=po_target(unit.source, unit.target),
             comment=bundle.parts[unit.part - 1].title,
         )
         if unit.needs_review and unit.target:
             entry.flags.append("fuzzy")
         po.append(entry)
     return str(po)
+
+
+def po_target(source: str, target: str) -> str:
+    """``target`` with the line breaks at its ends made to match ``source``'s.
+
+    ``msgfmt --check`` refuses a message whose msgid and msgstr differ in a
+    leading or trailing newline; in a segment of HTML-ish text such a newline is
+    only layout, so the file carries the translation without the difference.
+    """
+    if not target:
+        return target
+    core = target.strip("\n")
+    if source.startswith("\n"):
+        core = "\n" + core
+    if source.endswith("\n"):
+        core += "\n"
+    return core
 
 
 def bundle_from_po(data: bytes) -> OfflineBundle:

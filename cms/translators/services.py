@@ -28,7 +28,12 @@ from wagtail_localize.models import (
 )
 
 from cms.locales import SOURCE_LOCALE
-from cms.translators.offline import OfflineFileError, OfflineUnit, bundle_from_upload
+from cms.translators.offline import (
+    OfflineFileError,
+    OfflineUnit,
+    bundle_from_upload,
+    po_target,
+)
 from cms.translators.roles import (
     EDITOR_PAGE_PERMISSIONS,
     EDITOR_PERMISSIONS,
@@ -205,9 +210,10 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
             if not unit.target:
                 result.left_empty += 1
                 continue
-            if unit.target == stored.target and (
-                unit.needs_review or not stored.needs_review
-            ):
+            # Compared as the PO file carries it (see po_target).
+            if po_target(unit.source, unit.target) == po_target(
+                unit.source, stored.target
+            ) and (unit.needs_review or not stored.needs_review):
                 result.unchanged += 1
                 continue
             if unit.needs_review:

@@ -21,11 +21,10 @@ from wagtail_localize.models import (
     Translation,
     TranslationSource,
 )
-from wagtail_localize.operations import TranslationCreator
 
 from cms.snippets.models import GlossaryTerm
 from tests.factories.pages import chapter_factory
-from tests.translators.conftest import translated
+from tests.translators.conftest import translate_into, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +33,6 @@ XHR = {"x-requested-with": "XMLHttpRequest"}
 REFUSED_EN = "This is work in فارسی (fa), but your role covers only: ar."
 REFUSED_DE = "Das ist Arbeit in فارسی (fa). Ihre Rolle gilt nur für: ar."
 REFUSED_DE_SOURCE = "Das ist Arbeit in Deutsch (de). Ihre Rolle gilt nur für: ar."
-
-
-def translate_into(obj, code: str) -> None:
-    TranslationCreator(
-        user=None, target_locales=[Locale.objects.get(language_code=code)]
-    ).create_translations(obj)
 
 
 def translation_of(obj, code: str) -> Translation:
