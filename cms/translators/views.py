@@ -163,7 +163,10 @@ def offline_upload_view(request, page_id: int):
     elif upload.size > MAX_UPLOAD_BYTES:
         messages.error(
             request,
-            _("The file is larger than %(mb)s MB; nothing was imported.")
+            _(
+                "The file is larger than %(mb)s MB; nothing was imported. Download "
+                "and upload single pages instead of the whole chapter."
+            )
             % {"mb": MAX_UPLOAD_BYTES // 2**20},
         )
     else:

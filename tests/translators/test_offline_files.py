@@ -277,3 +277,23 @@ def test_a_page_that_repeats_a_text_gives_a_valid_po_file(
         ).data
         == "نعم."
     )
+
+
+def test_refusals_are_in_the_translators_admin_language(
+    translator_client, translator_ar, chapter_de, chapter_ar
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(translator_ar)
+    profile.preferred_language = "de"
+    profile.save()
+    messages = [m.strip() for m in upload(translator_client, chapter_ar, b"")]
+    assert messages == [
+        "„file.po“ wurde nicht übernommen: die Datei ist leer: wählen Sie die PO- "
+        "oder XLIFF-Datei, die Sie übersetzt haben."
+    ]
+    bundle = offline_bundle_for(page=translated(chapter_de, "en"), scope="page")
+    bundle.page_id = chapter_ar.pk
+    data = bundle_to_po(bundle, created_at="2026-11-24 10:00+0000").encode()
+    messages = upload(translator_client, chapter_ar, data)
+    assert "laden Sie sie auf der Seite in en hoch" in messages[-1], messages
