@@ -44,11 +44,19 @@ def _translation_target(kwargs: dict, request: HttpRequest) -> LocaleAction | No
     return LocaleAction(frozenset({translation.target_locale.language_code}))
 
 
-def _page(kwargs: dict, request: HttpRequest) -> LocaleAction | None:
-    page = Page.objects.filter(pk=kwargs["page_id"]).select_related("locale").first()
-    if page is None:
-        return None
-    return LocaleAction(frozenset({page.locale.language_code}))
+def _page_named(kwarg: str) -> Callable[[dict, HttpRequest], LocaleAction | None]:
+    """The locale of the page whose id is in URL argument ``kwarg``."""
+
+    def resolve(kwargs: dict, request: HttpRequest) -> LocaleAction | None:
+        page = Page.objects.filter(pk=kwargs[kwarg]).select_related("locale").first()
+        if page is None:
+            return None
+        return LocaleAction(frozenset({page.locale.language_code}))
+
+    return resolve
+
+
+_page = _page_named("page_id")
 
 
 def _chosen_locales(request: HttpRequest) -> frozenset[str]:
@@ -81,10 +89,13 @@ def _sync(kwargs: dict, request: HttpRequest) -> LocaleAction | None:
     return LocaleAction(frozenset(targets), hands_out_work=True)
 
 
-# Every wagtail-localize view that changes or reveals one translation, by URL name,
-# plus Wagtail's page editor (wagtail-localize's editor takes it over for translated
-# pages, and its restart and convert-to-alias actions are posted there).
-# The report and the snippet chooser API list across locales and only read.
+# Every wagtail-localize view that changes or reveals one translation, by URL name;
+# Wagtail's page views that change a page (wagtail-localize's editor takes over the
+# edit view of translated pages; its restart and convert-to-alias actions are posted
+# there), and the offline files of cms.translators. Page permissions already keep
+# translators out of other locales' pages: listing these views here gives every
+# refusal the same answer, one that names the locale. The reports, histories and
+# the snippet chooser API only read, across locales, and are left out.
 LOCALE_ACTIONS: dict[str, Callable[[dict, HttpRequest], LocaleAction | None]] = {
     "wagtail_localize:edit_string_translation": _translation_target,
     "wagtail_localize:edit_override": _translation_target,
@@ -98,6 +109,22 @@ LOCALE_ACTIONS: dict[str, Callable[[dict, HttpRequest], LocaleAction | None]] = 
     "wagtail_localize:submit_snippet_translation": _submission,
     "wagtail_localize:update_translations": _sync,
     "wagtailadmin_pages:edit": _page,
+    "wagtailadmin_pages:preview_on_edit": _page,
+    "wagtailadmin_pages:add": _page_named("parent_page_id"),
+    "wagtailadmin_pages:add_subpage": _page_named("parent_page_id"),
+    "wagtailadmin_pages:delete": _page,
+    "wagtailadmin_pages:unpublish": _page,
+    "wagtailadmin_pages:convert_alias": _page,
+    "wagtailadmin_pages:copy": _page,
+    "wagtailadmin_pages:move": _page_named("page_to_move_id"),
+    "wagtailadmin_pages:set_privacy": _page,
+    "wagtailadmin_pages:lock": _page,
+    "wagtailadmin_pages:unlock": _page,
+    "wagtailadmin_pages:revisions_revert": _page,
+    "wagtailadmin_pages:revisions_unschedule": _page,
+    "translators:offline": _page,
+    "translators:offline_download": _page,
+    "translators:offline_upload": _page,
 }
 
 

@@ -60,6 +60,12 @@ def assert_refused(response, *, json: bool = True) -> None:
         assert REFUSED_EN in body and REFUSED_DE in body
 
 
+def row_in(snippet, code: str):
+    return type(snippet).objects.get(
+        translation_key=snippet.translation_key, locale__language_code=code
+    )
+
+
 def strings_in(obj, code: str):
     return StringTranslation.objects.filter(
         context__object_id=obj.translation_key, locale__language_code=code
@@ -278,3 +284,33 @@ def test_the_source_editors_still_hand_work_out_to_every_locale(
     fa_translation = translation_of(chapter, "fa")
     download = reverse("wagtail_localize:download_pofile", args=[fa_translation.pk])
     assert client.get(download, headers=XHR).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda s: f"/admin/pages/{s['page'].pk}/edit/",
+        lambda s: f"/admin/pages/add/pages/chapterpage/{s['page'].pk}/",
+        lambda s: f"/admin/pages/{s['page'].pk}/delete/",
+        lambda s: f"/admin/translators/pages/{translated(s['page'], 'fa').pk}/offline/",
+        lambda s: (
+            "/admin/snippets/snippets/glossaryterm/edit/"
+            f"{row_in(s['snippet'], 'fa').pk}/"
+        ),
+        lambda s: reverse(
+            "wagtail_localize:download_pofile",
+            args=[translation_of(s["snippet"], "fa").pk],
+        ),
+    ],
+    ids=["edit-de", "add-in-de", "delete-de", "offline-fa", "snippet-fa", "po-fa"],
+)
+def test_people_get_one_refusal_page_that_says_why_in_german(
+    translator_client, sources, url_of
+):
+    response = translator_client.get(url_of(sources), headers={"accept": "text/html"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Ihre Rolle gilt nur für: ar." in body
+    assert "bitten Sie die Administration" in body
+    assert "your role covers only: ar." in body  # the translator's own language
+    assert 'href="/admin/"' in body
