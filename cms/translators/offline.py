@@ -25,6 +25,7 @@ from typing import Literal
 import polib
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext as _
 
 Scope = Literal["page", "chapter"]
 SCOPES: tuple[Scope, ...] = ("page", "chapter")
@@ -39,7 +40,11 @@ NOTE_TITLE = "x-wegweiser-title"
 
 
 class OfflineFileError(ValueError):
-    """An uploaded file cannot be read or does not belong here; says why."""
+    """An uploaded file cannot be read or does not belong here.
+
+    The message says what is wrong and what to do, in the active language (the
+    translator's admin language when raised in a request).
+    """
 
 
 @dataclass(frozen=True)
@@ -102,11 +107,17 @@ def bundle_to_po(bundle: OfflineBundle, *, created_at: str) -> str:
             for n, p in enumerate(bundle.parts, start=1)
         ),
     }
+    written: set[tuple[str, str]] = set()
     for unit in bundle.units:
+        msgctxt = f"{unit.part}:{unit.path}"
+        if (msgctxt, unit.source) in written:
+            # Same text, same field: one message (see offline_bundle_for).
+            continue
+        written.add((msgctxt, unit.source))
         entry = polib.POEntry(
-            msgctxt=f"{unit.part}:{unit.path}",
+            msgctxt=msgctxt,
             msgid=unit.source,
-            msgstr=unit.target,
+            msgstr=po_target(unit.source, unit.target),
             comment=bundle.parts[unit.part - 1].title,
         )
         if unit.needs_review and unit.target:
@@ -115,12 +126,35 @@ def bundle_to_po(bundle: OfflineBundle, *, created_at: str) -> str:
     return str(po)
 
 
+def po_target(source: str, target: str) -> str:
+    """``target`` with the line breaks at its ends made to match ``source``'s.
+
+    ``msgfmt --check`` refuses a message whose msgid and msgstr differ in a
+    leading or trailing newline; in a segment of HTML-ish text such a newline is
+    only layout, so the file carries the translation without the difference.
+    """
+    if not target:
+        return target
+    core = target.strip("\n")
+    if source.startswith("\n"):
+        core = "\n" + core
+    if source.endswith("\n"):
+        core += "\n"
+    return core
+
+
 def bundle_from_po(data: bytes) -> OfflineBundle:
     """Read a PO file made by :func:`bundle_to_po` (and edited by a translator)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise OfflineFileError(f"the PO file is not UTF-8 ({exc.reason})") from exc
+        raise OfflineFileError(
+            _(
+                "the PO file is not UTF-8 (%(detail)s): save it as UTF-8 in your "
+                "tool and upload it again"
+            )
+            % {"detail": exc.reason}
+        ) from exc
     # polib reads a *path* when given a string that names an existing file, so the
     # upload goes through a file of its own, never through the string argument.
     fd, path = tempfile.mkstemp(suffix=".po")
@@ -131,7 +165,13 @@ def bundle_from_po(data: bytes) -> OfflineBundle:
     except (OSError, ValueError) as exc:
         # polib names the temporary file; the translator knows it as theirs.
         detail = str(exc).replace(f" {path}", "")
-        raise OfflineFileError(f"the PO file cannot be read: {detail}") from exc
+        raise OfflineFileError(
+            _(
+                "the PO file cannot be read: %(detail)s. Correct that line in your "
+                "tool, or download a new file and copy your translations into it"
+            )
+            % {"detail": detail}
+        ) from exc
     finally:
         os.unlink(path)
 
@@ -143,25 +183,31 @@ def bundle_from_po(data: bytes) -> OfflineBundle:
         parts = [_parse_part(item) for item in meta["X-Wegweiser-Parts"].split()]
     except (KeyError, ValueError) as exc:
         raise OfflineFileError(
-            "the PO file has no Wegweiser header (X-Wegweiser-Page, "
-            "X-Wegweiser-Locale, X-Wegweiser-Parts): download a file from this "
-            "page and translate that one"
+            _(
+                "the PO file has no Wegweiser header (X-Wegweiser-Page, "
+                "X-Wegweiser-Locale, X-Wegweiser-Parts): download a file from this "
+                "page and translate that one"
+            )
         ) from exc
     bundle = OfflineBundle(
         page_id=page_id,
         locale=locale,
         source_locale=meta.get("X-Wegweiser-Source-Locale", ""),
         scope=scope,
-        parts=[part for _, part in sorted(parts)],
+        parts=[part for __, part in sorted(parts)],
     )
     for entry in po:
         if entry.obsolete:
             continue
-        part, _, path = (entry.msgctxt or "").partition(":")
+        part, __, path = (entry.msgctxt or "").partition(":")
         if not part.isdigit() or not path:
             raise OfflineFileError(
-                f"line {entry.linenum}: the context {entry.msgctxt!r} is not one "
-                "of ours (expected '<part>:<field>')"
+                _(
+                    "line %(line)s: the context “%(context)s” is not one of ours "
+                    "(expected “<part>:<field>”): keep the msgctxt lines exactly as "
+                    "they were in the downloaded file"
+                )
+                % {"line": entry.linenum, "context": entry.msgctxt or ""}
             )
         bundle.units.append(
             OfflineUnit(
@@ -176,8 +222,8 @@ def bundle_from_po(data: bytes) -> OfflineBundle:
 
 
 def _parse_part(item: str) -> tuple[int, OfflinePart]:
-    number, _, rest = item.partition("=")
-    uuid, _, updated = rest.partition("@")
+    number, __, rest = item.partition("=")
+    uuid, __, updated = rest.partition("@")
     if not number.isdigit() or not uuid or not updated:
         raise ValueError(item)
     return int(number), OfflinePart(uuid, updated, "")
@@ -242,11 +288,20 @@ def bundle_from_xliff(data: bytes) -> OfflineBundle:
     try:
         root = SafeET.fromstring(data)
     except (ET.ParseError, DefusedXmlException) as exc:
-        raise OfflineFileError(f"the XLIFF file is not well-formed XML: {exc}") from exc
+        raise OfflineFileError(
+            _(
+                "the XLIFF file is not well-formed XML (%(detail)s): export it "
+                "again from your tool, or download a new file"
+            )
+            % {"detail": exc}
+        ) from exc
     if root.tag != _q("xliff") or not root.get("version", "").startswith("2."):
         raise OfflineFileError(
-            'the file is not XLIFF 2.0 (expected <xliff version="2.0" '
-            f'xmlns="{XLIFF_NS}">); export XLIFF 2 from your tool'
+            _(
+                "the file is not XLIFF 2.0 (expected %(expected)s): export XLIFF 2 "
+                "from your tool"
+            )
+            % {"expected": f'<xliff version="2.0" xmlns="{XLIFF_NS}">'}
         )
     bundle: OfflineBundle | None = None
     for n, file_el in enumerate(root.findall(_q("file")), start=1):
@@ -264,9 +319,12 @@ def bundle_from_xliff(data: bytes) -> OfflineBundle:
             scope = _scope(notes.get(NOTE_SCOPE, "page"))
         except (KeyError, ValueError) as exc:
             raise OfflineFileError(
-                f"<file> {n} has no Wegweiser notes (x-wegweiser-page, "
-                "x-wegweiser-translation, x-wegweiser-source-updated): download a "
-                "file from this page and translate that one"
+                _(
+                    "<file> %(number)s has no Wegweiser notes (x-wegweiser-page, "
+                    "x-wegweiser-translation, x-wegweiser-source-updated): download "
+                    "a file from this page and translate that one"
+                )
+                % {"number": n}
             ) from exc
         if bundle is None:
             bundle = OfflineBundle(
@@ -276,7 +334,13 @@ def bundle_from_xliff(data: bytes) -> OfflineBundle:
                 scope=scope,
             )
         elif page_id != bundle.page_id:
-            raise OfflineFileError("the <file> elements name different pages")
+            raise OfflineFileError(
+                _(
+                    "the <file> elements name different pages: upload the file of "
+                    "one page (or chapter) as it was downloaded, not files merged "
+                    "together"
+                )
+            )
         bundle.parts.append(part)
         for unit_el in file_el.iter(_q("unit")):
             # itertext: a tool that wrapped text in inline elements loses nothing.
@@ -289,7 +353,11 @@ def bundle_from_xliff(data: bytes) -> OfflineBundle:
             path = unit_el.get("name")
             if not path:
                 raise OfflineFileError(
-                    f"<unit id={unit_el.get('id')!r}> in <file> {n} has no name"
+                    _(
+                        "<unit id=“%(unit)s”> in <file> %(number)s has no name: keep "
+                        "the name attributes of the downloaded file"
+                    )
+                    % {"unit": unit_el.get("id", ""), "number": n}
                 )
             bundle.units.append(
                 OfflineUnit(
@@ -301,7 +369,12 @@ def bundle_from_xliff(data: bytes) -> OfflineBundle:
                 )
             )
     if bundle is None:
-        raise OfflineFileError("the XLIFF file has no <file> element")
+        raise OfflineFileError(
+            _(
+                "the XLIFF file has no <file> element: download a file from this "
+                "page and translate that one"
+            )
+        )
     return bundle
 
 
@@ -311,5 +384,7 @@ def bundle_from_upload(data: bytes) -> OfflineBundle:
     if head.startswith(b"<"):
         return bundle_from_xliff(data)
     if not data.strip():
-        raise OfflineFileError("the file is empty")
+        raise OfflineFileError(
+            _("the file is empty: choose the PO or XLIFF file you translated")
+        )
     return bundle_from_po(data)

@@ -95,17 +95,20 @@ def offline_bundle_for(*, page: Page, scope: Scope) -> OfflineBundle:
         .select_related("string", "context")
         .order_by("source_id", "order")
     )
-    units = [
-        OfflineUnit(
+    # A text repeated within one field is one unit: wagtail-localize keeps one
+    # StringTranslation per text and context, and a PO file may hold each
+    # (msgctxt, msgid) once.
+    units: dict[tuple[int, str, str], OfflineUnit] = {}
+    for segment in segments:
+        unit = OfflineUnit(
             part=part_of_source[segment.source_id],
             path=segment.context.path,
             source=segment.string.data,
             target=segment.translation or "",
             needs_review=segment.is_machine,
         )
-        for segment in segments
-    ]
-    bundle.units = sorted(units, key=lambda u: u.part)
+        units.setdefault((unit.part, unit.path, unit.source), unit)
+    bundle.units = sorted(units.values(), key=lambda u: u.part)
     return bundle
 
 

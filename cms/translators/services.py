@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -28,7 +29,12 @@ from wagtail_localize.models import (
 )
 
 from cms.locales import SOURCE_LOCALE
-from cms.translators.offline import OfflineFileError, OfflineUnit, bundle_from_upload
+from cms.translators.offline import (
+    OfflineFileError,
+    OfflineUnit,
+    bundle_from_upload,
+    po_target,
+)
 from cms.translators.roles import (
     EDITOR_PAGE_PERMISSIONS,
     EDITOR_PERMISSIONS,
@@ -92,7 +98,7 @@ def role_permissions_grant_on_root(*, page: Page) -> int:
     )
     added = 0
     for permission in _page_permissions(codenames):
-        _, created = GroupPagePermission.objects.get_or_create(
+        __, created = GroupPagePermission.objects.get_or_create(
             group=group, page=page, permission=permission
         )
         added += created
@@ -111,7 +117,7 @@ def role_groups_ensure() -> list[Group]:
     root_collection = Collection.get_first_root_node()
     for content_locale in settings.WEGWEISER_LOCALES:
         code = content_locale.code
-        group, _ = Group.objects.get_or_create(name=group_name_for(code))
+        group, __ = Group.objects.get_or_create(name=group_name_for(code))
         is_source = code == SOURCE_LOCALE
         group.permissions.add(
             *_permissions(EDITOR_PERMISSIONS if is_source else TRANSLATOR_PERMISSIONS)
@@ -159,14 +165,25 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
     if uploaded.page_id != page.pk:
         other = Page.objects.filter(pk=uploaded.page_id).first()
         raise OfflineFileError(
-            f"this file was made for “{other.title if other else '?'}” "
-            f"(page {uploaded.page_id}), not for “{page.title}” (page {page.pk})"
+            _(
+                "this file was made for “%(other)s” (page %(other_id)s), not for "
+                "“%(title)s” (page %(id)s): upload it on the page it was made for"
+            )
+            % {
+                "other": other.title if other else "?",
+                "other_id": uploaded.page_id,
+                "title": page.title,
+                "id": page.pk,
+            }
         )
     code = page.locale.language_code
     if uploaded.locale != code:
         raise OfflineFileError(
-            f"this file translates into {uploaded.locale}, but this page is in "
-            f"{code}: upload it on the page in {uploaded.locale}"
+            _(
+                "this file translates into %(file_locale)s, but this page is in "
+                "%(locale)s: upload it on the page in %(file_locale)s"
+            )
+            % {"file_locale": uploaded.locale, "locale": code}
         )
     current = offline_bundle_for(page=page, scope=uploaded.scope)
     current_parts = {p.translation_uuid: n for n, p in enumerate(current.parts, 1)}
@@ -175,16 +192,27 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
         now = current_parts.get(part.translation_uuid)
         if now is None:
             raise OfflineFileError(
-                f"part {n} of this file belongs to a translation that is no longer "
-                "part of this page: download a new file"
+                _(
+                    "part %(number)s of this file belongs to a translation that is "
+                    "no longer part of this page: download a new file and copy your "
+                    "translations into it"
+                )
+                % {"number": n}
             )
         fresh = current.parts[now - 1]
         if fresh.source_updated != part.source_updated:
             raise OfflineFileError(
-                f"the German text of “{fresh.title}” changed after this file was "
-                f"made (file: {part.source_updated}, now: {fresh.source_updated}). "
-                "Nothing was imported: download a new file and copy your "
-                "translations into it"
+                _(
+                    "the German text of “%(title)s” changed after this file was "
+                    "made (file: %(file_time)s, now: %(now)s). Nothing was "
+                    "imported: download a new file and copy your translations "
+                    "into it"
+                )
+                % {
+                    "title": fresh.title,
+                    "file_time": part.source_updated,
+                    "now": fresh.source_updated,
+                }
             )
         part_map[n] = now
     segments = {(u.part, u.path, u.source): u for u in current.units}
@@ -192,9 +220,13 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
         key = (part_map.get(unit.part), unit.path, unit.source)
         if key not in segments:
             raise OfflineFileError(
-                f"entry {index} ({unit.path}) does not match the German text of "
-                "this page: was the source text in the file changed? Nothing was "
-                "imported"
+                _(
+                    "entry %(number)s (%(field)s) does not match the German text of "
+                    "this page: was the source text in the file changed? Nothing "
+                    "was imported: leave the German text (msgid, <source>) as it "
+                    "was, or download a new file"
+                )
+                % {"number": index, "field": unit.path}
             )
 
     translations = offline_translations_for(page=page, scope=uploaded.scope)
@@ -205,9 +237,10 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
             if not unit.target:
                 result.left_empty += 1
                 continue
-            if unit.target == stored.target and (
-                unit.needs_review or not stored.needs_review
-            ):
+            # Compared as the PO file carries it (see po_target).
+            if po_target(unit.source, unit.target) == po_target(
+                unit.source, stored.target
+            ) and (unit.needs_review or not stored.needs_review):
                 result.unchanged += 1
                 continue
             if unit.needs_review:
@@ -235,7 +268,7 @@ def _string_translation_save(
         .select_related("string", "context")
         .first()
     )
-    string_translation, _ = StringTranslation.objects.update_or_create(
+    string_translation, __ = StringTranslation.objects.update_or_create(
         translation_of=segment.string,
         locale_id=translation.target_locale_id,
         context=segment.context,

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import get_language as translation_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
@@ -24,12 +25,14 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 from wagtail_localize.models import TranslationSource
 
+from cms.locales import LOCALE_NAMES, SOURCE_LOCALE
 from cms.translators.offline import (
     SCOPES,
     OfflineFileError,
     bundle_to_po,
     bundle_to_xliff,
 )
+from cms.translators.roles import group_name_for
 from cms.translators.selectors import (
     PageTranslationState,
     changed_segments_for,
@@ -46,6 +49,58 @@ FORMATS = {
     "po": ("text/x-gettext-translation; charset=utf-8", "po"),
     "xliff": ("application/xliff+xml; charset=utf-8", "xlf"),
 }
+
+
+# --- Locale scope -------------------------------------------------------------------
+
+
+def _locale_refusal_text(refused: list[str], codes: set[str]) -> tuple[str, str]:
+    """What is wrong and what to do, in the active language."""
+    names = ", ".join(f"{LOCALE_NAMES.get(c, c)} ({c})" for c in refused)
+    reason = _("This is work in %(locales)s, but your role covers only: %(codes)s.") % {
+        "locales": names,
+        "codes": ", ".join(sorted(codes)),
+    }
+    remedy = _(
+        "Open the page or snippet in your own language instead. If you should work "
+        "in %(locales)s too, ask an administrator to add you to this group: "
+        "%(groups)s."
+    ) % {"locales": names, "groups": ", ".join(map(group_name_for, refused))}
+    return reason, remedy
+
+
+def locale_refused_view(request, *, refused: list[str]):
+    """The 403 a role-scoped user gets for work in another locale.
+
+    Scripts (the translation editor's REST calls) get JSON; people get an admin
+    page that says why and what to do, in their admin language and, if that is not
+    German, in German too: the administrators they will ask read German.
+    """
+    codes = role_locale_codes_for(user=request.user) or set()
+    reason, remedy = _locale_refusal_text(refused, codes)
+    wants_json = (
+        request.headers.get("x-requested-with") == "XMLHttpRequest"
+        or request.method in ("PUT", "DELETE")
+        or not request.accepts("text/html")
+    )
+    if wants_json:
+        return JsonResponse({"detail": f"{reason} {remedy}"}, status=403)
+    german = None
+    if translation_language() != SOURCE_LOCALE:
+        with override(SOURCE_LOCALE):
+            german = _locale_refusal_text(refused, codes)
+    return TemplateResponse(
+        request,
+        "translators/locale_refused.html",
+        {
+            "page_title": _("Not your locale"),
+            "header_icon": "lock",
+            "reason": reason,
+            "remedy": remedy,
+            "german": german,
+        },
+        status=403,
+    )
 
 
 def _translated_page_for(request, page_id: int) -> Page:
@@ -108,7 +163,10 @@ def offline_upload_view(request, page_id: int):
     elif upload.size > MAX_UPLOAD_BYTES:
         messages.error(
             request,
-            _("The file is larger than %(mb)s MB; nothing was imported.")
+            _(
+                "The file is larger than %(mb)s MB; nothing was imported. Download "
+                "and upload single pages instead of the whole chapter."
+            )
             % {"mb": MAX_UPLOAD_BYTES // 2**20},
         )
     else:

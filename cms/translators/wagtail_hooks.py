@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 from wagtail.models import Locale, TranslatableMixin
 
 from cms.translators import views
-from cms.translators.selectors import role_locale_codes_for
+from cms.translators.scope import LocaleAction, locales_refused_for
 
 
 @hooks.register("before_edit_snippet")
@@ -23,27 +20,18 @@ def edit_snippet_in_role_locale_only(request, instance):
 
     Page permissions are scoped by locale through each locale's roots; snippet
     permissions are per model, so without this hook a translator for ar could edit
-    the German rows. Runs before wagtail-localize's hook of the same name. Denied
-    the way Wagtail denies (a 403 to scripts, the dashboard with a message to
-    people), with a message that names the locales.
+    the German rows. Runs before wagtail-localize's hook of the same name, and
+    answers like the locale scope middleware does (a 403 that says why).
     """
     if not isinstance(instance, TranslatableMixin):
         return None
-    codes = role_locale_codes_for(user=request.user)
-    if codes is None or instance.locale.language_code in codes:
-        return None
-    if request.headers.get("x-requested-with") == "XMLHttpRequest":
-        raise PermissionDenied
-    messages.error(
-        request,
-        _("“%(object)s” is in %(locale)s; your role covers: %(codes)s.")
-        % {
-            "object": instance,
-            "locale": instance.locale.get_display_name(),
-            "codes": ", ".join(sorted(codes)),
-        },
+    refused = locales_refused_for(
+        user=request.user,
+        action=LocaleAction(frozenset({instance.locale.language_code})),
     )
-    return redirect("wagtailadmin_home")
+    if not refused:
+        return None
+    return views.locale_refused_view(request, refused=refused)
 
 
 @hooks.register("register_admin_urls")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.users.models import UserProfile
+from wagtail_localize.operations import TranslationCreator
 
 from cms.translators.roles import group_name_for
 
@@ -43,3 +44,10 @@ def translated(page: Page, code: str) -> Page:
     return Page.objects.get(
         translation_key=page.translation_key, locale__language_code=code
     ).specific
+
+
+def translate_into(obj, code: str) -> None:
+    """Submit ``obj`` (page or snippet) for translation into ``code``."""
+    TranslationCreator(
+        user=None, target_locales=[Locale.objects.get(language_code=code)]
+    ).create_translations(obj)

@@ -14,7 +14,8 @@ from wagtail_localize.models import StringTranslation, TranslationSource
 from cms.pages.models import ChapterPage
 from cms.translators.offline import bundle_to_po
 from cms.translators.selectors import offline_bundle_for
-from tests.translators.conftest import translated
+from tests.factories.pages import chapter_factory
+from tests.translators.conftest import translate_into, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +218,82 @@ def test_empty_and_fuzzy_entries_change_nothing(translator_client, chapter_ar):
     messages = upload(translator_client, chapter_ar, str(po).encode())
     assert _snapshot() == before
     assert "1 left empty, 1 still marked for review" in messages[0], messages
+
+
+def _msgfmt_check(data: bytes, tmp_path) -> subprocess.CompletedProcess:
+    path = tmp_path / "page.po"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_page_that_repeats_a_text_gives_a_valid_po_file(
+    translator_client, demo_handbook, tmp_path
+):
+    # "Ja." twice in one field (two segments, one context) and again in two other
+    # fields; "Nein." translated in the editor with a stray last line break.
+    chapter = chapter_factory(
+        demo_handbook,
+        title="Ja.",
+        intro="<p>Ja.</p><p>Nein.</p><p>Ja.</p>",
+        body=[("paragraph", "<p>Ja.</p>")],
+    )
+    translate_into(chapter, "ar")
+    chapter_ar = translated(chapter, "ar")
+    source = TranslationSource.objects.get(object_id=chapter.translation_key)
+    segment = source.stringsegment_set.get(string__data="Nein.")
+    StringTranslation.objects.create(
+        translation_of=segment.string,
+        locale=chapter_ar.locale,
+        context=segment.context,
+        data="لا.\n",
+    )
+
+    data = download(translator_client, chapter_ar, "po", scope="page")
+    result = _msgfmt_check(data, tmp_path)
+    assert result.returncode == 0, result.stderr
+    po = polib.pofile(data.decode())
+    keys = [(e.msgctxt, e.msgid) for e in po]
+    assert len(keys) == len(set(keys))
+    assert [e.msgctxt for e in po if e.msgid == "Ja."] == [
+        "1:title",
+        "1:intro",
+        f"1:body.{chapter.body[0].id}",
+    ]
+
+    # Translating the repeated text once translates both places on the page.
+    next(e for e in po if e.msgctxt == "1:intro" and e.msgid == "Ja.").msgstr = "نعم."
+    messages = upload(translator_client, chapter_ar, str(po).encode())
+    assert messages[0].startswith("Imported 1 translations"), messages
+    assert (
+        StringTranslation.objects.get(
+            context__object_id=chapter.translation_key,
+            context__path="intro",
+            translation_of__data="Ja.",
+            locale=chapter_ar.locale,
+        ).data
+        == "نعم."
+    )
+
+
+def test_refusals_are_in_the_translators_admin_language(
+    translator_client, translator_ar, chapter_de, chapter_ar
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(translator_ar)
+    profile.preferred_language = "de"
+    profile.save()
+    messages = [m.strip() for m in upload(translator_client, chapter_ar, b"")]
+    assert messages == [
+        "„file.po“ wurde nicht übernommen: die Datei ist leer: wählen Sie die PO- "
+        "oder XLIFF-Datei, die Sie übersetzt haben."
+    ]
+    bundle = offline_bundle_for(page=translated(chapter_de, "en"), scope="page")
+    bundle.page_id = chapter_ar.pk
+    data = bundle_to_po(bundle, created_at="2026-11-24 10:00+0000").encode()
+    messages = upload(translator_client, chapter_ar, data)
+    assert "laden Sie sie auf der Seite in en hoch" in messages[-1], messages

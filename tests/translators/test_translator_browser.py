@@ -79,6 +79,15 @@ def test_arabic_translator_translates_and_publishes_a_page(
         page.locator("button[name=action][value=publish]").click()
         page.wait_for_load_state("networkidle")
         page.screenshot(path=OUTPUT / "translator-published-ar.png", full_page=True)
+
+        # The German source is not hers: one page says why, in German too.
+        german = arabic_chapter.get_translation(Locale.get_default())
+        answer = page.goto(f"{live_server.url}/admin/pages/{german.pk}/edit/")
+        assert answer.status == 403
+        alert = page.get_by_role("alert")
+        alert.wait_for()
+        assert "Ihre Rolle gilt nur für: ar." in page.content()
+        page.screenshot(path=OUTPUT / "translator-refused-de.png", full_page=True)
     finally:
         context.close()
 
