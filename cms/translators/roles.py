@@ -41,6 +41,10 @@ EDITOR_PERMISSIONS = (
         for model in (*TRANSLATABLE_SNIPPET_MODELS, "snippets.municipality")
         for action in ("add", "change", "delete")
     ),
+    # Editors of the source see what reached the website and can send failed
+    # deliveries again (Website delivery in the admin).
+    "exports.view_webhookdelivery",
+    "exports.replay_webhookdelivery",
 )
 # Translators edit translated snippets; the before_edit_snippet hook keeps them to
 # the rows of their own locale.

@@ -260,3 +260,24 @@ def test_delivery_screens_need_the_permission(
     assert b"data-status" not in listing.content
     client.post("/admin/website-deliveries/replay-failed/")
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"failed"}
+
+
+def test_source_editors_see_deliveries_and_replay_them(website, pipeline, client):
+    from django.contrib.auth.models import Group, User
+
+    from cms.translators.services import role_groups_ensure
+
+    role_groups_ensure()
+    handbook_factory()
+    assert wait_until(settled)
+    WebhookDelivery.objects.update(status="failed")
+    editor = User.objects.create_user("redaktion", password="x")
+    editor.groups.add(Group.objects.get(name="Editors de"))
+    client.force_login(editor)
+
+    listing = client.get("/admin/website-deliveries/?status=failed")
+    assert listing.status_code == 200
+    assert listing.content.count(b'data-status="failed"') == 7
+    website.up()
+    client.post("/admin/website-deliveries/replay-failed/")
+    assert wait_until(lambda: len(website.messages()) == 7)
