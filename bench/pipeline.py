@@ -1,0 +1,245 @@
+"""Pipeline part of `make bench`: publish-to-received latency and resync throughput.
+
+On a synthetic handbook (2,000 pages × 8 locales by default) in PostgreSQL, with
+Redis as the broker, a real Celery worker process (the production command, prefork
+with 2 processes) and the reference receiver on 127.0.0.1:
+
+- latency: a German chapter page is published N times, one publish at a time, the
+  way the admin's Publish button does it; for each, the time from the commit to the
+  receiver storing the German push, and to storing all 7 locales that read German;
+- resync: `manage.py resync_website` pushes every public page in every locale,
+  with 1 sender (what a plain sequential loop does) and with 4, in documents/s.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = int(os.environ.get("BENCH_PIPELINE_PAGES", "2000"))
+PUBLISHES = int(os.environ.get("BENCH_PIPELINE_PUBLISHES", "40"))
+DATABASE_URL = os.environ.get(
+    "BENCH_PIPELINE_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/wegweiser_bench_pipeline",
+)
+REDIS_URL = os.environ.get("BENCH_PIPELINE_REDIS_URL", "redis://127.0.0.1:6379/11")
+SECRET = "whsec_" + base64.b64encode(b"wegweiser-bench-webhook-secret!!").decode()
+VAR = REPO / "var" / "bench-pipeline"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(receiver_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "VAR_DIR": str(VAR),
+        "DEBUG": "false",
+        "WEBSITE_WEBHOOK_URL": receiver_url,
+        "WEBSITE_WEBHOOK_SECRET": SECRET,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _manage(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def _prepare(env: dict) -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    # Generation publishes nothing through signals; no endpoint is needed yet.
+    quiet = {**env, "WEBSITE_WEBHOOK_URL": ""}
+    _manage(quiet, "migrate", "--noinput", "-v0")
+    print("[pipeline] " + _manage(quiet, "generate_handbook", "--pages", str(PAGES)))
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+    subprocess.run(
+        ["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True
+    )
+
+
+def _received(store: Path) -> list[tuple[str, str, int, str]]:
+    path = store / "received.sqlite3"
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT translation_key, locale, sequence, received_at FROM messages"
+        ).fetchall()
+
+
+# Publishes one German chapter page PUBLISHES times and prints, per publish, the
+# commit time and the newest content-event id (the pushes' sequence) as JSON lines.
+PUBLISH_CODE = """
+import json, time
+from django.db import transaction
+from cms.pages.models import ChapterPage
+from exports.models import ContentEvent
+page = ChapterPage.objects.filter(locale__language_code="de").order_by("path").first()
+print(json.dumps({{"key": str(page.translation_key)}}), flush=True)
+for n in range({publishes}):
+    page.intro = f"<p>Fassung {{n}}</p>"
+    with transaction.atomic():
+        page.save_revision().publish()
+    committed = time.time()
+    newest = ContentEvent.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    print(json.dumps({{"t": committed, "seq": newest}}), flush=True)
+    time.sleep({gap})
+"""
+
+
+def _latency(env: dict, store: Path) -> dict:
+    gap = 1.0  # one publish at a time, as an editor would
+    out = _manage(
+        env, "shell", "-c", PUBLISH_CODE.format(publishes=PUBLISHES, gap=gap)
+    ).splitlines()
+    lines = [json.loads(line) for line in out if line.startswith("{")]
+    key = lines[0]["key"]
+    publishes = lines[1:]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        rows = [r for r in _received(store) if r[0] == key]
+        if sum(1 for r in rows if r[2] >= publishes[-1]["seq"] - 6) >= 7:
+            break
+        time.sleep(0.5)
+    rows = [r for r in _received(store) if r[0] == key]
+    german, everywhere, lost = [], [], 0
+    for publish in publishes:
+        # A German publish writes 7 events (de and the 6 locales reading German)
+        # with consecutive ids, the newest of which this script printed.
+        low = publish["seq"] - 6
+        high = publish["seq"]
+        mine = [r for r in rows if low <= r[2] <= high]
+        if len(mine) < 7:
+            lost += 1
+            continue
+        times = {r[1]: datetime.fromisoformat(r[3]).timestamp() for r in mine}
+        german.append(times["de"] - publish["t"])
+        everywhere.append(max(times.values()) - publish["t"])
+
+    def summary(values: list[float]) -> dict:
+        values = sorted(values)
+        return {
+            "p50_ms": round(statistics.median(values) * 1000, 1),
+            "p95_ms": round(values[max(0, int(len(values) * 0.95) - 1)] * 1000, 1),
+            "max_ms": round(values[-1] * 1000, 1),
+        }
+
+    return {
+        "publishes": len(publishes),
+        "incomplete": lost,
+        "german_push": summary(german),
+        "all_7_locales": summary(everywhere),
+    }
+
+
+def _resync(env: dict, jobs: int) -> dict:
+    started = time.perf_counter()
+    out = _manage(env, "resync_website", "--jobs", str(jobs)).strip().splitlines()
+    elapsed = time.perf_counter() - started
+    line = next(x for x in out if x.startswith("Resync"))
+    documents = int(line.split(": ", 1)[1].split(" documents")[0])
+    delivered = int(line.split("): ", 1)[1].split(" delivered")[0])
+    return {
+        "senders": jobs,
+        "documents": documents,
+        "delivered": delivered,
+        "seconds": round(elapsed, 1),
+        "documents_per_s": round(documents / elapsed, 1),
+        "summary": line,
+    }
+
+
+def run() -> dict:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/webhooks/wegweiser"
+    env = _env(url)
+    VAR.mkdir(parents=True, exist_ok=True)
+    print(f"[pipeline] building a synthetic handbook: {PAGES} pages × 8 locales …")
+    _prepare(env)
+    store = VAR / "receiver"
+    if store.exists():
+        for file in store.iterdir():
+            file.unlink()
+    receiver = subprocess.Popen(
+        [
+            sys.executable, "manage.py", "webhook_receiver",
+            "--port", str(port), "--store", str(store), "--secret", SECRET,
+        ],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker_log = (VAR / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "--app=cms", "worker",
+            "--loglevel=INFO", "--concurrency=2",
+        ],
+        cwd=REPO, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in (VAR / "worker.log").read_text():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start")
+            time.sleep(0.3)
+        print(f"[pipeline] latency: {PUBLISHES} publishes, one per second …")
+        latency = _latency(env, store)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    try:
+        resync = []
+        for jobs in (1, 4):
+            print(f"[pipeline] resync with {jobs} sender(s) …")
+            resync.append(_resync(env, jobs))
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=30)
+    result = {
+        "pages_per_locale": PAGES,
+        "locales": 8,
+        "broker": "Redis",
+        "worker": "celery prefork, 2 processes",
+        "latency": latency,
+        "resync": resync,
+    }
+    print(f"\n{'publish → received':<28}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for name in ("german_push", "all_7_locales"):
+        s = latency[name]
+        print(f"{name:<28}{s['p50_ms']:>9}{s['p95_ms']:>9}{s['max_ms']:>9}")
+    print(f"\n{'resync':<28}{'documents':>10}{'seconds':>9}{'docs/s':>9}")
+    for r in resync:
+        label = f"{r['senders']} sender(s)"
+        print(
+            f"{label:<28}{r['documents']:>10}{r['seconds']:>9}{r['documents_per_s']:>9}"
+        )
+    return result
