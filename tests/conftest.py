@@ -171,10 +171,12 @@ def wagtail_tree(transactional_db):
     Transactional tests flush every table afterwards, including the tree root, the
     root collection and the locales, so whichever runs later puts them back.
     """
-    from wagtail.models import Collection, Locale, Page
+    from wagtail.models import Collection, Locale, Page, Site
 
     from cms.services import locales_ensure_configured
 
+    # Wagtail caches the sites' root paths; after a flush they name deleted sites.
+    Site.clear_site_root_paths_cache()
     locales_ensure_configured()
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
