@@ -127,6 +127,15 @@ class WebhookDelivery(models.Model):
         return f"{self.translation_key} [{self.locale}] → {self.endpoint.name}"
 
     @property
+    def event_label(self) -> str:
+        """What happened, in the admin's language (a resync is shown as is)."""
+        from exports.models import ContentEvent
+
+        if self.event_kind in ContentEvent.Kind.values:
+            return str(ContentEvent.Kind(self.event_kind).label)
+        return self.event_kind
+
+    @property
     def webhook_id(self) -> str:
         """The ``webhook-id``: the same for retries of one state, new for a newer."""
         return f"msg_{self.pk}_{self.sequence}"

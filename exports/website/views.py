@@ -47,6 +47,8 @@ def deliveries_view(request):
         request,
         "exports/deliveries.html",
         {
+            "page_title": _("Website delivery"),
+            "header_icon": "globe",
             "endpoints": endpoint_overview(),
             "page_obj": page,
             "status": status,
@@ -67,6 +69,9 @@ def delivery_view(request, delivery_id: int):
         request,
         "exports/delivery.html",
         {
+            "page_title": _("Website delivery"),
+            "page_subtitle": delivery.page_title or str(delivery.translation_key),
+            "header_icon": "globe",
             "delivery": delivery,
             "attempts": delivery.attempt_log.all()[:200],
             "can_replay": request.user.has_perm(REPLAY_PERMISSION),
