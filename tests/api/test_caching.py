@@ -110,3 +110,36 @@ def test_list_query_count_does_not_grow_with_the_page_size(api, path):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_compiled_resolution_query_answers_like_the_orm(monkeypatch):
+    """The resolution SQL is compiled once and reused; it must resolve every page,
+    by id, path or translation key, in every locale, exactly as the ORM does."""
+    from django.conf import settings
+    from wagtail.models import Page
+
+    from exports import content
+
+    pages = list(Page.objects.filter(depth__gt=1))
+    lookups = [{"page_id": 0}, {"url_path": "/nirgends/"}]
+    for page in pages:
+        lookups += [
+            {"page_id": page.pk},
+            {"url_path": page.url_path},
+            {"translation_key": page.translation_key},
+        ]
+    locales = [loc.code for loc in settings.WEGWEISER_LOCALES]
+    compiled = [
+        content.page_version_resolve(locale_code=code, **lookup)
+        for code in locales
+        for lookup in lookups
+    ]
+    assert all(content._compiled_resolves.values())  # the compiled path ran
+    monkeypatch.setattr(content, "_compiled_resolve", lambda *args: None)
+    by_orm = [
+        content.page_version_resolve(locale_code=code, **lookup)
+        for code in locales
+        for lookup in lookups
+    ]
+    assert compiled == by_orm
+    assert sum(r.served is not None for r in compiled) > len(pages)
