@@ -17,7 +17,9 @@ image renditions on first use.
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -509,26 +511,55 @@ def images_for_locale(image_ids: set[int], locale_code: str) -> dict[int, Any]:
 
     Images in a view-restricted collection are left out: channels then show none.
     """
+    return images_for_locales(image_ids, [locale_code]).get(locale_code, {})
+
+
+def images_for_locales(
+    image_ids: set[int], locale_codes: Iterable[str]
+) -> dict[str, dict[int, Any]]:
+    """``images_for_locale`` for several locales at once: locale → id → image.
+
+    For a list whose items are served in different locales (some translated, some
+    falling back), each item takes its photo's alt text from its own locale. Still
+    two queries (images with every locale's alt text, renditions), whatever the
+    number of locales.
+    """
     from wagtail.images import get_image_model
 
     from cms.images.models import ImageAltText
 
+    codes = list(dict.fromkeys(locale_codes))
+    if not codes or not image_ids:
+        return {code: {} for code in codes}
     image_model = get_image_model()
     restricted = Exists(
         CollectionViewRestriction.objects.filter(
             StartsWith(_outer_text("collection__path"), F("collection__path"))
         )
     )
-    alt = ImageAltText.objects.filter(
-        image_id=OuterRef("pk"), locale__language_code=locale_code
-    ).values("text")[:1]
-    images = (
+    alt_texts = {
+        f"alt_{n}": Subquery(
+            ImageAltText.objects.filter(
+                image_id=OuterRef("pk"), locale__language_code=code
+            ).values("text")[:1]
+        )
+        for n, code in enumerate(codes)
+    }
+    images = list(
         image_model.objects.filter(pk__in=image_ids)
-        .annotate(is_restricted=restricted, localized_alt=Subquery(alt))
+        .annotate(is_restricted=restricted, **alt_texts)
         .filter(is_restricted=False)
         .prefetch_related("renditions")
     )
-    return {image.pk: image for image in images}
+    by_locale: dict[str, dict[int, Any]] = {}
+    for n, code in enumerate(codes):
+        by_locale[code] = {}
+        for image in images:
+            # One object per locale: the alt text is the only difference.
+            localized = image if len(codes) == 1 else copy.copy(image)
+            localized.localized_alt = getattr(image, f"alt_{n}")
+            by_locale[code][image.pk] = localized
+    return by_locale
 
 
 def image_document(image: Any) -> Document:

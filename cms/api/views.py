@@ -53,7 +53,7 @@ from exports.content import (
     document_build,
     document_bytes,
     image_document,
-    images_for_locale,
+    images_for_locales,
     locale_chain,
     page_api_path,
     page_version_resolve,
@@ -242,16 +242,14 @@ class PageListView(ApiView):
             pages = list(queryset[offset : offset + limit])
             items = [page_summary(p, locale) for p in pages]
             if self.model is PortraitPage:
-                photos = (
-                    images_for_locale(
-                        {p.photo_id for p in pages if p.photo_id},
-                        pages[0].served_locale,
-                    )
-                    if pages
-                    else {}
+                # Each portrait's photo in its own served locale: a translated
+                # portrait and a German fallback on one list page differ.
+                photos = images_for_locales(
+                    {p.photo_id for p in pages if p.photo_id},
+                    {p.served_locale for p in pages},
                 )
                 for page, item in zip(pages, items, strict=True):
-                    photo = photos.get(page.photo_id)
+                    photo = photos[page.served_locale].get(page.photo_id)
                     item["photo"] = image_document(photo) if photo else None
             items = [choose_fields(item, fields, ALWAYS) for item in items]
             return document_bytes(
