@@ -615,12 +615,12 @@ def _contact(contact: Contact | None) -> Document | None:
     }
 
 
-def _stream(build: _Build, raw: list[dict]) -> list[Document]:
+def _stream(build: _Build, raw: list[dict[str, Any]]) -> list[Document]:
     """A StreamField's blocks, in order, each as a small typed document."""
     blocks: list[Document] = []
     for block in raw or []:
         kind = block.get("type")
-        value = block.get("value")
+        value: Any = block.get("value")
         out: Document = {"type": kind, "id": block.get("id")}
         if kind == "paragraph":
             out["html"] = build.html(value)
@@ -674,9 +674,14 @@ def _step(item: Any) -> Document:
 
 
 def _specific_page(version: PageVersion) -> Page:
-    model = ContentType.objects.get_for_id(version.content_type_id).model_class()
+    # type[Any]: Wagtail's Page is untyped, so issubclass() cannot narrow to it.
+    model: type[Any] | None = ContentType.objects.get_for_id(
+        version.content_type_id
+    ).model_class()
+    if model is None or not issubclass(model, Page):
+        raise LookupError(f"page {version.id} has no page model installed")
     queryset = model.objects.all()
-    related = {
+    related: list[str] = {
         HandbookPage: ["publisher"],
         ChapterPage: ["topic"],
         RecommendationPage: ["topic"],
@@ -836,6 +841,8 @@ def draft_document(revision: Any) -> Document:
         requested=version.locale, served=version, source=None, stamp=0
     )
     document = document_build(resolution, page=page)
+    if document is None:  # cannot happen: the draft itself serves
+        raise LookupError(f"revision {revision.pk} built no document")
     document["meta"]["preview"] = True
     return document
 
