@@ -143,3 +143,24 @@ def test_compiled_resolution_query_answers_like_the_orm(monkeypatch):
     ]
     assert compiled == by_orm
     assert sum(r.served is not None for r in compiled) > len(pages)
+
+
+def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):
+    """PostgreSQL parses and plans it once per session, not once per request."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL optimisation")
+    settings.CONTENT_PREPARED_STATEMENTS = True
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # psycopg forgets its own list too
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    for _ in range(2):
+        assert api(f"pages/{chapter.pk}/?locale=ar").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s AND statement LIKE %s",
+            ['SELECT "wagtailcore_page"."id"%', "%exports_contentstamp%"],
+        )
+        assert cursor.fetchone()[0] >= 1
