@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,33 +115,134 @@ def _queries_per_request(paths: dict[str, str]) -> dict[str, int]:
     return json.loads(_manage("shell", "-c", code).splitlines()[-1])
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes (Linux /proc), gone ones count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+class _Server:
+    """A running gunicorn, and what its requests cost in CPU.
+
+    Client and server share this machine's 2 cores, so req/s also moves with the
+    client's own cost and with anyone else's work. CPU seconds spent by the
+    gunicorn workers and by the PostgreSQL backends serving them, per request,
+    do not: they are what a request costs the server.
+    """
+
+    def __init__(self, port: int, pid: int) -> None:
+        self.port = port
+        self.pid = pid
+
+    def cpu_seconds(self) -> float:
+        import psycopg
+
+        name = DATABASE_URL.rsplit("/", 1)[1]
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            backends = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT pid FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [name],
+                )
+            ]
+        return _cpu_seconds(_children(self.pid)) + _cpu_seconds(backends)
+
+
+def _get(sock: socket.socket, request: bytes) -> tuple[int, bool]:
+    """Send one GET and read the whole answer: its status, and whether the
+    connection stays open (gunicorn's sync workers, as in production, close it).
+
+    A small client of our own: http.client cost the client more CPU per request
+    than a 304 costs the server, and here both share the same two cores.
+    """
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise BenchError("the server closed the connection")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    headers = dict(line.lower().split(b": ", 1) for line in lines[1:])
+    if b"content-length" not in headers:
+        raise BenchError(f"answer {status} without Content-Length: {headers}")
+    remaining = int(headers[b"content-length"]) - len(body)
+    while remaining > 0:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise BenchError("the server closed the connection mid-body")
+        remaining -= len(chunk)
+    return status, headers.get(b"connection", b"").lower() != b"close"
+
+
 def _load(
-    port: int, paths: list[str], *, expect: int, headers_for=None
+    server: _Server,
+    paths: list[str],
+    *,
+    expect: int,
+    headers_for: Callable[[str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Request ``paths`` round-robin from THREADS keep-alive clients for SECONDS.
+    """Request ``paths`` round-robin from THREADS clients for SECONDS.
 
     Every answer must have status ``expect``: a scenario that measures errors
     (404s, 429s) measures nothing, so the bench stops with the first one.
     """
+    requests = {}
+    for path in paths:
+        extra = headers_for(path) if headers_for else {}
+        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{server.port}"]
+        lines += [f"{k}: {v}" for k, v in extra.items()]
+        requests[path] = ("\r\n".join(lines) + "\r\n\r\n").encode()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
+    cpu_before = server.cpu_seconds()
     deadline = time.perf_counter() + SECONDS
 
     def worker(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         i = offset
         mine: list[float] = []
         codes: dict[int, int] = {}
-        while time.perf_counter() < deadline:
-            path = paths[i % len(paths)]
-            i += THREADS
-            started = time.perf_counter()
-            conn.request("GET", path, headers=headers_for(path) if headers_for else {})
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            codes[response.status] = codes.get(response.status, 0) + 1
+        sock = None
+        try:
+            while time.perf_counter() < deadline:
+                path = paths[i % len(paths)]
+                i += THREADS
+                started = time.perf_counter()
+                if sock is None:
+                    sock = socket.create_connection(("127.0.0.1", server.port), 30)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                status, keep_alive = _get(sock, requests[path])
+                mine.append(time.perf_counter() - started)
+                codes[status] = codes.get(status, 0) + 1
+                if not keep_alive:
+                    sock.close()
+                    sock = None
+        finally:
+            if sock is not None:
+                sock.close()
         with lock:
             latencies.extend(mine)
             for k, v in codes.items():
@@ -154,11 +255,12 @@ def _load(
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    cpu = server.cpu_seconds() - cpu_before
     unexpected = {k: v for k, v in statuses.items() if k != expect}
-    if unexpected:
+    if unexpected or not latencies:
         raise BenchError(
-            f"expected only {expect} from {paths[0]} …, got {unexpected} "
-            f"of {len(latencies)} responses"
+            f"expected only {expect} from {paths[0]} …, got {unexpected or 'nothing'}"
+            f" of {len(latencies)} responses"
         )
     latencies.sort()
     return {
@@ -166,12 +268,13 @@ def _load(
         "req_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "server_cpu_ms": round(1000 * cpu / len(latencies), 3),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
     }
 
 
 @contextlib.contextmanager
-def _server(**extra_env: str) -> Iterator[int]:
+def _server(**extra_env: str) -> Iterator[_Server]:
     """A gunicorn (2 sync workers, as this machine has 2 cores) on a free port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -197,17 +300,17 @@ def _server(**extra_env: str) -> Iterator[int]:
             time.sleep(0.2)
         else:
             raise BenchError(f"gunicorn on port {port} did not come up in 30 s")
-        yield port
+        yield _Server(port, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-def _warm(port: int, paths: list[str]) -> dict[str, str]:
+def _warm(server: _Server, paths: list[str]) -> dict[str, str]:
     """GET each path once (renditions, body cache); every answer must be a 200.
     Returns each path's ETag."""
     etags: dict[str, str] = {}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     for path in paths:
         conn.request("GET", path)
         response = conn.getresponse()
@@ -231,25 +334,25 @@ def run() -> dict:
         f"/api/v1/recommendations/?locale=ar&limit=20&offset={n * 20}"
         for n in range(20)
     ]
-    with _server() as port:
+    with _server() as server:
         # Warm both APIs the same way (renditions, the body cache): one pass each.
-        etags = _warm(port, [*list_v1, *detail_v1, *detail_v2])
+        etags = _warm(server, [*list_v1, *detail_v1, *detail_v2])
         scenarios = {
-            "v1_list": _load(port, list_v1, expect=200),
-            "v1_detail": _load(port, detail_v1, expect=200),
+            "v1_list": _load(server, list_v1, expect=200),
+            "v1_detail": _load(server, detail_v1, expect=200),
             "v1_revalidate_304": _load(
-                port,
+                server,
                 detail_v1,
                 expect=304,
                 headers_for=lambda p: {"If-None-Match": etags[p]},
             ),
-            "wagtail_v2_detail": _load(port, detail_v2, expect=200),
+            "wagtail_v2_detail": _load(server, detail_v2, expect=200),
         }
     # A detail whose body is built on every request, as after a publish or for a
     # locale and field set nobody asked for yet: the same server, no body cache.
-    with _server(BENCH_API_BODY_CACHE="off") as port:
-        _warm(port, detail_v1[:20])
-        scenarios["v1_detail_built"] = _load(port, detail_v1, expect=200)
+    with _server(BENCH_API_BODY_CACHE="off") as server:
+        _warm(server, detail_v1[:20])
+        scenarios["v1_detail_built"] = _load(server, detail_v1, expect=200)
     queries = _queries_per_request(
         {
             "v1_list": list_v1[0],
@@ -260,6 +363,15 @@ def run() -> dict:
     for name, q in queries.items():
         scenarios[name]["sql_queries"] = q
     rate = {name: s["req_per_s"] for name, s in scenarios.items()}
+    cpu = {name: s["server_cpu_ms"] for name, s in scenarios.items()}
+
+    def ratios(a: str, b: str) -> dict[str, float | None]:
+        """How much better ``a`` does than ``b``: in req/s, and in server CPU."""
+        return {
+            "req_per_s": round(rate[a] / rate[b], 2),
+            "server_cpu": round(cpu[b] / cpu[a], 2) if cpu[a] else None,
+        }
+
     result = {
         "pages_per_locale": PAGES,
         "locales": 8,
@@ -270,27 +382,26 @@ def run() -> dict:
         "load_average_before": round(load_before, 2),
         "scenarios": scenarios,
         # Targets: v1 detail ≥ 2× Wagtail API v2; a 304 ≥ 5× a full detail.
-        "detail_vs_wagtail_v2": round(rate["v1_detail"] / rate["wagtail_v2_detail"], 2),
-        "built_detail_vs_wagtail_v2": round(
-            rate["v1_detail_built"] / rate["wagtail_v2_detail"], 2
-        ),
-        "revalidate_vs_built_detail": round(
-            rate["v1_revalidate_304"] / rate["v1_detail_built"], 2
-        ),
-        "revalidate_vs_cached_detail": round(
-            rate["v1_revalidate_304"] / rate["v1_detail"], 2
-        ),
+        "ratios": {
+            "v1_detail_vs_wagtail_v2": ratios("v1_detail", "wagtail_v2_detail"),
+            "v1_built_detail_vs_wagtail_v2": ratios(
+                "v1_detail_built", "wagtail_v2_detail"
+            ),
+            "304_vs_built_detail": ratios("v1_revalidate_304", "v1_detail_built"),
+            "304_vs_cached_detail": ratios("v1_revalidate_304", "v1_detail"),
+        },
     }
-    print(f"\n{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>6}")
+    print(
+        f"\n{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'CPU ms':>9}{'SQL':>6}"
+    )
     for name, s in scenarios.items():
         print(
             f"{name:<22}{s['req_per_s']:>9}{s['p50_ms']:>9}{s['p99_ms']:>9}"
-            f"{s.get('sql_queries', '-'):>6}"
+            f"{s['server_cpu_ms']:>9}{s.get('sql_queries', '-'):>6}"
         )
-    print(
-        f"v1 detail ÷ Wagtail v2: {result['detail_vs_wagtail_v2']}× "
-        f"(built each time: {result['built_detail_vs_wagtail_v2']}×)   "
-        f"304 ÷ built detail: {result['revalidate_vs_built_detail']}× "
-        f"(÷ cached detail: {result['revalidate_vs_cached_detail']}×)"
-    )
+    print("(CPU ms: gunicorn workers + PostgreSQL backends, per request)\n")
+    print(f"{'ratio':<32}{'by req/s':>10}{'by CPU':>10}")
+    for name, r in result["ratios"].items():
+        print(f"{name:<32}{r['req_per_s']:>9}×{r['server_cpu'] or '-':>9}×")
     return result
