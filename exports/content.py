@@ -187,7 +187,9 @@ class Resolution:
         """Changes whenever the document for this resolution may change."""
         parts = [self.requested, str(self.stamp)]
         if self.served:
-            parts.append(str(self.served.translation_key))
+            # The path too: renaming or moving an ancestor changes it without a
+            # new revision of this page.
+            parts += [str(self.served.translation_key), self.served.url_path]
         for v in (self.served, self.source):
             if v:
                 parts += [str(v.id), str(v.live_revision_id), str(v.last_published_at)]

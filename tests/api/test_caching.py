@@ -164,3 +164,18 @@ def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):
             ['SELECT "wagtailcore_page"."id"%', "%exports_contentstamp%"],
         )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_renaming_a_chapter_changes_its_pages_etags_and_paths(api):
+    """Publishing a chapter under a new slug moves every page below it; their
+    documents carry the path, so their ETags (and cached bodies) must change."""
+    from cms.pages.models import RecommendationPage
+
+    chapter = demo_page("menschen-fuer-engagement-gewinnen").specific
+    page = RecommendationPage.objects.child_of(chapter).live().first()
+    before = api(f"pages/{page.pk}/")
+    chapter.slug = "engagement-neu"
+    chapter.save_revision().publish()
+    after = api(f"pages/{page.pk}/", if_none_match=before["ETag"])
+    assert after.status_code == 200
+    assert "/engagement-neu/" in after.data["path"]
