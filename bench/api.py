@@ -115,16 +115,17 @@ def _queries_per_request(paths: dict[str, str]) -> dict[str, int]:
     return json.loads(_manage("shell", "-c", code).splitlines()[-1])
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of processes (Linux /proc), gone ones count 0."""
-    total = 0
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each process still running (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return seconds
 
 
 def _children(pid: int) -> list[int]:
@@ -152,20 +153,46 @@ class _Server:
         self.port = port
         self.pid = pid
 
-    def cpu_seconds(self) -> float:
+    def _cpu_by_process(self, conn: Any) -> dict[int, float]:
+        backends = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [DATABASE_URL.rsplit("/", 1)[1]],
+            )
+        ]
+        return _cpu_seconds([*_children(self.pid), *backends])
+
+    @contextlib.contextmanager
+    def cpu_meter(self) -> Iterator[list[float]]:
+        """CPU seconds the server spends inside the block (appended on exit).
+
+        Sampled every 0.2 s per process: a worker closes its database connection
+        after CONN_MAX_AGE and opens a new one, and a backend's time must not
+        vanish with it.
+        """
         import psycopg
 
-        name = DATABASE_URL.rsplit("/", 1)[1]
+        spent: list[float] = []
+        done = threading.Event()
         with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-            backends = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT pid FROM pg_stat_activity"
-                    " WHERE datname = %s AND pid <> pg_backend_pid()",
-                    [name],
-                )
-            ]
-        return _cpu_seconds(_children(self.pid)) + _cpu_seconds(backends)
+            start = self._cpu_by_process(conn)
+            last = dict(start)
+
+            def sample() -> None:
+                while not done.wait(0.2):
+                    last.update(self._cpu_by_process(conn))
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            try:
+                yield spent
+            finally:
+                done.set()
+                sampler.join()
+                last.update(self._cpu_by_process(conn))
+        spent.append(sum(t - start.get(pid, 0.0) for pid, t in last.items()))
 
 
 def _get(sock: socket.socket, request: bytes) -> tuple[int, bool]:
@@ -218,8 +245,6 @@ def _load(
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    cpu_before = server.cpu_seconds()
-    deadline = time.perf_counter() + SECONDS
 
     def worker(offset: int) -> None:
         i = offset
@@ -249,13 +274,15 @@ def _load(
                 statuses[k] = statuses.get(k, 0) + v
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu_before
+    with server.cpu_meter() as spent:
+        started = time.perf_counter()
+        deadline = started + SECONDS
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    cpu = spent[0]
     unexpected = {k: v for k, v in statuses.items() if k != expect}
     if unexpected or not latencies:
         raise BenchError(
