@@ -97,16 +97,20 @@ def _ids() -> dict[str, list[int]]:
     return {"de": eval(out[-2]), "ar": eval(out[-1])}
 
 
-def _queries_per_request(paths: dict[str, str]) -> dict[str, int]:
+def _queries_per_request(paths: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """SQL queries of one request, in-process: name → (path, how), where how is
+    "cached" (the body is in the cache), "built" (it is not) or "304"."""
     code = (
-        "import json,sys;from django.test import Client;"
+        "import json;from django.test import Client;"
         "from django.db import connection;"
         "from django.test.utils import CaptureQueriesContext;"
         "from django.core.cache import cache;"
         "c=Client(HTTP_HOST='localhost');out={}\n"
-        f"for name,path in {paths!r}.items():\n"
-        "    c.get(path);cache.clear()\n"
-        "    with CaptureQueriesContext(connection) as q: c.get(path)\n"
+        f"for name,(path,how) in {paths!r}.items():\n"
+        "    etag=c.get(path).get('ETag','')\n"
+        "    if how=='built': cache.clear()\n"
+        "    h={'If-None-Match':etag} if how=='304' else {}\n"
+        "    with CaptureQueriesContext(connection) as q: c.get(path,headers=h)\n"
         "    out[name]=len(q)\n"
         "print(json.dumps(out))"
     )
@@ -382,9 +386,11 @@ def run() -> dict:
         scenarios["v1_detail_built"] = _load(server, detail_v1, expect=200)
     queries = _queries_per_request(
         {
-            "v1_list": list_v1[0],
-            "v1_detail": detail_v1[0],
-            "wagtail_v2_detail": detail_v2[0],
+            "v1_list": (list_v1[0], "cached"),
+            "v1_detail": (detail_v1[0], "cached"),
+            "v1_revalidate_304": (detail_v1[0], "304"),
+            "wagtail_v2_detail": (detail_v2[0], "cached"),
+            "v1_detail_built": (detail_v1[0], "built"),
         }
     )
     for name, q in queries.items():
