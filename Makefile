@@ -47,9 +47,11 @@ system-deps:
 	  fi; \
 	fi
 
+## lint: ruff, and mypy on the typed parts ([tool.mypy] files: cms/api, exports/content.py, exports/richtext.py)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format:
 	$(VENV)/bin/ruff check --fix .

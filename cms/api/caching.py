@@ -24,7 +24,9 @@ def etag_for(*parts: object) -> str:
     return quote_etag(digest[:40])
 
 
-def _not_modified(request: HttpRequest, etag: str, last_modified: datetime | None):
+def _not_modified(
+    request: HttpRequest, etag: str, last_modified: datetime | None
+) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
         tags = {t.strip() for t in if_none_match.split(",")}

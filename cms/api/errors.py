@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler
 class ApiError(exceptions.APIException):
     """A client error with a machine-readable code and a human message."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, code: str, message: str, status_code: int = 400) -> None:
         super().__init__(detail=message, code=code)
@@ -41,11 +41,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         code, message = exc.error_code, str(exc.detail)
     elif isinstance(exc, exceptions.Throttled):
         code = "throttled"
-        message = (
-            f"Too many requests; retry in {exc.wait:.0f} s."
-            if exc.wait
-            else "Too many requests."
-        )
+        wait = getattr(exc, "wait", None)  # set by DRF, absent from its stubs
+        message = "Too many requests."
+        if wait:
+            message = f"Too many requests; retry in {wait:.0f} s."
     else:
         code = getattr(exc, "default_code", "error")
         detail = getattr(exc, "detail", str(exc))
@@ -54,7 +53,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def api_not_found_view(request, *args, **kwargs) -> JsonResponse:
+def api_not_found_view(
+    request: HttpRequest, *args: object, **kwargs: object
+) -> JsonResponse:
     """Unknown URLs under /api/ answer in JSON too, not with an HTML page."""
     return JsonResponse(
         error_body(

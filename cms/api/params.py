@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 from django.conf import settings
 from django.http import QueryDict
@@ -73,7 +74,9 @@ def fields_param(query: QueryDict, allowed: list[str]) -> list[str] | None:
     return names
 
 
-def choose_fields(document: dict, fields: list[str] | None, always: tuple[str, ...]):
+def choose_fields(
+    document: dict[str, Any], fields: list[str] | None, always: tuple[str, ...]
+) -> dict[str, Any]:
     if fields is None:
         return document
     return {k: v for k, v in document.items() if k in always or k in fields}

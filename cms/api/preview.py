@@ -7,7 +7,8 @@ token stops working when it expires or when its user loses the right to edit.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,7 +22,7 @@ from exports.content import Document, draft_document
 SALT = "wegweiser.api.preview"
 
 
-def preview_token_mint(*, page: Page, user) -> tuple[str, object]:
+def preview_token_mint(*, page: Page, user: Any) -> tuple[str, datetime]:
     """A token for the page's latest revision; PermissionError if not an editor."""
     if not page.permissions_for_user(user).can_edit():
         raise PermissionError(f"{user} may not edit page {page.pk}")

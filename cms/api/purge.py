@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
 from exports.content import page_api_path
+
+if TYPE_CHECKING:
+    from exports.models import ContentEvent
 
 
 @shared_task(name="cms.api.purge_frontend_cache", max_retries=5)
@@ -16,7 +22,9 @@ def purge_frontend_cache_task(urls: list[str]) -> None:
     purge_urls_from_cache(urls)
 
 
-def on_content_events_recorded(sender, events, **kwargs) -> None:
+def on_content_events_recorded(
+    sender: object, events: Iterable[ContentEvent], **kwargs: object
+) -> None:
     """After the transaction commits, purge every changed page URL and the lists."""
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return

@@ -7,8 +7,12 @@ them). Fields that ``?fields=`` can leave out are not required.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from rest_framework import serializers
+from wagtail.models import Page
 
 from exports.content import PAGE_MODELS, PAGE_TYPES
 
@@ -65,8 +69,14 @@ def summary_fields(type_name: str) -> list[str]:
     return [*COMMON_FIELDS, *SUMMARY_FIELDS.get(type_name, []), "meta"]
 
 
-def model_for_content_type(content_type_id: int):
+def model_for_content_type(content_type_id: int) -> type[Model] | None:
     return ContentType.objects.get_for_id(content_type_id).model_class()
+
+
+def page_type_for_content_type(content_type_id: int) -> str:
+    """The API's type name for a page's content type ("page" for unknown ones)."""
+    model = model_for_content_type(content_type_id)
+    return PAGE_TYPES.get(model, "page") if model is not None else "page"
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -113,7 +123,7 @@ class SummaryMetaSerializer(serializers.Serializer):
     api_url = serializers.CharField()
 
 
-def page_list_serializer(model) -> type[serializers.Serializer]:
+def page_list_serializer(model: type[Page]) -> type[serializers.Serializer]:
     type_name = PAGE_TYPES[model]
 
     class Summary(serializers.Serializer):
@@ -232,7 +242,9 @@ class ChangesSerializer(serializers.Serializer):
     has_more = serializers.BooleanField()
 
 
-def delivery_api_only(endpoints, **kwargs):
+def delivery_api_only(
+    endpoints: list[tuple[str, str, str, Any]], **kwargs: object
+) -> list[tuple[str, str, str, Any]]:
     """drf-spectacular hook: the document describes the delivery API, nothing else.
 
     (Wagtail's admin API and wagtail-localize's editor API are internal.)

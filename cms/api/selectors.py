@@ -77,7 +77,9 @@ def _serves_in_chain(
     has a version (``versions_in(codes)``: the row's versions in ``codes``)."""
     serves = Q(locale__language_code=chain[0])
     for position, code in enumerate(chain[1:], start=1):
-        serves |= Q(locale__language_code=code) & ~Exists(versions_in(chain[:position]))
+        serves |= Q(
+            Q(locale__language_code=code), ~Exists(versions_in(chain[:position]))
+        )
     return serves
 
 
@@ -133,15 +135,11 @@ def serving_glossary_terms(*, locale_code: str) -> QuerySet:
 
 def list_stamp() -> tuple[int, int, datetime | None]:
     """What every list depends on: the content stamp and the newest content event."""
-    row = ContentStamp.objects.values("value", "updated_at").first() or {
-        "value": 0,
-        "updated_at": None,
-    }
+    row = ContentStamp.objects.values("value", "updated_at").first()
+    value, updated_at = (row["value"], row["updated_at"]) if row else (0, None)
     newest = ContentEvent.objects.aggregate(id=Max("id"), at=Max("created_at"))
-    last_modified = max(
-        (d for d in (row["updated_at"], newest["at"]) if d is not None), default=None
-    )
-    return row["value"], newest["id"] or 0, last_modified
+    moments: list[datetime] = [d for d in (updated_at, newest["at"]) if d is not None]
+    return value, newest["id"] or 0, max(moments, default=None)
 
 
 @dataclass(frozen=True)
@@ -233,14 +231,13 @@ def changes_since(
     with next time. ``deleted`` means the page has no public version in the locale
     any more; ``created`` that it had none before the cursor.
     """
-    latest = (
+    latest = list(
         ContentEvent.objects.filter(locale=locale_code, id__gt=since)
         .order_by()
         .values("translation_key")
         .annotate(last=Max("id"))
         .order_by("last")[:limit]
     )
-    latest = list(latest)
     if not latest:
         return [], since
     event_ids = [row["last"] for row in latest]

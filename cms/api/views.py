@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from wagtail.models import Page
@@ -53,7 +54,7 @@ from exports.content import (
     document_build,
     document_bytes,
     image_document,
-    images_for_locale,
+    images_for_locales,
     locale_chain,
     page_api_path,
     page_version_resolve,
@@ -105,9 +106,7 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
             ),
             404,
         )
-    page_type = PAGE_TYPES.get(
-        schema.model_for_content_type(resolution.served.content_type_id), "page"
-    )
+    page_type = schema.page_type_for_content_type(resolution.served.content_type_id)
     fields = fields_param(request.GET, schema.page_fields(page_type))
     served = resolution.served
     last_modified = max(
@@ -116,6 +115,8 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
 
     def build() -> bytes:
         document = document_build(resolution)
+        if document is None:  # cannot happen: a version serves (checked above)
+            raise ApiError("not_found", "No page with this id or path.", 404)
         return document_bytes(choose_fields(document, fields, ALWAYS))
 
     return conditional_json(
@@ -133,7 +134,7 @@ class PageDetailView(ApiView):
         responses={200: schema.PageDocumentSerializer, 304: None, **ERRORS},
         tags=["pages"],
     )
-    def get(self, request, page_id: int):
+    def get(self, request: Request, page_id: int) -> HttpResponse:
         return page_detail_response(request, page_id=page_id)
 
 
@@ -148,7 +149,7 @@ class PageByPathView(ApiView):
         responses={200: schema.PageDocumentSerializer, 304: None, **ERRORS},
         tags=["pages"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         path = request.GET.get("path", "")
         if not path or len(path) > 1000:
             raise ApiError("invalid_path", "Give a page path, e.g. ?path=/handbuch/.")
@@ -216,7 +217,7 @@ class PageListView(ApiView):
     related: tuple[str, ...] = ()
     filters: dict[str, str] = {}  # query parameter → ORM lookup
 
-    def queryset(self, request, locale: str) -> QuerySet:
+    def queryset(self, request: Request, locale: str) -> QuerySet:
         queryset = self.model.objects.all()
         for param, lookup in self.filters.items():
             value = slug_param(request.GET, param)
@@ -225,7 +226,7 @@ class PageListView(ApiView):
         pages = serving_pages(queryset, locale_code=locale)
         return pages.select_related(*self.related) if self.related else pages
 
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
         limit = limit_param(request.GET)
         offset = offset_param(request.GET)
@@ -242,16 +243,14 @@ class PageListView(ApiView):
             pages = list(queryset[offset : offset + limit])
             items = [page_summary(p, locale) for p in pages]
             if self.model is PortraitPage:
-                photos = (
-                    images_for_locale(
-                        {p.photo_id for p in pages if p.photo_id},
-                        pages[0].served_locale,
-                    )
-                    if pages
-                    else {}
+                # Each portrait's photo in its own served locale: a translated
+                # portrait and a German fallback on one list page differ.
+                photos = images_for_locales(
+                    {p.photo_id for p in pages if p.photo_id},
+                    {p.served_locale for p in pages},
                 )
                 for page, item in zip(pages, items, strict=True):
-                    photo = photos.get(page.photo_id)
+                    photo = photos[page.served_locale].get(page.photo_id)
                     item["photo"] = image_document(photo) if photo else None
             items = [choose_fields(item, fields, ALWAYS) for item in items]
             return document_bytes(
@@ -269,7 +268,14 @@ class PageListView(ApiView):
         )
 
 
-def list_view(model, *, related=(), filters=None, summary: str, tag: str):
+def list_view(
+    model: type[Page],
+    *,
+    related: tuple[str, ...] = (),
+    filters: dict[str, str] | None = None,
+    summary: str,
+    tag: str,
+) -> type[PageListView]:
     params = [LOCALE, FIELDS, LIMIT, OFFSET]
     for name in filters or {}:
         params.append(OpenApiParameter(name, str, description=f"{name} slug"))
@@ -284,10 +290,10 @@ def list_view(model, *, related=(), filters=None, summary: str, tag: str):
     # A function of its own per view: extend_schema annotates the function it is
     # given, so decorating the shared PageListView.get would give every list the
     # last view's schema.
-    def get(self, request):
+    def get(self: PageListView, request: Request) -> HttpResponse:
         return PageListView.get(self, request)
 
-    View.get = extend_schema(
+    View.get = extend_schema(  # type: ignore[method-assign]
         summary=summary,
         parameters=params,
         responses={200: schema.page_list_serializer(model), 304: None, **ERRORS},
@@ -329,7 +335,7 @@ class HandbookTreeView(ApiView):
         responses={200: schema.TreeSerializer, 304: None, **ERRORS},
         tags=["handbooks"],
     )
-    def get(self, request, page_id: int):
+    def get(self, request: Request, page_id: int) -> HttpResponse:
         locale = locale_param(request.GET)
         resolution = page_version_resolve(locale_code=locale, page_id=page_id)
         root = resolution.served
@@ -359,11 +365,10 @@ class HandbookTreeView(ApiView):
             nodes: dict[str, dict] = {}
             top: list[dict] = []
             for row in rows:
-                model = schema.model_for_content_type(row["content_type_id"])
                 node = {
                     "id": row["id"],
                     "translation_key": str(row["translation_key"]),
-                    "type": PAGE_TYPES.get(model, "page"),
+                    "type": schema.page_type_for_content_type(row["content_type_id"]),
                     "locale": row["served_locale"],
                     "title": row["title"],
                     "slug": row["slug"],
@@ -394,7 +399,7 @@ class GlossaryView(ApiView):
         responses={200: schema.GlossarySerializer, 304: None, **ERRORS},
         tags=["glossary"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
         stamp, _, last_modified = list_stamp()
 
@@ -434,7 +439,7 @@ class MunicipalityListView(ApiView):
         },
         tags=["municipalities"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         stamp, _, last_modified = list_stamp()
 
         def build() -> bytes:
@@ -462,7 +467,7 @@ class LocaleListView(ApiView):
         },
         tags=["locales"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         stamp, newest_event, last_modified = list_stamp()
 
         def build() -> bytes:
@@ -496,7 +501,7 @@ class ArtifactListView(ApiView):
         responses={200: schema.ArtifactListSerializer, 304: None, **ERRORS},
         tags=["artifacts"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         locale = request.GET.get("locale")
         if locale:
             locale = locale_param(request.GET)
@@ -525,7 +530,7 @@ class SearchView(ApiView):
         responses={200: schema.SearchResultSerializer, 304: None, **ERRORS},
         tags=["search"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
         query = search_param(request.GET)
         limit = limit_param(request.GET)
@@ -584,7 +589,7 @@ class ChangesView(ApiView):
         responses={200: schema.ChangesSerializer, 304: None, **ERRORS},
         tags=["sync"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
         since = cursor_param(request.GET)
         limit = limit_param(request.GET)
@@ -636,7 +641,7 @@ class PreviewView(ApiView):
         },
         tags=["preview"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponse:
         document = preview_document_for_token(request.GET.get("token", ""))
         response = HttpResponse(
             document_bytes(document), content_type="application/json"

@@ -313,6 +313,11 @@ API_CACHE_CONTROL = env.str(
     "API_CACHE_CONTROL", default="public, max-age=60, stale-while-revalidate=300"
 )
 API_BODY_CACHE_SECONDS = env.int("API_BODY_CACHE_SECONDS", default=24 * 3600)
+# On PostgreSQL the page resolution query (every API read, every channel build) is
+# a prepared statement. Behind a connection pooler in transaction mode (PgBouncer
+# before 1.21, which Django's own default of no prepared statements protects), set
+# this to false. https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
+CONTENT_PREPARED_STATEMENTS = env.bool("CONTENT_PREPARED_STATEMENTS", default=True)
 API_PREVIEW_TOKEN_SECONDS = env.int("API_PREVIEW_TOKEN_SECONDS", default=15 * 60)
 # Where "Preview on the website" sends editors; {token} is replaced.
 WEBSITE_PREVIEW_URL = env.str("WEBSITE_PREVIEW_URL", default="")

@@ -15,3 +15,6 @@ ROOT_URLCONF = "bench.urls"
 # The load generator is one client: no throttling.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon_read": None}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# BENCH_API_BODY_CACHE=off: every detail body is built, for the "built" scenario.
+if env.str("BENCH_API_BODY_CACHE", default="on") == "off":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

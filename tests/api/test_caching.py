@@ -110,3 +110,72 @@ def test_list_query_count_does_not_grow_with_the_page_size(api, path):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_compiled_resolution_query_answers_like_the_orm(monkeypatch):
+    """The resolution SQL is compiled once and reused; it must resolve every page,
+    by id, path or translation key, in every locale, exactly as the ORM does."""
+    from django.conf import settings
+    from wagtail.models import Page
+
+    from exports import content
+
+    pages = list(Page.objects.filter(depth__gt=1))
+    lookups = [{"page_id": 0}, {"url_path": "/nirgends/"}]
+    for page in pages:
+        lookups += [
+            {"page_id": page.pk},
+            {"url_path": page.url_path},
+            {"translation_key": page.translation_key},
+        ]
+    locales = [loc.code for loc in settings.WEGWEISER_LOCALES]
+    compiled = [
+        content.page_version_resolve(locale_code=code, **lookup)
+        for code in locales
+        for lookup in lookups
+    ]
+    assert all(content._compiled_resolves.values())  # the compiled path ran
+    monkeypatch.setattr(content, "_compiled_resolve", lambda *args: None)
+    by_orm = [
+        content.page_version_resolve(locale_code=code, **lookup)
+        for code in locales
+        for lookup in lookups
+    ]
+    assert compiled == by_orm
+    assert sum(r.served is not None for r in compiled) > len(pages)
+
+
+def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):
+    """PostgreSQL parses and plans it once per session, not once per request."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL optimisation")
+    settings.CONTENT_PREPARED_STATEMENTS = True
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # psycopg forgets its own list too
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    for _ in range(2):
+        assert api(f"pages/{chapter.pk}/?locale=ar").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s AND statement LIKE %s",
+            ['SELECT "wagtailcore_page"."id"%', "%exports_contentstamp%"],
+        )
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_renaming_a_chapter_changes_its_pages_etags_and_paths(api):
+    """Publishing a chapter under a new slug moves every page below it; their
+    documents carry the path, so their ETags (and cached bodies) must change."""
+    from cms.pages.models import RecommendationPage
+
+    chapter = demo_page("menschen-fuer-engagement-gewinnen").specific
+    page = RecommendationPage.objects.child_of(chapter).live().first()
+    before = api(f"pages/{page.pk}/")
+    chapter.slug = "engagement-neu"
+    chapter.save_revision().publish()
+    after = api(f"pages/{page.pk}/", if_none_match=before["ETag"])
+    assert after.status_code == 200
+    assert "/engagement-neu/" in after.data["path"]

@@ -93,6 +93,42 @@ def test_images_come_as_renditions_with_localized_alt_and_credit(api):
     assert image["srcset"].count("w,") == len(widths) - 1
 
 
+def test_each_portrait_in_a_list_has_its_photo_alt_in_its_own_served_locale(api):
+    """A list page mixes translated portraits with German fallbacks: each photo's
+    alt text must come from the locale that portrait is served in."""
+    from wagtail.models import Locale
+
+    from cms.images.models import ImageAltText
+
+    english = Locale.objects.get(language_code="en")
+    german_first, translated = [
+        demo_page(item["slug"]).specific
+        for item in api("portraits/?locale=en&limit=2").data["items"]
+    ]
+    translation = translated.copy_for_translation(english, copy_parents=True)
+    translation.save_revision().publish()
+    for portrait in (german_first, translated):
+        source = ImageAltText.objects.get(
+            image_id=portrait.photo_id, locale__language_code="de"
+        )
+        alt = source.copy_for_translation(english)
+        alt.text = f"English alt text for {portrait.display_name}"
+        alt.save()
+
+    items = api("portraits/?locale=en&limit=2").data["items"]
+
+    assert [item["locale"] for item in items] == ["de", "en"]
+    assert (
+        items[0]["photo"]["alt"]
+        == ImageAltText.objects.get(
+            image_id=german_first.photo_id, locale__language_code="de"
+        ).text
+    )
+    assert items[1]["photo"]["alt"] == (
+        f"English alt text for {translated.display_name}"
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [
