@@ -13,14 +13,13 @@ TEST_DEBIAN_PACKAGES := gettext
 .PHONY: run test install uv system-deps lint format migrate demo admin \
         compile-messages messages check-deploy clean bench
 
-## run: install, migrate the embedded SQLite database, load the demo, start web + worker
+## run: install, migrate the embedded SQLite database, load the demo, start web +
+## worker + the reference webhook receiver
 run: install migrate demo admin
 	@$(PY) -m cms.devserver
 
 ## test: install and run the whole suite (lint included)
-test: install system-deps compile-messages
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: install system-deps compile-messages lint
 	$(PY) -m pytest
 
 install: uv
@@ -47,7 +46,7 @@ system-deps:
 	  fi; \
 	fi
 
-## lint: ruff, and mypy on the typed parts ([tool.mypy] files: cms/api, exports/content.py, exports/richtext.py)
+## lint: ruff, and mypy on the typed parts ([tool.mypy] files: cms/api, exports)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -10,27 +12,29 @@ from exports.models import ContentEvent
 from exports.services import content_events_record, content_stamp_bump
 
 
-def on_page_published(sender, instance: Page, **kwargs) -> None:
+def on_page_published(sender: object, instance: Page, **kwargs: object) -> None:
     content_events_record(pages=[instance], kind=ContentEvent.Kind.PUBLISHED)
 
 
-def on_page_unpublished(sender, instance: Page, **kwargs) -> None:
+def on_page_unpublished(sender: object, instance: Page, **kwargs: object) -> None:
     content_events_record(pages=[instance], kind=ContentEvent.Kind.UNPUBLISHED)
 
 
-def on_page_moved(sender, instance: Page, **kwargs) -> None:
+def on_page_moved(sender: object, instance: Page, **kwargs: object) -> None:
     # Paths change for the page and everything below it.
     moved = Page.objects.filter(path__startswith=instance.path).select_related("locale")
     content_events_record(pages=moved, kind=ContentEvent.Kind.MOVED)
 
 
-def on_page_deleted(sender, instance: Page, **kwargs) -> None:
+def on_page_deleted(sender: object, instance: Page, **kwargs: object) -> None:
     if instance.first_published_at is None:
         return  # never published: no channel has it
     content_events_record(pages=[instance], kind=ContentEvent.Kind.DELETED)
 
 
-def on_consent_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+def on_consent_changed(
+    sender: object, instance: Any, raw: bool = False, **kwargs: object
+) -> None:
     if raw:
         return
     content_stamp_bump()
@@ -40,12 +44,16 @@ def on_consent_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     content_events_record(pages=portraits, kind=ContentEvent.Kind.CONSENT)
 
 
-def on_shared_content_changed(sender, raw: bool = False, **kwargs) -> None:
+def on_shared_content_changed(
+    sender: object, raw: bool = False, **kwargs: object
+) -> None:
     if not raw:
         content_stamp_bump()
 
 
-def on_view_restriction_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+def on_view_restriction_changed(
+    sender: object, instance: Any, raw: bool = False, **kwargs: object
+) -> None:
     """A page became private or public again: its subtree's documents change."""
     if raw:
         return

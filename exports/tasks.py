@@ -41,7 +41,7 @@ def deliver_webhook_task(delivery_id: int) -> str:
     soft_time_limit=120,
     time_limit=150,
 )
-def sweep_deliveries_task() -> dict:
+def sweep_deliveries_task() -> dict[str, int]:
     """Recover deliveries of dead workers and enqueue every due one (beat, 30 s)."""
     from exports.website.services import website_deliveries_sweep
 
@@ -50,6 +50,6 @@ def sweep_deliveries_task() -> dict:
 
 
 @worker_ready.connect(dispatch_uid="exports-sweep-on-start")
-def sweep_when_worker_starts(sender=None, **kwargs) -> None:
+def sweep_when_worker_starts(sender: object = None, **kwargs: object) -> None:
     """A worker that starts catches up at once instead of waiting for beat."""
     sweep_deliveries_task.delay()

@@ -1,6 +1,7 @@
 """Admin menu and URLs of the pipeline (the website channel's delivery screens)."""
 
-from django.urls import include, path, reverse
+from django.http import HttpRequest
+from django.urls import URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,7 +10,7 @@ from exports.website import views
 
 
 @hooks.register("register_admin_urls")
-def register_website_delivery_urls():
+def register_website_delivery_urls() -> list[URLResolver]:
     urls = [
         path("", views.deliveries_view, name="index"),
         path("<int:delivery_id>/", views.delivery_view, name="detail"),
@@ -30,12 +31,12 @@ def register_website_delivery_urls():
 
 
 class WebsiteDeliveriesMenuItem(MenuItem):
-    def is_shown(self, request):
+    def is_shown(self, request: HttpRequest) -> bool:
         return request.user.has_perm(views.VIEW_PERMISSION)
 
 
 @hooks.register("register_admin_menu_item")
-def register_website_deliveries_menu_item():
+def register_website_deliveries_menu_item() -> MenuItem:
     return WebsiteDeliveriesMenuItem(
         gettext_lazy("Website delivery"),
         reverse("website_deliveries:index"),

@@ -137,7 +137,7 @@ def pushed_message_parse(body: bytes) -> PushedMessage:
         )
     timestamp = payload.get("timestamp")
     try:
-        datetime.fromisoformat(timestamp)
+        datetime.fromisoformat(str(timestamp) if timestamp is not None else "")
     except (TypeError, ValueError):
         raise refuse(f"timestamp must be ISO 8601, got {timestamp!r}") from None
     data = payload.get("data")
@@ -515,6 +515,8 @@ class WebhookReceiverServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The base URL the server listens on."""
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}"
 
     def count(self, *, accepted: bool, applied: bool = False) -> None:

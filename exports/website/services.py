@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import requests
 from django.db import IntegrityError, connection, transaction
@@ -33,7 +34,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from exports.channels import ExportSummary, Progress, channels
 from exports.content import locale_chain, public_pages
 from exports.models import ContentEvent
-from exports.website.channel import WebsiteChannel, url_allowed
+from exports.website.channel import EndpointConfig, WebsiteChannel, url_allowed
 from exports.website.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from exports.website.selectors import website_payload
 from exports.website.signing import webhook_headers
@@ -235,14 +236,21 @@ def website_delivery_attempt(*, delivery_id: int) -> AttemptResult:
     return result
 
 
-def _endpoint_config(name: str):
+def _endpoint_config(
+    name: str,
+) -> tuple[WebsiteChannel, EndpointConfig] | tuple[None, None]:
     for channel in website_channels():
         if name in channel.endpoints:
             return channel, channel.endpoints[name]
     return None, None
 
 
-def _post(channel: WebsiteChannel, config, delivery: WebhookDelivery, body: bytes):
+def _post(
+    channel: WebsiteChannel,
+    config: EndpointConfig,
+    delivery: WebhookDelivery,
+    body: bytes,
+) -> tuple[AttemptResult, timedelta | None, str]:
     """POST ``body``; return (result, retry-after delay or None, response excerpt)."""
     if not url_allowed(config.url, channel.allowed_urls):
         return AttemptResult("failed", error="URL not in the allow-list"), None, ""
@@ -385,7 +393,7 @@ def _finish(
         transaction.on_commit(lambda: _enqueue_waiting_sibling(delivery))
 
 
-def _back_to_pending(delivery: WebhookDelivery, **fields) -> None:
+def _back_to_pending(delivery: WebhookDelivery, **fields: Any) -> None:
     """Return a row to ``pending``, unless a newer one is already waiting.
 
     Then the newer row carries the latest state and this one is superseded.
@@ -433,7 +441,7 @@ def website_deliveries_sweep(*, limit: int = 1000) -> SweepResult:
         with transaction.atomic():
             WebhookAttempt.objects.create(
                 delivery=delivery,
-                started_at=delivery.lease_expires_at - LEASE,
+                started_at=(delivery.lease_expires_at or now) - LEASE,
                 webhook_id=delivery.webhook_id,
                 error="the worker stopped mid-delivery; sending again",
                 outcome="lost",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -27,12 +28,12 @@ VIEW_PERMISSION = "exports.view_webhookdelivery"
 REPLAY_PERMISSION = "exports.replay_webhookdelivery"
 
 
-def _require(request, permission: str) -> None:
+def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied(_("You may not see or replay website deliveries."))
 
 
-def deliveries_view(request):
+def deliveries_view(request: HttpRequest) -> TemplateResponse:
     """Endpoints with their health, and every delivery, newest first."""
     _require(request, VIEW_PERMISSION)
     for channel in website_channels():
@@ -59,7 +60,7 @@ def deliveries_view(request):
     )
 
 
-def delivery_view(request, delivery_id: int):
+def delivery_view(request: HttpRequest, delivery_id: int) -> TemplateResponse:
     """One delivery and every attempt made for it."""
     _require(request, VIEW_PERMISSION)
     delivery = get_object_or_404(
@@ -80,7 +81,9 @@ def delivery_view(request, delivery_id: int):
 
 
 @require_POST
-def replay_view(request, delivery_id: int | None = None):
+def replay_view(
+    request: HttpRequest, delivery_id: int | None = None
+) -> HttpResponseRedirect:
     """Send one failed delivery, or all of them, again."""
     _require(request, REPLAY_PERMISSION)
     queryset = WebhookDelivery.objects.filter(status="failed")
@@ -105,7 +108,9 @@ def replay_view(request, delivery_id: int | None = None):
 
 
 @require_POST
-def endpoint_enable_view(request, endpoint_id: int):
+def endpoint_enable_view(
+    request: HttpRequest, endpoint_id: int
+) -> HttpResponseRedirect:
     """Take an endpoint that answered 410 Gone back into service."""
     _require(request, REPLAY_PERMISSION)
     endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)

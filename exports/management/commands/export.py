@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exports.channels import channel_get, channels
 from exports.content import UnknownLocale
@@ -14,7 +15,7 @@ from exports.management.progress import progress_bar
 class Command(BaseCommand):
     help = "Run an export channel by hand (the names are the keys of EXPORT_CHANNELS)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("channel", help="channel name, e.g. website")
         parser.add_argument(
             "--locale",
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             help="only this locale (repeatable; default: all content locales)",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             channel = channel_get(options["channel"])
         except KeyError as exc:

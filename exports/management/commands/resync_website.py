@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exports.content import UnknownLocale
 from exports.management.progress import progress_bar
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         "stay queued and the worker retries them."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--locale",
             action="append",
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             help="parallel senders (default: 4 on PostgreSQL, 1 on SQLite)",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         channels = [c for c in website_channels() if c.endpoints]
         if not channels:
             raise CommandError(

@@ -14,9 +14,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exports.website.receiver import DATABASE_NAME, receiver_server
 from exports.website.signing import DEFAULT_TOLERANCE_SECONDS, webhook_secret_generate
@@ -48,7 +49,7 @@ class Command(BaseCommand):
     # Runs beside the CMS as a separate process and touches no database table.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8010)
         parser.add_argument(
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             help="seconds a webhook-timestamp may be off from this clock",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         secrets = receiver_secrets(options["secrets"], os.environ)
         if not secrets:
             raise CommandError(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exports.website.models import WebhookEndpoint
 from exports.website.selectors import endpoint_overview
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         "(--new-secret), or take an endpoint back into service (--enable NAME)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--new-secret",
             action="store_true",
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--enable", metavar="NAME", help="re-enable an endpoint")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["new_secret"]:
             self.stdout.write(webhook_secret_generate())
             return
