@@ -55,6 +55,8 @@ LEASE = timedelta(seconds=120)
 # A pending row handed to the broker but not picked up within this is re-enqueued.
 REENQUEUE_AFTER = timedelta(minutes=5)
 USER_AGENT = "Wegweiser-Webhooks/1"
+# A resync claims and records deliveries this many at a time.
+RESYNC_BATCH = 50
 
 _http = threading.local()
 
@@ -197,43 +199,119 @@ def _sending_sibling() -> Exists:
 
 def website_delivery_attempt(*, delivery_id: int) -> AttemptResult:
     """Claim one due delivery, send the page's current state, record the answer."""
-    now = timezone.now()
-    claimable = WebhookDelivery.objects.filter(
-        pk=delivery_id,
-        status="pending",
-        next_attempt_at__lte=now,
-        endpoint__is_enabled=True,
-    ).exclude(_sending_sibling())
-    claimed = WebhookDelivery.objects.filter(
-        pk__in=list(claimable.values_list("pk", flat=True)), status="pending"
-    ).update(status="sending", lease_expires_at=now + LEASE, attempts=F("attempts") + 1)
-    if not claimed:
-        return AttemptResult("skipped")
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    channel, config = _endpoint_config(delivery.endpoint.name)
-    if config is None or channel is None:
-        _finish(
-            delivery,
-            AttemptResult("failed", error="endpoint no longer configured"),
-            started=now,
-            duration=0,
-        )
-        return AttemptResult("failed", error="endpoint no longer configured")
+    return website_deliveries_send(delivery_ids=[delivery_id])[0]
 
-    started, clock = timezone.now(), time.monotonic()
-    body = website_payload(delivery)
-    result, retry_after, excerpt = _post(channel, config, delivery, body)
-    duration = int((time.monotonic() - clock) * 1000)
-    _finish(
-        delivery,
-        result,
-        started=started,
-        duration=duration,
-        retry_after=retry_after,
-        excerpt=excerpt,
-        window=channel.retry_window,
+
+def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResult]:
+    """Claim the due ones of ``delivery_ids`` and send them, one request each.
+
+    Claiming and recording successes take a few queries for the whole batch, which
+    is what makes a resync of thousands of pages fast; failures are recorded one
+    by one. Rows that are not due, already being sent, or whose page has another
+    delivery in flight come back as ``skipped``.
+    """
+    claimed = _claim(delivery_ids)
+    results: dict[int, AttemptResult] = {}
+    delivered: list[tuple[WebhookDelivery, datetime, int, AttemptResult, str]] = []
+    for delivery in claimed:
+        channel, config = _endpoint_config(delivery.endpoint.name)
+        if channel is None or config is None:
+            result = AttemptResult("failed", error="endpoint no longer configured")
+            _finish(delivery, result, started=timezone.now(), duration=0)
+            results[delivery.pk] = result
+            continue
+        started, clock = timezone.now(), time.monotonic()
+        body = website_payload(delivery)
+        result, retry_after, excerpt = _post(channel, config, delivery, body)
+        duration = int((time.monotonic() - clock) * 1000)
+        results[delivery.pk] = result
+        if result.outcome == "delivered":
+            delivered.append((delivery, started, duration, result, excerpt))
+        else:
+            _finish(
+                delivery,
+                result,
+                started=started,
+                duration=duration,
+                retry_after=retry_after,
+                excerpt=excerpt,
+                window=channel.retry_window,
+            )
+    if delivered:
+        _finish_delivered(delivered)
+    return [results.get(pk, AttemptResult("skipped")) for pk in delivery_ids]
+
+
+def _claim(delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
+    """Move the due ones of ``delivery_ids`` to ``sending`` and return them."""
+    now = timezone.now()
+    # Later rows of a batch wait for the earlier ones' requests: their lease
+    # covers that wait, so the sweep never takes a row this call will still send.
+    timeout = max((c.timeout for c in website_channels()), default=10.0)
+    lease_until = now + LEASE + timedelta(seconds=timeout * (len(delivery_ids) - 1))
+    claimable = (
+        WebhookDelivery.objects.filter(
+            pk__in=delivery_ids,
+            status="pending",
+            next_attempt_at__lte=now,
+            endpoint__is_enabled=True,
+        )
+        .exclude(_sending_sibling())
+        .values_list("pk", flat=True)
     )
-    return result
+    claimed = WebhookDelivery.objects.filter(
+        pk__in=list(claimable), status="pending"
+    ).update(status="sending", lease_expires_at=lease_until, attempts=F("attempts") + 1)
+    if not claimed:
+        return []
+    # The lease's exact expiry tells this call's rows from any other claimer's.
+    return list(
+        WebhookDelivery.objects.select_related("endpoint").filter(
+            pk__in=delivery_ids, status="sending", lease_expires_at=lease_until
+        )
+    )
+
+
+def _finish_delivered(
+    delivered: list[tuple[WebhookDelivery, datetime, int, AttemptResult, str]],
+) -> None:
+    """Record a batch of successful attempts in a few queries."""
+    now = timezone.now()
+    with transaction.atomic():
+        WebhookAttempt.objects.bulk_create(
+            WebhookAttempt(
+                delivery=delivery,
+                started_at=started,
+                duration_ms=duration,
+                webhook_id=delivery.webhook_id,
+                status_code=result.status_code,
+                response_excerpt=excerpt[:500],
+                outcome="delivered",
+            )
+            for delivery, started, duration, result, excerpt in delivered
+        )
+        by_code: dict[int | None, list[int]] = {}
+        for delivery, _started, _duration, result, _excerpt in delivered:
+            by_code.setdefault(result.status_code, []).append(delivery.pk)
+        for code, pks in by_code.items():
+            WebhookDelivery.objects.filter(pk__in=pks).update(
+                status="delivered",
+                delivered_at=now,
+                last_status_code=code,
+                last_error="",
+                lease_expires_at=None,
+            )
+        last_code = delivered[-1][3].status_code
+        WebhookEndpoint.objects.filter(
+            pk__in={delivery.endpoint_id for delivery, *_rest in delivered}
+        ).update(
+            last_success_at=now,
+            consecutive_failures=0,
+            last_status_code=last_code,
+            last_error="",
+        )
+        deliveries = [delivery for delivery, *_rest in delivered]
+        transaction.on_commit(lambda: _enqueue_waiting_siblings(deliveries))
 
 
 def _endpoint_config(
@@ -390,7 +468,7 @@ def _finish(
                     first_failure_at=delivery.first_failure_at or now,
                     **common,
                 )
-        transaction.on_commit(lambda: _enqueue_waiting_sibling(delivery))
+        transaction.on_commit(lambda: _enqueue_waiting_siblings([delivery]))
 
 
 def _back_to_pending(delivery: WebhookDelivery, **fields: Any) -> None:
@@ -411,16 +489,17 @@ def _back_to_pending(delivery: WebhookDelivery, **fields: Any) -> None:
         )
 
 
-def _enqueue_waiting_sibling(delivery: WebhookDelivery) -> None:
-    """A newer state of the page waited for this attempt to end: send it now."""
+def _enqueue_waiting_siblings(deliveries: Sequence[WebhookDelivery]) -> None:
+    """Newer states of these pages waited for their attempts to end: send them now."""
+    pages = {(d.endpoint_id, d.translation_key, d.locale) for d in deliveries}
     waiting = WebhookDelivery.objects.filter(
-        endpoint_id=delivery.endpoint_id,
-        translation_key=delivery.translation_key,
-        locale=delivery.locale,
+        translation_key__in={key for _endpoint, key, _locale in pages},
         status="pending",
         next_attempt_at__lte=timezone.now(),
-    ).values_list("pk", flat=True)
-    website_deliveries_enqueue(delivery_ids=list(waiting))
+    ).values_list("pk", "endpoint_id", "translation_key", "locale")
+    due = [pk for pk, *page in waiting if tuple(page) in pages]
+    if due:
+        website_deliveries_enqueue(delivery_ids=due)
 
 
 # --- Sweep (Celery beat, every 30 s, and when a worker starts) ----------------------
@@ -535,30 +614,36 @@ def website_resync(
         jobs = 1 if connection.vendor == "sqlite" else 4
     done = 0
 
+    batches = [
+        delivery_ids[i : i + RESYNC_BATCH]
+        for i in range(0, len(delivery_ids), RESYNC_BATCH)
+    ]
     if progress:
         progress(0, total)
     if jobs <= 1:
-        for delivery_id in delivery_ids:
-            done += 1
-            _count(summary, website_delivery_attempt(delivery_id=delivery_id))
+        for batch in batches:
+            for result in website_deliveries_send(delivery_ids=batch):
+                done += 1
+                _count(summary, result)
             if progress:
                 progress(done, total)
         return summary
 
     # Several senders, each with its own database connection, closed at the end.
-    todo: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-    results: queue.SimpleQueue[AttemptResult] = queue.SimpleQueue()
-    for delivery_id in delivery_ids:
-        todo.put(delivery_id)
+    todo: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
+    results: queue.SimpleQueue[list[AttemptResult]] = queue.SimpleQueue()
+    for batch in batches:
+        todo.put(batch)
 
     def sender() -> None:
         try:
-            while (delivery_id := todo.get()) is not None:
+            while (batch := todo.get()) is not None:
                 try:
-                    results.put(website_delivery_attempt(delivery_id=delivery_id))
+                    results.put(website_deliveries_send(delivery_ids=batch))
                 except Exception as exc:
-                    logger.exception("resync: delivery %s failed", delivery_id)
-                    results.put(AttemptResult("failed", error=str(exc)[:500]))
+                    logger.exception("resync: a batch of %d failed", len(batch))
+                    error = AttemptResult("failed", error=str(exc)[:500])
+                    results.put([error] * len(batch))
         finally:
             connection.close()
 
@@ -566,9 +651,10 @@ def website_resync(
     for thread in threads:
         todo.put(None)
         thread.start()
-    for _ in range(total):
-        done += 1
-        _count(summary, results.get())
+    for _ in batches:
+        for result in results.get():
+            done += 1
+            _count(summary, result)
         if progress:
             progress(done, total)
     for thread in threads:

@@ -65,7 +65,7 @@ def test_resync_without_an_endpoint_says_what_to_set():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_export_runs_a_channel_by_name(website, wagtail_tree):
+def test_export_runs_a_channel_by_name(website, pipeline):
     handbook = handbook_factory()
     chapter_factory(handbook)
     assert wait_until(settled)
@@ -80,7 +80,7 @@ def test_export_runs_a_channel_by_name(website, wagtail_tree):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_resync_sends_in_parallel_on_postgresql(website, wagtail_tree):
+def test_resync_sends_in_parallel_on_postgresql(website, pipeline):
     if connection.vendor != "postgresql":
         pytest.skip("parallel senders need PostgreSQL")
     handbook = handbook_factory()
