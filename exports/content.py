@@ -250,13 +250,14 @@ def _resolve_queryset(field_name: str, value: Any, chain: tuple[str, ...]) -> Qu
 
 
 @dataclass(frozen=True)
-class _CompiledResolve:
-    """The resolution query compiled to SQL once per lookup field and chain.
+class _CompiledQuery:
+    """A values() query compiled to SQL once, run again with one value swapped in.
 
-    Building and compiling the ORM query took about two thirds of a 304's time;
-    the SQL never changes except for the one lookup value, so it is compiled once
-    per process and run with that value swapped in. Rows still pass through the
-    compiler's converters (SQLite datetimes and UUIDs), as ``values()`` would.
+    Building and compiling the ORM query took about two thirds of a 304's time
+    (the resolution query); its SQL never changes except for one lookup value, so
+    it is compiled once per process and shape and run with that value swapped in.
+    Rows still pass through the compiler's converters (SQLite datetimes and
+    UUIDs), as ``values()`` would.
     """
 
     compiler: Any
@@ -297,12 +298,12 @@ class _PreparingCursor(_ServerBindingCursor):
 
 
 def _statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
-    """A cursor for the resolution query: on PostgreSQL, one that prepares it.
+    """A cursor for a compiled query: on PostgreSQL, one that prepares it.
 
-    Parsing and planning the query cost PostgreSQL more than running it: a call
-    took about 0.7 ms unprepared and 0.2 ms prepared on the bench data, and every
-    API read makes one. A prepared statement is parsed and planned once per
-    database session.
+    Parsing and planning the resolution query cost PostgreSQL more than running
+    it: a call took about 0.7 ms unprepared and 0.2 ms prepared on the bench
+    data, and every API read makes one. A prepared statement is parsed and
+    planned once per database session.
     Django leaves prepared statements off by default for connection poolers in
     transaction mode (PgBouncer before 1.21): behind one, set
     CONTENT_PREPARED_STATEMENTS=false. Queries are logged and counted as usual.
@@ -319,44 +320,52 @@ def _statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
     return connection.make_cursor(raw)
 
 
-_compiled_resolves: dict[tuple[str, str, tuple[str, ...]], _CompiledResolve | None] = {}
+def _query_compile(
+    queryset: QuerySet, field: Any, sentinel: Any
+) -> _CompiledQuery | None:
+    """``queryset``, built with ``sentinel`` as its one lookup value for ``field``,
+    compiled; None if the sentinel cannot be told apart among the parameters."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    prepared = field.get_db_prep_value(sentinel, connection)
+    slots = [i for i, p in enumerate(params) if p == prepared]
+    if len(slots) != 1:
+        return None
+    query = queryset.query
+    # Column names as QuerySet.values() reads them (ValuesIterable).
+    names = (
+        tuple(query.selected)
+        if query.selected
+        else (*query.extra_select, *query.values_select, *query.annotation_select)
+    )
+    return _CompiledQuery(
+        compiler=compiler,
+        sql=sql,
+        params=tuple(params),
+        slot=slots[0],
+        field=field,
+        names=names,
+    )
 
 
-def _compiled_resolve(
-    field_name: str, chain: tuple[str, ...]
-) -> _CompiledResolve | None:
+_compiled_resolves: dict[tuple[str, str, tuple[str, ...]], _CompiledQuery | None] = {}
+
+
+def _compiled_resolve(field_name: str, chain: tuple[str, ...]) -> _CompiledQuery | None:
     """The compiled query for ``field_name`` and ``chain``; None if the lookup value
     cannot be told apart among the parameters (then the ORM runs each time)."""
     connection = connections[DEFAULT_DB_ALIAS]
     key = (connection.vendor, field_name, chain)
-    if key in _compiled_resolves:
-        return _compiled_resolves[key]
-    sentinel = _LOOKUP_SENTINELS[field_name]
-    queryset = _resolve_queryset(field_name, sentinel, chain)
-    compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
-    sql, params = compiler.as_sql()
-    field = Page._meta.pk if field_name == "pk" else Page._meta.get_field(field_name)
-    prepared = field.get_db_prep_value(sentinel, connection)
-    slots = [i for i, p in enumerate(params) if p == prepared]
-    compiled = None
-    if len(slots) == 1:
-        query = queryset.query
-        # Column names as QuerySet.values() reads them (ValuesIterable).
-        names = (
-            tuple(query.selected)
-            if query.selected
-            else (*query.extra_select, *query.values_select, *query.annotation_select)
+    if key not in _compiled_resolves:
+        sentinel = _LOOKUP_SENTINELS[field_name]
+        field = (
+            Page._meta.pk if field_name == "pk" else Page._meta.get_field(field_name)
         )
-        compiled = _CompiledResolve(
-            compiler=compiler,
-            sql=sql,
-            params=tuple(params),
-            slot=slots[0],
-            field=field,
-            names=names,
+        _compiled_resolves[key] = _query_compile(
+            _resolve_queryset(field_name, sentinel, chain), field, sentinel
         )
-    _compiled_resolves[key] = compiled
-    return compiled
+    return _compiled_resolves[key]
 
 
 def page_version_resolve(
