@@ -215,6 +215,30 @@ def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):
         assert cursor.fetchone()[0] >= 1
 
 
+def test_translation_status_query_is_a_prepared_statement_on_postgresql(api, settings):
+    """Every built detail of a translated page asks for its translation status:
+    PostgreSQL plans that aggregate once per session too."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL optimisation")
+    settings.CONTENT_PREPARED_STATEMENTS = True
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # psycopg forgets its own list too
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    for _ in range(2):
+        cache.clear()  # built each time, not served from the body cache
+        response = api(f"pages/{chapter.pk}/?locale=ar")
+        assert response.data["meta"]["translation_status"] == "up_to_date"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT COUNT("wagtail_localize_stringsegment"."id")%'],
+        )
+        assert cursor.fetchone()[0] >= 1
+
+
 def test_renaming_a_chapter_changes_its_pages_etags_and_paths(api):
     """Publishing a chapter under a new slug moves every page below it; their
     documents carry the path, so their ETags (and cached bodies) must change."""
