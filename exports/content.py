@@ -47,6 +47,7 @@ from wagtail.models import (
     Page,
     PageViewRestriction,
 )
+from wagtail_localize.models import TranslationSource
 
 from cms.locales import SOURCE_LOCALE, ContentLocale
 from cms.pages.models import (
@@ -58,7 +59,10 @@ from cms.pages.models import (
     RecommendationPage,
 )
 from cms.snippets.models import Contact, GlossaryTerm
-from cms.translators.selectors import translation_status_of
+from cms.translators.selectors import (
+    translation_status_from,
+    translation_status_query,
+)
 from exports.models import ContentStamp
 from exports.richtext import GlossaryMark, rich_text_clean
 
@@ -250,13 +254,15 @@ def _resolve_queryset(field_name: str, value: Any, chain: tuple[str, ...]) -> Qu
 
 
 @dataclass(frozen=True)
-class _CompiledResolve:
-    """The resolution query compiled to SQL once per lookup field and chain.
+class _CompiledQuery:
+    """A values() query compiled to SQL once, run again with one value swapped in.
 
-    Building and compiling the ORM query took about two thirds of a 304's time;
-    the SQL never changes except for the one lookup value, so it is compiled once
-    per process and run with that value swapped in. Rows still pass through the
-    compiler's converters (SQLite datetimes and UUIDs), as ``values()`` would.
+    Building and compiling the ORM query took about two thirds of a 304's time
+    (the resolution query) and a third of a built detail's (the translation
+    status); their SQL never changes except for one lookup value, so each is
+    compiled once per process and shape and run with that value swapped in.
+    Rows still pass through the compiler's converters (SQLite datetimes and
+    UUIDs), as ``values()`` would.
     """
 
     compiler: Any
@@ -297,12 +303,12 @@ class _PreparingCursor(_ServerBindingCursor):
 
 
 def _statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
-    """A cursor for the resolution query: on PostgreSQL, one that prepares it.
+    """A cursor for a compiled query: on PostgreSQL, one that prepares it.
 
-    Parsing and planning the query cost PostgreSQL more than running it: a call
-    took about 0.7 ms unprepared and 0.2 ms prepared on the bench data, and every
-    API read makes one. A prepared statement is parsed and planned once per
-    database session.
+    Parsing and planning the resolution query cost PostgreSQL more than running
+    it: a call took about 0.7 ms unprepared and 0.2 ms prepared on the bench
+    data, and every API read makes one. A prepared statement is parsed and
+    planned once per database session.
     Django leaves prepared statements off by default for connection poolers in
     transaction mode (PgBouncer before 1.21): behind one, set
     CONTENT_PREPARED_STATEMENTS=false. Queries are logged and counted as usual.
@@ -319,44 +325,52 @@ def _statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
     return connection.make_cursor(raw)
 
 
-_compiled_resolves: dict[tuple[str, str, tuple[str, ...]], _CompiledResolve | None] = {}
+def _query_compile(
+    queryset: QuerySet, field: Any, sentinel: Any
+) -> _CompiledQuery | None:
+    """``queryset``, built with ``sentinel`` as its one lookup value for ``field``,
+    compiled; None if the sentinel cannot be told apart among the parameters."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    prepared = field.get_db_prep_value(sentinel, connection)
+    slots = [i for i, p in enumerate(params) if p == prepared]
+    if len(slots) != 1:
+        return None
+    query = queryset.query
+    # Column names as QuerySet.values() reads them (ValuesIterable).
+    names = (
+        tuple(query.selected)
+        if query.selected
+        else (*query.extra_select, *query.values_select, *query.annotation_select)
+    )
+    return _CompiledQuery(
+        compiler=compiler,
+        sql=sql,
+        params=tuple(params),
+        slot=slots[0],
+        field=field,
+        names=names,
+    )
 
 
-def _compiled_resolve(
-    field_name: str, chain: tuple[str, ...]
-) -> _CompiledResolve | None:
+_compiled_resolves: dict[tuple[str, str, tuple[str, ...]], _CompiledQuery | None] = {}
+
+
+def _compiled_resolve(field_name: str, chain: tuple[str, ...]) -> _CompiledQuery | None:
     """The compiled query for ``field_name`` and ``chain``; None if the lookup value
     cannot be told apart among the parameters (then the ORM runs each time)."""
     connection = connections[DEFAULT_DB_ALIAS]
     key = (connection.vendor, field_name, chain)
-    if key in _compiled_resolves:
-        return _compiled_resolves[key]
-    sentinel = _LOOKUP_SENTINELS[field_name]
-    queryset = _resolve_queryset(field_name, sentinel, chain)
-    compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
-    sql, params = compiler.as_sql()
-    field = Page._meta.pk if field_name == "pk" else Page._meta.get_field(field_name)
-    prepared = field.get_db_prep_value(sentinel, connection)
-    slots = [i for i, p in enumerate(params) if p == prepared]
-    compiled = None
-    if len(slots) == 1:
-        query = queryset.query
-        # Column names as QuerySet.values() reads them (ValuesIterable).
-        names = (
-            tuple(query.selected)
-            if query.selected
-            else (*query.extra_select, *query.values_select, *query.annotation_select)
+    if key not in _compiled_resolves:
+        sentinel = _LOOKUP_SENTINELS[field_name]
+        field = (
+            Page._meta.pk if field_name == "pk" else Page._meta.get_field(field_name)
         )
-        compiled = _CompiledResolve(
-            compiler=compiler,
-            sql=sql,
-            params=tuple(params),
-            slot=slots[0],
-            field=field,
-            names=names,
+        _compiled_resolves[key] = _query_compile(
+            _resolve_queryset(field_name, sentinel, chain), field, sentinel
         )
-    _compiled_resolves[key] = compiled
-    return compiled
+    return _compiled_resolves[key]
 
 
 def page_version_resolve(
@@ -443,11 +457,40 @@ def translation_status_for(
         return "fallback"
     if served.locale == SOURCE_LOCALE:
         return "up_to_date"
-    return translation_status_of(
-        translation_key=served.translation_key,
-        locale_id=served.locale_id,
-        source_published_at=source.last_published_at if source else None,
+    compiled = _compiled_status(served.locale_id)
+    rows = (
+        compiled.rows(served.translation_key)
+        if compiled is not None
+        else list(
+            translation_status_query(
+                translation_key=served.translation_key, locale_id=served.locale_id
+            )
+        )
     )
+    return translation_status_from(
+        rows[0], source_published_at=source.last_published_at if source else None
+    )
+
+
+_compiled_statuses: dict[tuple[str, int], _CompiledQuery | None] = {}
+
+
+def _compiled_status(locale_id: int) -> _CompiledQuery | None:
+    """The translation status query for pages in ``locale_id``, compiled once.
+
+    One statement per locale rather than the locale as a second parameter: the
+    locale id appears in most of its subqueries, the translation key only once.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    key = (connection.vendor, locale_id)
+    if key not in _compiled_statuses:
+        sentinel = _LOOKUP_SENTINELS["translation_key"]
+        _compiled_statuses[key] = _query_compile(
+            translation_status_query(translation_key=sentinel, locale_id=locale_id),
+            TranslationSource._meta.get_field("object_id"),
+            sentinel,
+        )
+    return _compiled_statuses[key]
 
 
 # --- Building documents --------------------------------------------------------------

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Value
 from wagtail.models import Locale, Page
 from wagtail_localize.models import (
     StringSegment,
@@ -324,21 +324,53 @@ def translation_status_of(
     counted, with the time its text was last extracted. A page with no
     translation source (German, or written directly in its locale) is up to date.
     """
-    row = (
+    row = translation_status_query(
+        translation_key=translation_key, locale_id=locale_id
+    ).get()
+    return translation_status_from(row, source_published_at=source_published_at)
+
+
+def translation_status_query(*, translation_key, locale_id: int) -> QuerySet:
+    """The one row :func:`translation_status_from` reads: segment counts of the
+    page's enabled translation into ``locale_id``, and when its text was last
+    extracted.
+
+    A values() query rather than ``aggregate()`` so that a caller on a hot path
+    (the delivery API) can compile it to SQL once and run it again with another
+    translation key. Grouped by a constant, it has no GROUP BY: like an
+    aggregate, it answers exactly one row, zeros (and no time) when the page has
+    no translation source.
+    """
+    return (
         StringSegment.objects.filter(
             source__object_id=translation_key,
             source__translations__target_locale_id=locale_id,
             source__translations__enabled=True,
         )
         .exclude(source__locale_id=locale_id)
-        .aggregate(
+        .annotate(one_row=Value(1))
+        .values("one_row")
+        .annotate(
             **_segment_count_aggregates(locale_id),
             extracted_at=Max("source__last_updated_at"),
         )
+        .values("total", "translated", "machine", "outdated", "extracted_at")
+        .order_by()
     )
-    extracted_at = row.pop("extracted_at")
+
+
+def translation_status_from(
+    row: dict[str, Any], *, source_published_at
+) -> TranslationStatus:
+    """The status a :func:`translation_status_query` row stands for."""
     return _status(
-        SegmentCounts(**row), _source_changed(source_published_at, extracted_at)
+        SegmentCounts(
+            total=row["total"],
+            translated=row["translated"],
+            machine=row["machine"],
+            outdated=row["outdated"],
+        ),
+        _source_changed(source_published_at, row["extracted_at"]),
     )
 
 

@@ -145,6 +145,55 @@ def test_compiled_resolution_query_answers_like_the_orm(monkeypatch):
     assert sum(r.served is not None for r in compiled) > len(pages)
 
 
+def test_compiled_translation_status_answers_like_the_orm(monkeypatch):
+    """The translation status SQL is compiled once per locale and reused; for
+    every demo page in every locale, in every status, it must answer exactly as
+    the ORM does."""
+    from collections import Counter
+
+    from django.conf import settings
+    from wagtail.models import Page
+    from wagtail_localize.models import StringTranslation, TranslationSource
+
+    from exports import content
+
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    # Beyond the demo's finished translations: machine-translated in Arabic; a
+    # German change not yet synced; after a sync, a segment translated from an
+    # older German text.
+    StringTranslation.objects.filter(
+        context__object_id=chapter.translation_key, locale__language_code="ar"
+    ).update(translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE)
+    changed, synced = [p.specific for p in chapter.get_children()[:2]]
+    for page in (changed, synced):
+        page.title += " (neu)"
+        page.save_revision().publish()
+    TranslationSource.objects.get_for_instance(synced).update_from_db()
+
+    pages = list(Page.objects.filter(depth__gt=1))
+    locales = [loc.code for loc in settings.WEGWEISER_LOCALES]
+    resolutions = [
+        content.page_version_resolve(locale_code=code, page_id=page.pk)
+        for code in locales
+        for page in pages
+    ]
+    served = [(r.served, r.source, r.requested) for r in resolutions if r.served]
+
+    def statuses() -> list[str]:
+        return [
+            content.translation_status_for(served=v, source=s, requested=code)
+            for v, s, code in served
+        ]
+
+    content._compiled_statuses.clear()
+    compiled = statuses()
+    assert content._compiled_statuses  # the compiled path ran…
+    assert all(content._compiled_statuses.values())  # …for every locale
+    monkeypatch.setattr(content, "_compiled_status", lambda *args: None)
+    assert compiled == statuses()
+    assert set(Counter(compiled)) == {"up_to_date", "outdated", "machine", "fallback"}
+
+
 def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):
     """PostgreSQL parses and plans it once per session, not once per request."""
     from django.db import connection
@@ -162,6 +211,30 @@ def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):
             "SELECT count(*) FROM pg_prepared_statements"
             " WHERE statement LIKE %s AND statement LIKE %s",
             ['SELECT "wagtailcore_page"."id"%', "%exports_contentstamp%"],
+        )
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_translation_status_query_is_a_prepared_statement_on_postgresql(api, settings):
+    """Every built detail of a translated page asks for its translation status:
+    PostgreSQL plans that aggregate once per session too."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL optimisation")
+    settings.CONTENT_PREPARED_STATEMENTS = True
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # psycopg forgets its own list too
+    chapter = demo_page("menschen-fuer-engagement-gewinnen")
+    for _ in range(2):
+        cache.clear()  # built each time, not served from the body cache
+        response = api(f"pages/{chapter.pk}/?locale=ar")
+        assert response.data["meta"]["translation_status"] == "up_to_date"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT COUNT("wagtail_localize_stringsegment"."id")%'],
         )
         assert cursor.fetchone()[0] >= 1
 
