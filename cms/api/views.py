@@ -27,6 +27,7 @@ from cms.api.params import (
     fields_param,
     limit_param,
     locale_param,
+    municipality_param,
     offset_param,
     search_param,
     slug_param,
@@ -217,19 +218,28 @@ class PageListView(ApiView):
     related: tuple[str, ...] = ()
     filters: dict[str, str] = {}  # query parameter → ORM lookup
 
-    def queryset(self, request: Request, locale: str) -> QuerySet:
-        queryset = self.model.objects.all()
+    def filter_lookups(self, request: Request) -> dict[str, str]:
+        """ORM lookups for the filters the request sets, each value checked."""
+        lookups = {}
         for param, lookup in self.filters.items():
-            value = slug_param(request.GET, param)
+            if param == "municipality":
+                value = municipality_param(request.GET)
+            else:
+                value = slug_param(request.GET, param)
             if value is not None:
-                queryset = queryset.filter(**{lookup: value})
-        pages = serving_pages(queryset, locale_code=locale)
+                lookups[lookup] = value
+        return lookups
+
+    def queryset(self, lookups: dict[str, str], locale: str) -> QuerySet:
+        pages = serving_pages(self.model.objects.filter(**lookups), locale_code=locale)
         return pages.select_related(*self.related) if self.related else pages
 
     def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
         limit = limit_param(request.GET)
         offset = offset_param(request.GET)
+        # Checked before the ETag: a bad filter is a 400, never a 304.
+        lookups = self.filter_lookups(request)
         type_name = PAGE_TYPES[self.model]
         fields = fields_param(request.GET, schema.summary_fields(type_name))
         stamp, newest_event, last_modified = list_stamp()
@@ -238,7 +248,7 @@ class PageListView(ApiView):
         )
 
         def build() -> bytes:
-            queryset = self.queryset(request, locale)
+            queryset = self.queryset(lookups, locale)
             total = queryset.count()
             pages = list(queryset[offset : offset + limit])
             items = [page_summary(p, locale) for p in pages]

@@ -144,6 +144,8 @@ def test_each_portrait_in_a_list_has_its_photo_alt_in_its_own_served_locale(api)
         ("search/?q=", "missing_query"),
         ("search/?q=(((((((((a*)*)*)*)*)*)*)*)*)", None),
         ("best-practices/?municipality=../../etc", "invalid_municipality"),
+        ("best-practices/?municipality=atlantis", "unknown_municipality"),
+        ("portraits/?municipality=atlantis", "unknown_municipality"),
     ],
 )
 def test_bad_requests_get_a_clear_json_error(api, query, code):
@@ -156,6 +158,15 @@ def test_bad_requests_get_a_clear_json_error(api, query, code):
     assert response["Content-Type"] == "application/json"
     assert response.data["error"]["code"] == code
     assert response.data["error"]["message"]
+
+
+def test_unknown_municipality_names_the_known_ones_even_on_revalidation(api):
+    # A client revalidating with a stale or wildcard ETag still learns of its typo.
+    response = api("portraits/?municipality=ehingn", if_none_match="*")
+    assert response.status_code == 400
+    message = response.data["error"]["message"]
+    assert "'ehingn'" in message
+    assert "ehingen, laichingen, langenau" in message
 
 
 def test_unknown_api_urls_answer_in_json(api):
