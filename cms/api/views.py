@@ -73,6 +73,12 @@ FIELDS = OpenApiParameter(
 )
 LIMIT = OpenApiParameter("limit", int, description="Page size (1 … API_MAX_PAGE_SIZE).")
 OFFSET = OpenApiParameter("offset", int, description="Items to skip.")
+FILTER_HELP = {
+    "topic": "Topic slug (Handlungsfeld).",
+    "municipality": (
+        "Municipality slug (see /api/v1/municipalities/); an unknown slug is a 400."
+    ),
+}
 ERRORS = {
     400: schema.ErrorSerializer,
     404: schema.ErrorSerializer,
@@ -202,6 +208,11 @@ def page_summary(page: Page, requested: str) -> dict[str, Any]:
             if municipality
             else None
         )
+    if isinstance(page, RecommendationPage):
+        # Prefetched by the list (one query per page of results, not per item).
+        summary["municipalities"] = [
+            {"slug": m.slug, "name": m.name} for m in page.municipalities.all()
+        ]
     summary["meta"] = {
         "requested_locale": requested,
         "served_locale": page.served_locale,
@@ -216,6 +227,7 @@ class PageListView(ApiView):
 
     model: type[Page] = Page
     related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
     filters: dict[str, str] = {}  # query parameter → ORM lookup
 
     def filter_lookups(self, request: Request) -> dict[str, str]:
@@ -232,7 +244,9 @@ class PageListView(ApiView):
 
     def queryset(self, lookups: dict[str, str], locale: str) -> QuerySet:
         pages = serving_pages(self.model.objects.filter(**lookups), locale_code=locale)
-        return pages.select_related(*self.related) if self.related else pages
+        if self.related:
+            pages = pages.select_related(*self.related)
+        return pages.prefetch_related(*self.prefetch) if self.prefetch else pages
 
     def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
@@ -282,19 +296,23 @@ def list_view(
     model: type[Page],
     *,
     related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
     filters: dict[str, str] | None = None,
+    filter_help: dict[str, str] | None = None,
     summary: str,
     tag: str,
 ) -> type[PageListView]:
     params = [LOCALE, FIELDS, LIMIT, OFFSET]
     for name in filters or {}:
-        params.append(OpenApiParameter(name, str, description=f"{name} slug"))
+        help_text = {**FILTER_HELP, **(filter_help or {})}.get(name, f"{name} slug")
+        params.append(OpenApiParameter(name, str, description=help_text))
 
     class View(PageListView):
         pass
 
     View.model = model
     View.related = tuple(related)
+    View.prefetch = tuple(prefetch)
     View.filters = dict(filters or {})
 
     # A function of its own per view: extend_schema annotates the function it is
@@ -318,7 +336,15 @@ HandbookListView = list_view(HandbookPage, summary="Handbooks", tag="handbooks")
 RecommendationListView = list_view(
     RecommendationPage,
     related=("topic",),
-    filters={"topic": "topic__slug"},
+    prefetch=("municipalities",),
+    filters={"topic": "topic__slug", "municipality": "municipalities__slug"},
+    filter_help={
+        "municipality": (
+            "Municipality slug (see /api/v1/municipalities/): only recommendations "
+            "that name this town; those meant for the whole district name none "
+            "and are left out. An unknown slug is a 400."
+        )
+    },
     summary="Recommendations for action (Handlungsempfehlungen)",
     tag="recommendations",
 )
