@@ -11,12 +11,14 @@ from django.conf import settings
 from django.http import QueryDict
 
 from cms.api.errors import ApiError
+from cms.api.selectors import municipality_slugs
 from cms.locales import SOURCE_LOCALE
 from exports.content import UnknownLocale, content_locale_get
 
 CURSOR_PREFIX = "wegweiser-changes:"
 SEARCH_MAX_LENGTH = 200
 FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+KNOWN_SHOWN = 12  # names listed in an "unknown …" message; the rest via their list
 
 
 def locale_param(query: QueryDict) -> str:
@@ -92,6 +94,28 @@ def slug_param(query: QueryDict, name: str) -> str | None:
             f"{name} must be a slug such as 'ehingen', not {raw[:40]!r}.",
         )
     return raw
+
+
+def municipality_param(query: QueryDict) -> str | None:
+    """The municipality a list is filtered by, or None when there is no filter.
+
+    A town that does not exist is an error rather than an empty list, so a typo
+    in a link is not mistaken for "nothing in this town".
+    """
+    slug = slug_param(query, "municipality")
+    if slug is None:
+        return None
+    slugs = municipality_slugs()
+    if slug not in slugs:
+        shown = ", ".join(slugs[:KNOWN_SHOWN]) + (
+            " …" if len(slugs) > KNOWN_SHOWN else ""
+        )
+        raise ApiError(
+            "unknown_municipality",
+            f"There is no municipality {slug!r}; known: {shown or 'none'} "
+            "(all of them: /api/v1/municipalities/).",
+        )
+    return slug
 
 
 def search_param(query: QueryDict) -> str:

@@ -46,7 +46,7 @@ TYPE_FIELDS = {
 SUMMARY_FIELDS = {
     "handbook": ["subtitle", "edition_date"],
     "chapter": ["number", "topic"],
-    "recommendation": ["summary", "topic"],
+    "recommendation": ["summary", "topic", "municipalities"],
     "best_practice": ["topic", "municipality"],
     "portrait_index": [],
     "portrait": [
@@ -123,18 +123,43 @@ class SummaryMetaSerializer(serializers.Serializer):
     api_url = serializers.CharField()
 
 
+class MunicipalityRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+def _summary_type_fields(type_name: str) -> dict[str, serializers.Field]:
+    """Type-specific summary fields the document describes (others are untyped)."""
+    if type_name == "recommendation":
+        return {
+            "municipalities": MunicipalityRefSerializer(
+                many=True,
+                required=False,
+                help_text="Towns the recommendation names; empty: the whole district.",
+            )
+        }
+    return {}
+
+
 def page_list_serializer(model: type[Page]) -> type[serializers.Serializer]:
     type_name = PAGE_TYPES[model]
+    name = model.__name__.removesuffix("Page")
 
-    class Summary(serializers.Serializer):
-        id = serializers.IntegerField()
-        translation_key = serializers.UUIDField(required=False)
-        type = serializers.CharField(help_text=f"Always {type_name!r} here.")
-        locale = serializers.CharField(required=False)
-        title = serializers.CharField(required=False)
-        slug = serializers.CharField(required=False)
-        path = serializers.CharField(required=False)
-        meta = SummaryMetaSerializer()
+    Summary = type(
+        f"{name}Summary",
+        (serializers.Serializer,),
+        {
+            "id": serializers.IntegerField(),
+            "translation_key": serializers.UUIDField(required=False),
+            "type": serializers.CharField(help_text=f"Always {type_name!r} here."),
+            "locale": serializers.CharField(required=False),
+            "title": serializers.CharField(required=False),
+            "slug": serializers.CharField(required=False),
+            "path": serializers.CharField(required=False),
+            **_summary_type_fields(type_name),
+            "meta": SummaryMetaSerializer(),
+        },
+    )
 
     class PageList(serializers.Serializer):
         count = serializers.IntegerField()
@@ -143,8 +168,6 @@ def page_list_serializer(model: type[Page]) -> type[serializers.Serializer]:
         locale = serializers.CharField()
         items = Summary(many=True)
 
-    name = model.__name__.removesuffix("Page")
-    Summary.__name__ = f"{name}Summary"
     PageList.__name__ = f"{name}List"
     return PageList
 

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE
-from cms.snippets.models import GlossaryTerm
+from cms.snippets.models import GlossaryTerm, Municipality
 from exports.content import (
     content_locale_get,
     locale_chain,
@@ -131,6 +131,11 @@ def serving_glossary_terms(*, locale_code: str) -> QuerySet:
         .select_related("locale")
         .order_by("slug")
     )
+
+
+def municipality_slugs() -> list[str]:
+    """Slugs of every municipality, alphabetically: what the list filters accept."""
+    return list(Municipality.objects.order_by("slug").values_list("slug", flat=True))
 
 
 def list_stamp() -> tuple[int, int, datetime | None]:

@@ -27,6 +27,7 @@ from cms.api.params import (
     fields_param,
     limit_param,
     locale_param,
+    municipality_param,
     offset_param,
     search_param,
     slug_param,
@@ -72,6 +73,12 @@ FIELDS = OpenApiParameter(
 )
 LIMIT = OpenApiParameter("limit", int, description="Page size (1 … API_MAX_PAGE_SIZE).")
 OFFSET = OpenApiParameter("offset", int, description="Items to skip.")
+FILTER_HELP = {
+    "topic": "Topic slug (Handlungsfeld).",
+    "municipality": (
+        "Municipality slug (see /api/v1/municipalities/); an unknown slug is a 400."
+    ),
+}
 ERRORS = {
     400: schema.ErrorSerializer,
     404: schema.ErrorSerializer,
@@ -201,6 +208,11 @@ def page_summary(page: Page, requested: str) -> dict[str, Any]:
             if municipality
             else None
         )
+    if isinstance(page, RecommendationPage):
+        # Prefetched by the list (one query per page of results, not per item).
+        summary["municipalities"] = [
+            {"slug": m.slug, "name": m.name} for m in page.municipalities.all()
+        ]
     summary["meta"] = {
         "requested_locale": requested,
         "served_locale": page.served_locale,
@@ -215,21 +227,33 @@ class PageListView(ApiView):
 
     model: type[Page] = Page
     related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
     filters: dict[str, str] = {}  # query parameter → ORM lookup
 
-    def queryset(self, request: Request, locale: str) -> QuerySet:
-        queryset = self.model.objects.all()
+    def filter_lookups(self, request: Request) -> dict[str, str]:
+        """ORM lookups for the filters the request sets, each value checked."""
+        lookups = {}
         for param, lookup in self.filters.items():
-            value = slug_param(request.GET, param)
+            if param == "municipality":
+                value = municipality_param(request.GET)
+            else:
+                value = slug_param(request.GET, param)
             if value is not None:
-                queryset = queryset.filter(**{lookup: value})
-        pages = serving_pages(queryset, locale_code=locale)
-        return pages.select_related(*self.related) if self.related else pages
+                lookups[lookup] = value
+        return lookups
+
+    def queryset(self, lookups: dict[str, str], locale: str) -> QuerySet:
+        pages = serving_pages(self.model.objects.filter(**lookups), locale_code=locale)
+        if self.related:
+            pages = pages.select_related(*self.related)
+        return pages.prefetch_related(*self.prefetch) if self.prefetch else pages
 
     def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
         limit = limit_param(request.GET)
         offset = offset_param(request.GET)
+        # Checked before the ETag: a bad filter is a 400, never a 304.
+        lookups = self.filter_lookups(request)
         type_name = PAGE_TYPES[self.model]
         fields = fields_param(request.GET, schema.summary_fields(type_name))
         stamp, newest_event, last_modified = list_stamp()
@@ -238,7 +262,7 @@ class PageListView(ApiView):
         )
 
         def build() -> bytes:
-            queryset = self.queryset(request, locale)
+            queryset = self.queryset(lookups, locale)
             total = queryset.count()
             pages = list(queryset[offset : offset + limit])
             items = [page_summary(p, locale) for p in pages]
@@ -272,19 +296,23 @@ def list_view(
     model: type[Page],
     *,
     related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
     filters: dict[str, str] | None = None,
+    filter_help: dict[str, str] | None = None,
     summary: str,
     tag: str,
 ) -> type[PageListView]:
     params = [LOCALE, FIELDS, LIMIT, OFFSET]
     for name in filters or {}:
-        params.append(OpenApiParameter(name, str, description=f"{name} slug"))
+        help_text = {**FILTER_HELP, **(filter_help or {})}.get(name, f"{name} slug")
+        params.append(OpenApiParameter(name, str, description=help_text))
 
     class View(PageListView):
         pass
 
     View.model = model
     View.related = tuple(related)
+    View.prefetch = tuple(prefetch)
     View.filters = dict(filters or {})
 
     # A function of its own per view: extend_schema annotates the function it is
@@ -308,7 +336,15 @@ HandbookListView = list_view(HandbookPage, summary="Handbooks", tag="handbooks")
 RecommendationListView = list_view(
     RecommendationPage,
     related=("topic",),
-    filters={"topic": "topic__slug"},
+    prefetch=("municipalities",),
+    filters={"topic": "topic__slug", "municipality": "municipalities__slug"},
+    filter_help={
+        "municipality": (
+            "Municipality slug (see /api/v1/municipalities/): only recommendations "
+            "that name this town; those meant for the whole district name none "
+            "and are left out. An unknown slug is a 400."
+        )
+    },
     summary="Recommendations for action (Handlungsempfehlungen)",
     tag="recommendations",
 )

@@ -353,6 +353,10 @@ class DemoHandbookLoader:
                     title=rec["title"],
                     slug=rec["slug"],
                     topic=self.topics.get(rec.get("topic")),
+                    municipalities=[
+                        self.municipalities[key]
+                        for key in rec.get("municipalities", [])
+                    ],
                     summary=rec["summary"],
                     why=_rich(rec.get("why")),
                     steps=[

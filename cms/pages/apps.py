@@ -7,3 +7,8 @@ class PagesConfig(AppConfig):
     name = "cms.pages"
     label = "pages"
     verbose_name = "Pages"
+
+    def ready(self) -> None:
+        from cms.pages.synchronisation import synchronisation_install
+
+        synchronisation_install()

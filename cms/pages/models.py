@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from django import forms
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
@@ -199,6 +200,16 @@ class RecommendationPage(HeadlessPage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    municipalities = ParentalManyToManyField(
+        "snippets.Municipality",
+        verbose_name=_("municipalities"),
+        blank=True,
+        related_name="recommendations",
+        help_text=_(
+            "The municipalities this recommendation was worked out in or names as "
+            "examples. Leave empty if it is meant for the whole district."
+        ),
+    )
     summary = models.TextField(_("summary"))
     why = RichTextField(_("why it matters"), features=PARAGRAPH_FEATURES, blank=True)
     steps = StreamField([("step", StepBlock())], verbose_name=_("steps"), blank=True)
@@ -210,6 +221,7 @@ class RecommendationPage(HeadlessPage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("topic"),
+        FieldPanel("municipalities", widget=forms.CheckboxSelectMultiple),
         FieldPanel("summary"),
         FieldPanel("why"),
         FieldPanel("steps"),
@@ -218,6 +230,8 @@ class RecommendationPage(HeadlessPage):
     translatable_fields = [
         *PAGE_TRANSLATABLE_FIELDS,
         TranslatableField("topic"),
+        # Proper names of towns, the same in every locale (like a best practice's).
+        SynchronizedField("municipalities", overridable=False),
         TranslatableField("summary"),
         TranslatableField("why"),
         TranslatableField("steps"),

@@ -95,7 +95,13 @@ def test_detail_needs_at_most_eight_queries(api, locale, django_assert_max_num_q
 
 
 @pytest.mark.parametrize(
-    "path", ["recommendations/?locale=ar", "portraits/?locale=en", "best-practices/"]
+    "path",
+    [
+        "recommendations/?locale=ar",
+        "recommendations/?locale=en&municipality=ehingen",
+        "portraits/?locale=en",
+        "best-practices/",
+    ],
 )
 def test_list_query_count_does_not_grow_with_the_page_size(api, path):
     from django.core.cache import cache

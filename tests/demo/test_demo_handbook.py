@@ -99,6 +99,27 @@ def test_chapter_one_is_translated_through_wagtail_localize(demo_handbook, code)
     assert translated.topic.locale == locale
 
 
+def test_recommendations_name_towns_and_translations_keep_them(demo_handbook):
+    german = RecommendationPage.objects.filter(locale=Locale.get_default()).live()
+    named = {
+        page.translation_key: {m.slug for m in page.municipalities.all()}
+        for page in german
+    }
+    towns = set().union(*named.values())
+    assert towns == {"ehingen", "laichingen", "langenau"}
+    assert any(not slugs for slugs in named.values())  # some are district-wide
+    # Chapter 1's recommendations are translated; the towns come along unchanged.
+    translated = RecommendationPage.objects.filter(
+        translation_key__in=named, locale__language_code__in=["en", "ar", "de-x-ls"]
+    )
+    assert translated.count() == 6
+    assert any(named[page.translation_key] for page in translated)
+    for page in translated:
+        assert {m.slug for m in page.municipalities.all()} == named[
+            page.translation_key
+        ]
+
+
 def test_arabic_translation_is_arabic_text(demo_handbook):
     arabic = Locale.objects.get(language_code="ar")
     translated = HandbookPage.objects.get(
