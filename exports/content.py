@@ -785,6 +785,8 @@ def _specific_page(version: PageVersion) -> Page:
         queryset = queryset.select_related(*related)
     if model is HandbookPage:
         queryset = queryset.prefetch_related("partners__organisation")
+    if model is RecommendationPage:
+        queryset = queryset.prefetch_related("municipalities")
     return queryset.get(pk=version.id)
 
 
@@ -818,6 +820,7 @@ def _type_fields(build: _Build, page: Page) -> Document:
     if isinstance(page, RecommendationPage):
         return {
             "topic": _topic(page.topic),
+            "municipalities": [_municipality(m) for m in page.municipalities.all()],
             "summary": page.summary,
             "why": build.html(page.why),
             "steps": [_step(b) for b in page.steps.raw_data],

@@ -29,7 +29,14 @@ TYPE_FIELDS = {
         "cover_image",
     ],
     "chapter": ["number", "topic", "intro", "body"],
-    "recommendation": ["topic", "summary", "why", "steps", "who_acts"],
+    "recommendation": [
+        "topic",
+        "municipalities",
+        "summary",
+        "why",
+        "steps",
+        "who_acts",
+    ],
     "best_practice": ["municipality", "topic", "what", "how", "outcome", "contact"],
     "portrait_index": ["intro"],
     "portrait": [

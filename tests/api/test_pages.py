@@ -262,10 +262,6 @@ def test_municipality_filter_finds_translations_by_their_synchronised_towns(api)
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exports/content.py does not put municipalities in the document yet",
-)
 def test_recommendation_document_names_its_municipalities(api):
     page = demo_page("menschen-persoenlich-ansprechen")
     data = api(f"pages/{page.pk}/?locale=ar").data
