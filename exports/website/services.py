@@ -131,7 +131,9 @@ def website_deliveries_record(
                 except IntegrityError:
                     # Another transaction created the pending row meanwhile.
                     delivery_id = pending.values_list("pk", flat=True).get()
-            WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+                    WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+            else:
+                WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
             touched.append(delivery_id)
     transaction.on_commit(lambda: website_deliveries_enqueue(delivery_ids=touched))
     return touched
@@ -217,7 +219,7 @@ def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResul
         channel, config = _endpoint_config(delivery.endpoint.name)
         if channel is None or config is None:
             result = AttemptResult("failed", error="endpoint no longer configured")
-            _finish(delivery, result, started=timezone.now(), duration=0)
+            _finish_failed(delivery, result, started=timezone.now(), duration=0)
             results[delivery.pk] = result
             continue
         started, clock = timezone.now(), time.monotonic()
@@ -228,7 +230,7 @@ def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResul
         if result.outcome == "delivered":
             delivered.append((delivery, started, duration, result, excerpt))
         else:
-            _finish(
+            _finish_failed(
                 delivery,
                 result,
                 started=started,
@@ -400,7 +402,7 @@ def backoff_delay(failures: int) -> timedelta:
     return timedelta(seconds=max(1.0, random.uniform(0, ceiling.total_seconds())))
 
 
-def _finish(
+def _finish_failed(
     delivery: WebhookDelivery,
     result: AttemptResult,
     *,
@@ -428,46 +430,36 @@ def _finish(
             "last_error": result.error[:500],
             "lease_expires_at": None,
         }
-        if result.outcome == "delivered":
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                status="delivered", delivered_at=now, **common
-            )
+        # Successes are recorded in batches by _finish_delivered; this is a failure.
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            last_failure_at=now,
+            consecutive_failures=F("consecutive_failures") + 1,
+            last_status_code=result.status_code,
+            last_error=result.error[:500],
+        )
+        if result.outcome == "gone":
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-                last_success_at=now,
-                consecutive_failures=0,
-                last_status_code=result.status_code,
-                last_error="",
+                is_enabled=False,
+                disabled_at=now,
+                disabled_reason=result.error,
+            )
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status="failed", **common
+            )
+        elif result.outcome == "failed" or (
+            delivery.first_failure_at and now - delivery.first_failure_at >= window
+        ):
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status="failed", **common
             )
         else:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-                last_failure_at=now,
-                consecutive_failures=F("consecutive_failures") + 1,
-                last_status_code=result.status_code,
-                last_error=result.error[:500],
+            delay = retry_after or backoff_delay(delivery.attempts)
+            _back_to_pending(
+                delivery,
+                next_attempt_at=now + delay,
+                first_failure_at=delivery.first_failure_at or now,
+                **common,
             )
-            if result.outcome == "gone":
-                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-                    is_enabled=False,
-                    disabled_at=now,
-                    disabled_reason=result.error,
-                )
-                WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                    status="failed", **common
-                )
-            elif result.outcome == "failed" or (
-                delivery.first_failure_at and now - delivery.first_failure_at >= window
-            ):
-                WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                    status="failed", **common
-                )
-            else:
-                delay = retry_after or backoff_delay(delivery.attempts)
-                _back_to_pending(
-                    delivery,
-                    next_attempt_at=now + delay,
-                    first_failure_at=delivery.first_failure_at or now,
-                    **common,
-                )
         transaction.on_commit(lambda: _enqueue_waiting_siblings([delivery]))
 
 
