@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cms.snippets",
     "cms.pages",
     "cms.translators",
+    "cms.plain_language",
     "exports",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales with translation-aware views

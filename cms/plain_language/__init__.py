@@ -1,0 +1,1 @@
+"""Leichte Sprache: the rules checker, its admin panel and the Prüfgruppe review."""
