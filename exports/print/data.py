@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.utils import translation
@@ -17,6 +19,40 @@ from wagtail.models import Locale
 
 from cms.pages.models import ChapterPage, HandbookPage
 from exports.content import content_locale_get, page_document_for, public_pages
+
+
+@dataclass(frozen=True)
+class PrintSource:
+    """Everything one PDF is made of: template name, JSON data, files to copy in.
+
+    ``files`` maps names inside the build folder (``images/12.jpg``) to files on
+    disk; ``data`` refers to them by those names.
+    """
+
+    locale: str
+    data: dict[str, Any]
+    template: str = "handbook"
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def print_source(locale_code: str) -> PrintSource:
+    """The handbook in ``locale_code``, ready for ``print_render``."""
+    return PrintSource(locale=locale_code, data=print_data(locale_code))
+
+
+def print_source_hash(source: PrintSource) -> str:
+    """The build's content address: template, data and the bytes of every file.
+
+    Equal hash, equal PDF: the pipeline skips a build whose hash it already has.
+    """
+    digest = hashlib.sha256()
+    template = Path(__file__).resolve().parent / "templates" / f"{source.template}.typ"
+    digest.update(template.read_bytes())
+    digest.update(print_data_hash(source.data).encode())
+    for name in sorted(source.files):
+        digest.update(name.encode())
+        digest.update(hashlib.sha256(source.files[name].read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def print_data(locale_code: str) -> dict[str, Any]:

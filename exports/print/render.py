@@ -14,10 +14,13 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typst
 from pypdf import PdfReader
+
+if TYPE_CHECKING:
+    from exports.print.data import PrintSource
 
 PRINT_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PRINT_DIR / "templates"
@@ -38,6 +41,11 @@ def _page_count(pdf: bytes) -> int:
     from io import BytesIO
 
     return len(PdfReader(BytesIO(pdf)).pages)
+
+
+def print_build(source: PrintSource) -> RenderedPdf:
+    """Render a ``PrintSource`` (template, data and files) to PDF."""
+    return print_render(source.data, template=source.template, files=source.files)
 
 
 def print_render(
