@@ -517,7 +517,12 @@ class _Build:
 
     def html(self, value: Any) -> str:
         return rich_text_clean(
-            str(value or ""), page_link=self.link, glossary=self.glossary_marks
+            str(value or ""),
+            page_link=self.link,
+            glossary=self.glossary_marks,
+            # Compound splits (Bürger·meister) are a German writing aid, used
+            # by Leichte Sprache; other scripts may use U+00B7 differently.
+            mediopunkt=self.served.split("-")[0] == "de",
         )
 
 

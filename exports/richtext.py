@@ -5,6 +5,12 @@ Wagtail stores rich text in its database format (``<a linktype="page" id="3">``,
 paragraphs, headings, lists, ``strong``/``em``, links, and ``<dfn>`` around glossary
 terms. Everything else is dropped — attributes, scripts, styles, unknown tags —
 so the website can insert the HTML as it is.
+
+Compound splits: Leichte Sprache writers type the Mediopunkt ``·`` (U+00B7) between
+two parts of a long word (``Bürger·meister``); it is stored once, in the text. In
+German texts (``de``, ``de-x-ls``) a Mediopunkt between two letters is wrapped as
+``<span class="mediopunkt" aria-hidden="true">·</span>``, so a website shows it and
+screen readers read the whole word. Glossary terms match with or without splits.
 """
 
 from __future__ import annotations
@@ -22,6 +28,15 @@ VOID_TAGS = frozenset({"br"})
 # Content of these is dropped together with the tag.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object"})
 SAFE_URL = re.compile(r"^(https?://|mailto:|tel:)", re.IGNORECASE)
+MEDIOPUNKT = "\u00b7"
+# A Mediopunkt between two letters splits a compound; elsewhere it is punctuation.
+MEDIOPUNKT_SPLIT = re.compile(rf"(?<=\w){MEDIOPUNKT}(?=\w)")
+MEDIOPUNKT_HTML = f'<span class="mediopunkt" aria-hidden="true">{MEDIOPUNKT}</span>'
+
+
+def mediopunkt_remove(text: str) -> str:
+    """``text`` without compound splits (``Bürger·meister`` → ``Bürgermeister``)."""
+    return MEDIOPUNKT_SPLIT.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -37,8 +52,11 @@ PageLink = Callable[[int], str | None]
 
 
 class _CleanHTML(HTMLParser):
-    def __init__(self, page_link: PageLink, glossary: list[GlossaryMark]) -> None:
+    def __init__(
+        self, page_link: PageLink, glossary: list[GlossaryMark], mediopunkt: bool
+    ) -> None:
         super().__init__(convert_charrefs=True)
+        self.mediopunkt = mediopunkt
         self.out: list[str] = []
         self.stack: list[str | None] = []
         self.skip_depth = 0
@@ -91,7 +109,7 @@ class _CleanHTML(HTMLParser):
         if self.skip_depth:
             return
         if self.in_link or not self.glossary:
-            self.out.append(escape(data, quote=False))
+            self.out.append(self._text(data))
             return
         self.out.append(self._marked(data))
 
@@ -104,6 +122,20 @@ class _CleanHTML(HTMLParser):
         href = attrs.get("href") or ""
         return href if SAFE_URL.match(href) else None
 
+    def _text(self, text: str) -> str:
+        """Escaped text, with compound splits marked when asked to."""
+        escaped = escape(text, quote=False)
+        if self.mediopunkt:
+            return MEDIOPUNKT_SPLIT.sub(MEDIOPUNKT_HTML, escaped)
+        return escaped
+
+    def _term_pattern(self, term: str) -> str:
+        if not self.mediopunkt:
+            return re.escape(term)
+        # "Bürgermeister" in the glossary also finds "Bürger·meister" in the text.
+        letters = mediopunkt_remove(term)
+        return f"{MEDIOPUNKT}?".join(re.escape(c) for c in letters)
+
     def _marked(self, text: str) -> str:
         """Escape ``text``, wrapping the first use of each glossary term in <dfn>."""
         spans: list[tuple[int, int, GlossaryMark]] = []
@@ -111,7 +143,7 @@ class _CleanHTML(HTMLParser):
             if mark.slug in self.marked:
                 continue
             found = re.search(
-                rf"(?<!\w){re.escape(mark.term)}(?!\w)", text, re.IGNORECASE
+                rf"(?<!\w){self._term_pattern(mark.term)}(?!\w)", text, re.IGNORECASE
             )
             if found and not any(
                 s < found.end() and found.start() < e for s, e, _ in spans
@@ -119,18 +151,18 @@ class _CleanHTML(HTMLParser):
                 spans.append((found.start(), found.end(), mark))
                 self.marked.add(mark.slug)
         if not spans:
-            return escape(text, quote=False)
+            return self._text(text)
         pieces: list[str] = []
         position = 0
         for start, end, mark in sorted(spans, key=lambda s: s[0]):
-            pieces.append(escape(text[position:start], quote=False))
+            pieces.append(self._text(text[position:start]))
             pieces.append(
                 f'<dfn data-glossary="{escape(mark.slug)}" '
                 f'title="{escape(mark.explanation)}">'
-                f"{escape(text[start:end], quote=False)}</dfn>"
+                f"{self._text(text[start:end])}</dfn>"
             )
             position = end
-        pieces.append(escape(text[position:], quote=False))
+        pieces.append(self._text(text[position:]))
         return "".join(pieces)
 
     def result(self) -> str:
@@ -146,16 +178,18 @@ def rich_text_clean(
     *,
     page_link: PageLink,
     glossary: Iterable[GlossaryMark] = (),
+    mediopunkt: bool = False,
 ) -> str:
     """Turn Wagtail's stored rich text into the clean HTML every channel receives.
 
     ``page_link(page_id)`` returns the API path for an internal link, or None to drop
     the link and keep its text. Each glossary term is marked once, where it first
-    appears, except inside links.
+    appears, except inside links. With ``mediopunkt``, compound splits are marked
+    (see the module docstring).
     """
     # Longest terms first, so "Ehrenamtskarte" wins over "Ehrenamt".
     marks = sorted(glossary, key=lambda m: len(m.term), reverse=True)
-    parser = _CleanHTML(page_link, marks)
+    parser = _CleanHTML(page_link, marks, mediopunkt)
     parser.feed(source or "")
     parser.close()
     return parser.result()

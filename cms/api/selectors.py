@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Replace
 from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE
@@ -186,21 +187,45 @@ def locale_coverage() -> list[LocaleCoverage]:
     ]
 
 
+# How a Mediopunkt (compound split, "Bürger·meister") may be stored: as the
+# character, as an HTML entity in rich text, or JSON-escaped in a StreamField.
+MEDIOPUNKT_STORED = ("\u00b7", "&middot;", "&#183;", "\\u00b7")
+
+
+def without_mediopunkt(expression: Any) -> Any:
+    """``expression`` (text) with compound splits removed, so a search for
+    "Bürgermeister" finds "Bürger·meister"."""
+    for stored in MEDIOPUNKT_STORED:
+        expression = Replace(
+            expression,
+            Value(stored, output_field=TextField()),
+            Value("", output_field=TextField()),
+            output_field=TextField(),
+        )
+    return expression
+
+
 def search_pages(*, query: str, locale_code: str, using_postgres: bool) -> QuerySet:
     """Pages serving ``locale_code`` that match ``query``, best first.
 
     PostgreSQL: full-text search with the locale's text-search configuration
     (stemming: "Vereine" finds "Verein"). SQLite: every word must occur somewhere
-    in the title or text (case-insensitive), ordered like the tree.
+    in the title or text (case-insensitive), ordered like the tree. Both index
+    words without compound splits (Mediopunkt), and ignore them in the query.
     """
     content_locale_get(locale_code)
+    query = query.replace("\u00b7", "")
     pages = serving_pages(Page.objects.filter(depth__gt=2), locale_code=locale_code)
     if using_postgres:
         config = SEARCH_CONFIGS.get(locale_code.split("-")[0], "simple")
         config = SEARCH_CONFIGS.get(locale_code, config)
         blank = Value("", output_field=TextField())
-        text = [Coalesce(Cast(f, TextField()), blank) for f in SEARCH_TEXT_FIELDS]
-        vector = SearchVector("title", weight="A", config=config) + SearchVector(
+        text = [
+            without_mediopunkt(Coalesce(Cast(f, TextField()), blank))
+            for f in SEARCH_TEXT_FIELDS
+        ]
+        title = without_mediopunkt(Cast("title", TextField()))
+        vector = SearchVector(title, weight="A", config=config) + SearchVector(
             *text, weight="B", config=config
         )
         search = SearchQuery(query, config=config, search_type="websearch")
@@ -209,10 +234,17 @@ def search_pages(*, query: str, locale_code: str, using_postgres: bool) -> Query
             .filter(rank__gt=0)
             .order_by("-rank", "source_path", "pk")
         )
+    pages = pages.annotate(
+        search_title=without_mediopunkt(Cast("title", TextField())),
+        **{
+            f"search_{n}": without_mediopunkt(Cast(name, TextField()))
+            for n, name in enumerate(SEARCH_TEXT_FIELDS)
+        },
+    )
     for word in query.split()[:10]:
-        match = Q(title__icontains=word)
-        for name in SEARCH_TEXT_FIELDS:
-            match |= Q(**{f"{name}__icontains": word})
+        match = Q(search_title__icontains=word)
+        for n in range(len(SEARCH_TEXT_FIELDS)):
+            match |= Q(**{f"search_{n}__icontains": word})
         pages = pages.filter(match)
     return pages
 
