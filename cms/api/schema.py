@@ -111,7 +111,15 @@ class PageMetaSerializer(serializers.Serializer):
 
 
 class PageDocumentSerializer(serializers.Serializer):
-    """One page. Type-specific fields follow the common ones (see ``type``)."""
+    """One page. Type-specific fields follow the common ones (see ``type``).
+
+    Compound splits (Leichte Sprache, ``de-x-ls``): writers split long words with
+    a Mediopunkt (U+00B7, ``Bürger·meister``). In HTML fields of German documents
+    it arrives as ``<span class="mediopunkt" aria-hidden="true">·</span>``: show
+    it, and screen readers read the whole word. Plain-text fields (title, summary,
+    quote, step texts …) keep the ``·`` character; to show or speak such a field
+    without splits, remove every U+00B7 between two letters. Search ignores splits.
+    """
 
     id = serializers.IntegerField()
     translation_key = serializers.UUIDField(required=False)
@@ -207,6 +215,20 @@ class MunicipalityListSerializer(serializers.Serializer):
     items = MunicipalitySerializer(many=True)
 
 
+class SimpleCoverageSerializer(serializers.Serializer):
+    checked = serializers.IntegerField(
+        help_text="Live, current, and approved by the Prüfgruppe (target-group review)."
+    )
+    unchecked = serializers.IntegerField(
+        help_text="Live and current, but the live revision was not approved."
+    )
+    outdated = serializers.IntegerField(
+        help_text="The German page changed after the simple version was published."
+    )
+    missing = serializers.IntegerField(help_text="No live simple version.")
+    total = serializers.IntegerField(help_text="German pages to cover.")
+
+
 class LocaleSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -216,6 +238,13 @@ class LocaleSerializer(serializers.Serializer):
     pages = serializers.IntegerField()
     translated_pages = serializers.IntegerField()
     coverage = serializers.FloatField(help_text="Percent of source pages translated.")
+    simple_coverage = SimpleCoverageSerializer(
+        allow_null=True,
+        help_text=(
+            "Leichte Sprache (de-x-ls) only, else null: how many German pages "
+            "have a checked, unchecked, outdated or missing simple version."
+        ),
+    )
 
 
 class LocaleListSerializer(serializers.Serializer):

@@ -60,6 +60,7 @@ from exports.content import (
     page_api_path,
     page_version_resolve,
 )
+from exports.simple.selectors import SIMPLE_LOCALE, simple_coverage_get
 
 ALWAYS = ("id", "type", "meta")
 LOCALE = OpenApiParameter(
@@ -505,6 +506,10 @@ class LocaleListView(ApiView):
     )
     def get(self, request: Request) -> HttpResponse:
         stamp, newest_event, last_modified = list_stamp()
+        # Computed before the ETag and part of it: a Prüfgruppe approval or a
+        # German publish changes a page's status without touching the stamp's
+        # inputs in every case (approvals are not content events).
+        simple = simple_coverage_counts()
 
         def build() -> bytes:
             items = [
@@ -517,6 +522,7 @@ class LocaleListView(ApiView):
                     "pages": c.pages,
                     "translated_pages": c.translated,
                     "coverage": c.coverage,
+                    "simple_coverage": simple if c.code == SIMPLE_LOCALE else None,
                 }
                 for c in locale_coverage()
             ]
@@ -524,10 +530,19 @@ class LocaleListView(ApiView):
 
         return conditional_json(
             request,
-            etag=etag_for("locales", stamp, newest_event),
+            etag=etag_for("locales", stamp, newest_event, sorted(simple.items())),
             last_modified=last_modified,
             build=build,
         )
+
+
+def simple_coverage_counts() -> dict[str, int]:
+    """The Leichte Sprache coverage as the locale listing shows it (empty when
+    de-x-ls is not a configured locale)."""
+    if not any(loc.code == SIMPLE_LOCALE for loc in settings.WEGWEISER_LOCALES):
+        return {}
+    coverage = simple_coverage_get()
+    return {**coverage.counts, "total": coverage.total}
 
 
 class ArtifactListView(ApiView):
