@@ -1,4 +1,5 @@
-"""Admin menu and URLs of the pipeline (the website channel's delivery screens)."""
+"""Admin menu and URLs of the pipeline: the website channel's delivery screens and
+the Leichte Sprache coverage report."""
 
 from django.http import HttpRequest
 from django.urls import URLResolver, include, path, reverse
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from exports.simple.views import simple_coverage_view
 from exports.website import views
 
 
@@ -42,4 +44,20 @@ def register_website_deliveries_menu_item() -> MenuItem:
         reverse("website_deliveries:index"),
         icon_name="globe",
         order=850,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_simple_coverage_urls() -> list[URLResolver]:
+    urls = [path("", simple_coverage_view, name="coverage")]
+    return [path("leichte-sprache/", include((urls, "simple"), namespace="simple"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_simple_coverage_menu_item() -> MenuItem:
+    return MenuItem(
+        gettext_lazy("Leichte Sprache"),
+        reverse("simple:coverage"),
+        icon_name="doc-full",
+        order=860,
     )

@@ -542,7 +542,8 @@ def simple_coverage_counts() -> dict[str, int]:
     if not any(loc.code == SIMPLE_LOCALE for loc in settings.WEGWEISER_LOCALES):
         return {}
     coverage = simple_coverage_get()
-    return {**coverage.counts, "total": coverage.total}
+    counts: dict[str, int] = dict(coverage.counts)
+    return {**counts, "total": coverage.total}
 
 
 class ArtifactListView(ApiView):

@@ -265,6 +265,8 @@ def export_channels_setting(
                 "RETRY_HOURS": env.float("WEBSITE_WEBHOOK_RETRY_HOURS", default=72.0),
             },
         },
+        # Leichte Sprache: coverage report and PDF (`manage.py export simple`).
+        "simple": {"BACKEND": "exports.simple.channel.SimpleChannel", "OPTIONS": {}},
     }
 
 
@@ -398,3 +400,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Print sources ----------------------------------------------------------------
+# Per locale, the function that builds that locale's PDF source (a PrintSource):
+# Leichte Sprache has its own layout (exports/print/templates/simple.typ).
+PRINT_SOURCES = {"de-x-ls": "exports.simple.print.simple_print_source"}

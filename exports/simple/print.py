@@ -1,0 +1,334 @@
+"""The Leichte Sprache PDF: the de-x-ls handbook as data for ``simple.typ``.
+
+One home for the content: every page comes from ``page_document_for(page,
+"de-x-ls")`` over the German tree, in its order, so the PDF shows what the API
+serves. The data is plain JSON the template places as content (never markup):
+
+- text is cut into sentences (one per line in print) made of runs: ``{"text",
+  "strong"}`` or ``{"split": true}`` for a compound split (Mediopunkt), which the
+  template prints as ``·`` marked as an artifact, so screen readers and text
+  extraction read the whole word;
+- each glossary word's first use on a page brings a note ``{"term",
+  "explanation"}`` to the block where it appears; the template sets notes in a
+  box beside that block (no footnotes in Leichte Sprache).
+
+Pages without a public de-x-ls version are left out (the coverage report lists
+them); portraits need consent for the Leichte Sprache version as well.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import pgettext
+from wagtail.models import Locale, Page
+
+from cms.pages.models import HandbookPage, PortraitPage
+from exports.content import Document, page_document_for, public_pages
+from exports.print.data import PrintSource
+from exports.richtext import MEDIOPUNKT, MEDIOPUNKT_SPLIT
+from exports.simple.selectors import SIMPLE_LOCALE
+
+Run = dict[str, Any]
+Sentence = list[Run]
+Block = dict[str, Any]
+
+# A sentence ends at . ! or ? followed by a space and a capital, digit or quote.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„»(]?[A-ZÄÖÜ0-9])")
+HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)+")
+HEADINGS = frozenset({"h2", "h3", "h4"})
+# Block-level tags: each starts a new block of sentences.
+BLOCKS = frozenset({"p", "li", "blockquote", *HEADINGS})
+
+
+def _hyphen_runs(text: str, strong: bool) -> list[Run]:
+    """Words with a hyphen (Alb-Donau-Kreis) are kept whole: no line break at
+    their hyphen, so no line ends in a hyphen (Leichte Sprache)."""
+    runs: list[Run] = []
+    position = 0
+    for word in HYPHENATED_WORD.finditer(text):
+        if word.start() > position:
+            runs.append({"text": text[position : word.start()], "strong": strong})
+        runs.append({"text": word.group(), "strong": strong, "keep": True})
+        position = word.end()
+    if position < len(text):
+        runs.append({"text": text[position:], "strong": strong})
+    return runs
+
+
+def text_runs(text: str, *, strong: bool = False) -> list[Run]:
+    """``text`` as runs, with each compound split as a run of its own."""
+    runs: list[Run] = []
+    position = 0
+    for split in MEDIOPUNKT_SPLIT.finditer(text):
+        runs += _hyphen_runs(text[position : split.start()], strong)
+        runs.append({"split": True})
+        position = split.end()
+    runs += _hyphen_runs(text[position:], strong)
+    return runs
+
+
+def sentences_split(runs: list[Run]) -> list[Sentence]:
+    """Cut a block's runs into sentences; whitespace is tidied, nothing dropped."""
+    sentences: list[Sentence] = [[]]
+    for run in runs:
+        if "break" in run:
+            sentences.append([])
+            continue
+        if "split" in run:
+            sentences[-1].append(run)
+            continue
+        pieces = SENTENCE_END.split(re.sub(r"\s+", " ", run["text"]))
+        for n, piece in enumerate(pieces):
+            if n:
+                sentences.append([])
+            if piece:
+                sentences[-1].append({**run, "text": piece})
+    cleaned: list[Sentence] = []
+    for sentence in sentences:
+        if sentence and "text" in sentence[0]:
+            sentence[0] = {**sentence[0], "text": sentence[0]["text"].lstrip()}
+        if sentence and "text" in sentence[-1]:
+            sentence[-1] = {**sentence[-1], "text": sentence[-1]["text"].rstrip()}
+        sentence = [r for r in sentence if "split" in r or r["text"]]
+        if sentence:
+            cleaned.append(sentence)
+    return cleaned
+
+
+def plain_block(text: str, *, kind: str = "text") -> Block | None:
+    """A block from a plain-text field (title, summary, quote …)."""
+    sentences = sentences_split(text_runs(text))
+    return {"kind": kind, "sentences": sentences, "notes": []} if sentences else None
+
+
+class _HtmlBlocks(HTMLParser):
+    """The channels' clean HTML (exports.richtext) as blocks of sentences."""
+
+    def __init__(self, seen_terms: set[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.runs: list[Run] = []
+        self.notes: list[dict[str, Any]] = []
+        self.kind = "text"
+        self.strong = 0
+        self.in_split = 0
+        self.term: dict[str, str] | None = None
+        self.seen_terms = seen_terms
+
+    def _flush(self) -> None:
+        sentences = sentences_split(self.runs)
+        if sentences:
+            self.blocks.append(
+                {"kind": self.kind, "sentences": sentences, "notes": self.notes}
+            )
+        self.runs, self.notes, self.kind = [], [], "text"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in BLOCKS:
+            self._flush()
+            self.kind = "heading" if tag in HEADINGS else "text"
+            if tag == "li":
+                self.runs.append({"text": "• ", "strong": False})
+        elif tag == "br":
+            # The writer broke the line: what follows starts a line of its own.
+            self.runs.append({"break": True})
+        elif tag in ("strong", "dfn"):
+            self.strong += 1
+            if tag == "dfn":
+                slug = attributes.get("data-glossary") or ""
+                self.term = {
+                    "slug": slug,
+                    "explanation": attributes.get("title") or "",
+                    "text": "",
+                }
+        elif tag == "span" and attributes.get("class") == "mediopunkt":
+            self.in_split += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self._flush()
+        elif tag in ("strong", "dfn"):
+            self.strong = max(0, self.strong - 1)
+            if tag == "dfn" and self.term is not None:
+                term, self.term = self.term, None
+                if term["slug"] not in self.seen_terms:
+                    self.seen_terms.add(term["slug"])
+                    self.notes.append(
+                        {
+                            "term": text_runs(term["text"], strong=True),
+                            "explanation": sentences_split(
+                                text_runs(term["explanation"])
+                            ),
+                        }
+                    )
+        elif tag == "span" and self.in_split:
+            self.in_split -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.in_split:
+            self.runs.append({"split": True})
+            if self.term is not None:
+                self.term["text"] += MEDIOPUNKT
+            return
+        if self.term is not None:
+            self.term["text"] += data
+        self.runs.extend(text_runs(data, strong=bool(self.strong)))
+
+    def result(self) -> list[Block]:
+        self._flush()
+        return self.blocks
+
+
+def html_blocks(html: str | None, *, seen_terms: set[str]) -> list[Block]:
+    """Blocks of sentences from clean HTML; glossary notes for first uses only."""
+    parser = _HtmlBlocks(seen_terms)
+    parser.feed(html or "")
+    parser.close()
+    return parser.result()
+
+
+def _stream_blocks(stream: list[Document], seen_terms: set[str]) -> list[Block]:
+    blocks: list[Block] = []
+    for item in stream:
+        kind = item.get("type")
+        if kind == "paragraph":
+            blocks += html_blocks(item.get("html"), seen_terms=seen_terms)
+        elif kind == "heading":
+            blocks += _plain(item.get("text"), kind="heading")
+        elif kind == "quote":
+            blocks += _plain(item.get("text"), kind="quote")
+            blocks += _plain(item.get("attribution"))
+        elif kind == "tip":
+            blocks += _plain(item.get("title"), kind="heading")
+            blocks += html_blocks(item.get("html"), seen_terms=seen_terms)
+        elif kind == "steps":
+            blocks += _plain(item.get("title"), kind="heading")
+            blocks += _steps_blocks(item.get("steps") or [])
+        elif kind == "glossary":
+            term = item.get("term") or {}
+            seen_terms.add(term.get("slug", ""))
+            blocks.append(
+                {
+                    "kind": "term",
+                    "sentences": [text_runs(term.get("term", ""), strong=True)],
+                    "notes": [],
+                    "explanation": sentences_split(
+                        text_runs(term.get("explanation", ""))
+                    ),
+                }
+            )
+        elif kind == "contact":
+            contact = item.get("contact") or {}
+            lines = [
+                contact.get(name) or ""
+                for name in ("name", "role", "organisation", "email", "phone")
+            ]
+            runs = [text_runs(line) for line in lines if line]
+            if runs:
+                blocks.append({"kind": "contact", "sentences": runs, "notes": []})
+    return blocks
+
+
+def _plain(text: str | None, *, kind: str = "text") -> list[Block]:
+    block = plain_block(text or "", kind=kind)
+    return [block] if block else []
+
+
+def _steps_blocks(steps: list[dict[str, Any]]) -> list[Block]:
+    blocks: list[Block] = []
+    for number, step in enumerate(steps, start=1):
+        title = step.get("title") or ""
+        blocks += _plain(f"{number}. {title}" if title else "", kind="heading")
+        blocks += _plain(step.get("text"))
+    return blocks
+
+
+def section_blocks(document: Document) -> list[Block]:
+    """Everything a page says, in reading order, as blocks of sentences."""
+    seen: set[str] = set()
+    blocks: list[Block] = []
+    kind = document.get("type")
+    if kind == "recommendation":
+        blocks += _plain(document.get("summary"))
+        blocks += html_blocks(document.get("why"), seen_terms=seen)
+        blocks += _steps_blocks(document.get("steps") or [])
+        blocks += html_blocks(document.get("who_acts"), seen_terms=seen)
+    elif kind == "best_practice":
+        for name in ("what", "how", "outcome"):
+            blocks += html_blocks(document.get(name), seen_terms=seen)
+    elif kind == "portrait":
+        blocks += _plain(document.get("quote"), kind="quote")
+        blocks += _stream_blocks(document.get("story") or [], seen)
+    else:
+        blocks += html_blocks(document.get("intro"), seen_terms=seen)
+        blocks += _stream_blocks(document.get("body") or [], seen)
+    return blocks
+
+
+def _simple_consent(page: Page) -> bool:
+    if not isinstance(page, PortraitPage):
+        return True
+    consent = page.consent
+    return bool(consent and consent.simple and consent.withdrawn_on is None)
+
+
+def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
+    """The Leichte Sprache handbook as ``simple.typ`` reads it (see the module)."""
+    source_locale = Locale.get_default()
+    handbook = public_pages(HandbookPage.objects.filter(locale=source_locale)).first()
+    root: Document | None = None
+    chapters: list[dict[str, Any]] = []
+    if handbook is not None:
+        root = page_document_for(handbook, locale_code)
+        for child in public_pages(handbook.get_children()).order_by("path").specific():
+            document = page_document_for(child, locale_code)
+            if document is None:
+                continue
+            sections = [{"title": None, "blocks": section_blocks(document)}]
+            for page in public_pages(child.get_children()).order_by("path").specific():
+                if not _simple_consent(page):
+                    continue
+                page_document = page_document_for(page, locale_code)
+                if page_document is None:
+                    continue
+                sections.append(
+                    {
+                        "title": text_runs(page_document["title"]),
+                        "blocks": section_blocks(page_document),
+                    }
+                )
+            chapters.append({"title": document["title"], "sections": sections})
+    with translation.override(locale_code):
+        labels = {
+            "contents": pgettext("Leichte Sprache PDF", "Inhalt"),
+            "page": pgettext("Leichte Sprache PDF", "Seite"),
+            "simple": pgettext("Leichte Sprache PDF", "Leichte Sprache"),
+            "explained": pgettext("Leichte Sprache PDF", "Das Wort erklärt"),
+        }
+    title = root["title"] if root else (handbook.title if handbook else "")
+    return {
+        # Typst takes ISO 639 language codes only: Leichte Sprache is German
+        # ("de" in the PDF's /Lang); the variant is named on the cover.
+        "lang": locale_code.split("-")[0],
+        "locale": locale_code,
+        "title": title,
+        "title_runs": text_runs(title),
+        "subtitle": text_runs(root.get("subtitle") or "") if root else [],
+        "publisher": (root.get("publisher") or "") if root else "",
+        "edition_date": (root.get("edition_date") or "") if root else "",
+        "intro": section_blocks(root) if root else [],
+        "labels": labels,
+        "chapters": chapters,
+    }
+
+
+def simple_print_source(locale_code: str = SIMPLE_LOCALE) -> PrintSource:
+    """The Leichte Sprache PDF's source, for ``print_build`` and ``PRINT_SOURCES``."""
+    return PrintSource(
+        locale=locale_code, data=simple_print_data(locale_code), template="simple"
+    )
