@@ -542,7 +542,7 @@ def simple_coverage_counts() -> dict[str, int]:
     if not any(loc.code == SIMPLE_LOCALE for loc in settings.WEGWEISER_LOCALES):
         return {}
     coverage = simple_coverage_get()
-    counts: dict[str, int] = dict(coverage.counts)
+    counts = {str(status): n for status, n in coverage.counts.items()}
     return {**counts, "total": coverage.total}
 
 

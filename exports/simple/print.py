@@ -285,12 +285,14 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
     chapters: list[dict[str, Any]] = []
     if handbook is not None:
         root = page_document_for(handbook, locale_code)
-        for child in public_pages(handbook.get_children()).order_by("path").specific():
+        children: Any = public_pages(handbook.get_children()).order_by("path")
+        for child in children.specific():
             document = page_document_for(child, locale_code)
             if document is None:
                 continue
             sections = [{"title": None, "blocks": section_blocks(document)}]
-            for page in public_pages(child.get_children()).order_by("path").specific():
+            pages: Any = public_pages(child.get_children()).order_by("path")
+            for page in pages.specific():
                 if not _simple_consent(page):
                     continue
                 page_document = page_document_for(page, locale_code)
