@@ -59,9 +59,9 @@ def test_a_simple_publish_pushes_the_marked_split_as_the_api_serves_it(
     chapter = chapter_factory(handbook_factory(), title="Ankommen")
     simple = simple_version(chapter, intro="<p>Der Bürger·meister hilft Ihnen.</p>")
 
-    assert wait_until(
-        lambda: "de-x-ls" in website.current(simple.translation_key)
-    ), website.messages(simple.translation_key)
+    assert wait_until(lambda: "de-x-ls" in website.current(simple.translation_key)), (
+        website.messages(simple.translation_key)
+    )
     row = website.current(simple.translation_key)["de-x-ls"]
     payload = json.loads(row["body"])
     assert payload["type"] == "page.updated"
