@@ -322,6 +322,7 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
         "title_runs": text_runs(title),
         "subtitle": text_runs(root.get("subtitle") or "") if root else [],
         "publisher": (root.get("publisher") or "") if root else "",
+        "publisher_runs": text_runs((root.get("publisher") or "") if root else ""),
         "edition_date": (root.get("edition_date") or "") if root else "",
         "intro": section_blocks(root) if root else [],
         "labels": labels,

@@ -1,0 +1,201 @@
+"""The Leichte Sprache PDF, read back as a reader and a screen reader get it."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from exports.print.render import print_build
+from exports.simple.print import sentences_split, simple_print_source, text_runs
+from tests.conftest import REPO
+
+SIMPLE_OUTPUT = REPO / "test-output" / "simple"
+
+
+_built: dict[str, tuple] = {}
+
+
+@pytest.fixture
+def simple_pdf(db):
+    """The demo handbook's Leichte Sprache PDF, built once for the module (the
+    demo data is the same for every test; each test rolls back its own)."""
+    if "pdf" not in _built:
+        source = simple_print_source("de-x-ls")
+        _built["pdf"] = (source.data, print_build(source))
+    return _built["pdf"]
+
+
+def sentence_text(sentence) -> str:
+    return "".join("·" if "split" in run else run["text"] for run in sentence)
+
+
+def main_sentences(data) -> list[str]:
+    blocks = [*data["intro"]]
+    for chapter in data["chapters"]:
+        for section in chapter["sections"]:
+            blocks += section["blocks"]
+    return [
+        sentence_text(s)
+        for block in blocks
+        if block["kind"] in ("text", "quote", "heading")
+        for s in block["sentences"]
+    ]
+
+
+def notes(data) -> list[dict]:
+    found = [n for block in data["intro"] for n in block["notes"]]
+    for chapter in data["chapters"]:
+        for section in chapter["sections"]:
+            found += [n for block in section["blocks"] for n in block["notes"]]
+    return found
+
+
+def lines_of(reader: PdfReader) -> list[str]:
+    return [
+        line.strip()
+        for page in reader.pages
+        for line in page.extract_text().splitlines()
+        if line.strip()
+    ]
+
+
+def test_sentences_are_cut_where_they_end():
+    runs = text_runs("Das ist der Bürger·meister. Er hilft! Und Sie?")
+
+    assert [sentence_text(s) for s in sentences_split(runs)] == [
+        "Das ist der Bürger·meister.",
+        "Er hilft!",
+        "Und Sie?",
+    ]
+
+
+def test_the_pdf_is_tagged_german_with_cover_contents_and_chapters(simple_pdf):
+    data, rendered = simple_pdf
+    reader = PdfReader(BytesIO(rendered.pdf))
+    root = reader.trailer["/Root"]
+
+    assert root["/Lang"] == "de"
+    assert "/StructTreeRoot" in root
+    assert data["chapters"], "the demo has a Leichte Sprache chapter"
+    text = "\n".join(lines_of(reader))
+    assert data["title"].split(":")[0] in reader.pages[0].extract_text()
+    assert "Leichte Sprache" in reader.pages[0].extract_text()
+    assert data["labels"]["contents"] in reader.pages[1].extract_text()
+    for chapter in data["chapters"]:
+        assert chapter["title"] in text
+
+
+def test_every_sentence_starts_on_its_own_line(simple_pdf):
+    data, rendered = simple_pdf
+    lines = lines_of(PdfReader(BytesIO(rendered.pdf)))
+    sentences = main_sentences(data)
+
+    assert len(sentences) > 30
+    not_at_line_start = [
+        s
+        for s in sentences
+        if not any(line.startswith(s[:20].strip()) for line in lines)
+    ]
+    assert not not_at_line_start
+
+
+def test_no_line_ends_in_a_hyphen_and_nothing_is_justified(simple_pdf):
+    _, rendered = simple_pdf
+    lines = lines_of(PdfReader(BytesIO(rendered.pdf)))
+
+    assert [line for line in lines if line.endswith("-")] == []
+
+
+def test_all_text_is_at_least_14_points_and_there_are_no_footnotes(simple_pdf):
+    _, rendered = simple_pdf
+    reader = PdfReader(BytesIO(rendered.pdf))
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+            sizes.append(font_size * scale)
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    text = "\n".join(lines_of(reader))
+
+    assert sizes
+    assert min(sizes) >= 13.99
+    assert not set("¹²³⁴⁵⁶⁷⁸⁹⁰") & set(text)
+
+
+def test_glossary_words_are_explained_in_boxes_beside_the_text(simple_pdf):
+    data, rendered = simple_pdf
+    text = " ".join(lines_of(PdfReader(BytesIO(rendered.pdf))))
+    boxes = notes(data)
+
+    assert boxes, "the demo's Leichte Sprache text uses glossary words"
+    for box in boxes:
+        term = sentence_text(box["term"])
+        first = sentence_text(box["explanation"][0])
+        assert term in text
+        # The box is narrow: its first sentence wraps, so compare word by word.
+        assert " ".join(first.split()[:3]) in text
+
+
+def single_glyph_artifacts(page, reader) -> int:
+    """Marked-content artifacts holding one glyph (a page footer holds more)."""
+    count, inside, glyphs = 0, False, b""
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"BMC" and operands[0] == "/Artifact":
+            inside, glyphs = True, b""
+        elif operator == b"EMC" and inside:
+            inside = False
+            count += 0 < len(glyphs) <= 2  # one glyph: one or two bytes
+        elif inside and operator == b"Tj":
+            glyphs += operands[0].original_bytes
+        elif inside and operator == b"TJ":
+            glyphs += b"".join(
+                o.original_bytes for o in operands[0] if hasattr(o, "original_bytes")
+            )
+    return count
+
+
+def test_compound_splits_are_shown_but_marked_as_artifacts(simple_pdf):
+    """Screen readers skip artifacts, so they read "Gemeinderat" whole."""
+    _, rendered = simple_pdf
+    reader = PdfReader(BytesIO(rendered.pdf))
+    shown_in_all = 0
+    for page in reader.pages:
+        shown = len(re.findall(r"(?<=\w)·(?=\w)", page.extract_text()))
+        artifacts = single_glyph_artifacts(page, reader)
+        assert artifacts >= shown
+        shown_in_all += shown
+
+    assert shown_in_all >= 10
+
+
+def test_page_two_is_rendered_for_a_person_to_look_at(simple_pdf, tmp_path):
+    _, rendered = simple_pdf
+    SIMPLE_OUTPUT.mkdir(parents=True, exist_ok=True)
+    pdf = SIMPLE_OUTPUT / "handbook-de-x-ls.pdf"
+    pdf.write_bytes(rendered.pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "2",
+            "-l",
+            "3",
+            pdf,
+            SIMPLE_OUTPUT / "page",
+        ],
+        check=True,
+    )
+
+    assert sorted(p.name for p in SIMPLE_OUTPUT.glob("page-*.png"))
