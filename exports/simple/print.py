@@ -310,7 +310,6 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
             "contents": pgettext("Leichte Sprache PDF", "Inhalt"),
             "page": pgettext("Leichte Sprache PDF", "Seite"),
             "simple": pgettext("Leichte Sprache PDF", "Leichte Sprache"),
-            "explained": pgettext("Leichte Sprache PDF", "Das Wort erklärt"),
         }
     title = root["title"] if root else (handbook.title if handbook else "")
     return {
