@@ -38,6 +38,7 @@ Block = dict[str, Any]
 
 # A sentence ends at . ! or ? followed by a space and a capital, digit or quote.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„»(]?[A-ZÄÖÜ0-9])")
+ORDINAL_BEFORE = re.compile(r"(?:^|\s)\d{1,2}\.$")
 HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)+")
 HEADINGS = frozenset({"h2", "h3", "h4"})
 # Block-level tags: each starts a new block of sentences.
@@ -71,32 +72,70 @@ def text_runs(text: str, *, strong: bool = False) -> list[Run]:
     return runs
 
 
+def _sentence_ends(text: str) -> list[tuple[int, int]]:
+    """The whitespace spans between sentences in ``text``.
+
+    A dot after a one- or two-digit number is an ordinal or a date ("1. Schritt",
+    "am 3. März"), not the end of a sentence; a year ("2019. Dann") is.
+    """
+    return [
+        match.span()
+        for match in SENTENCE_END.finditer(text)
+        if not ORDINAL_BEFORE.search(text, 0, match.start())
+    ]
+
+
 def sentences_split(runs: list[Run]) -> list[Sentence]:
-    """Cut a block's runs into sentences; whitespace is tidied, nothing dropped."""
-    sentences: list[Sentence] = [[]]
+    """Cut a block's runs into sentences, also where a sentence ends in one run
+    and the next begins in another (``<strong>Wichtig.</strong> Dann …``).
+
+    Whitespace is tidied; no word is dropped.
+    """
+    # The block's text in one string (a split counts as a letter), and where
+    # each run starts in it.
+    text = ""
+    starts: list[int] = []
+    cuts: list[tuple[int, int]] = []
     for run in runs:
+        starts.append(len(text))
         if "break" in run:
-            sentences.append([])
-            continue
-        if "split" in run:
-            sentences[-1].append(run)
-            continue
-        pieces = SENTENCE_END.split(re.sub(r"\s+", " ", run["text"]))
-        for n, piece in enumerate(pieces):
-            if n:
-                sentences.append([])
-            if piece:
-                sentences[-1].append({**run, "text": piece})
-    cleaned: list[Sentence] = []
-    for sentence in sentences:
+            cuts.append((len(text), len(text) + 1))
+            text += " "
+        elif "split" in run:
+            text += MEDIOPUNKT
+        else:
+            text += re.sub(r"\s+", " ", run["text"])
+    cuts = sorted({*cuts, *_sentence_ends(text)})
+    bounds: list[tuple[int, int]] = []
+    position = 0
+    for cut_start, cut_end in cuts:
+        bounds.append((position, cut_start))
+        position = cut_end
+    bounds.append((position, len(text)))
+
+    sentences: list[Sentence] = []
+    for first, last in bounds:
+        sentence: Sentence = []
+        for run, run_start in zip(runs, starts, strict=True):
+            if "break" in run:
+                continue
+            if "split" in run:
+                if first <= run_start < last:
+                    sentence.append(run)
+                continue
+            piece_text = re.sub(r"\s+", " ", run["text"])
+            a = max(first, run_start) - run_start
+            b = min(last, run_start + len(piece_text)) - run_start
+            if a < b:
+                sentence.append({**run, "text": piece_text[a:b]})
         if sentence and "text" in sentence[0]:
             sentence[0] = {**sentence[0], "text": sentence[0]["text"].lstrip()}
         if sentence and "text" in sentence[-1]:
             sentence[-1] = {**sentence[-1], "text": sentence[-1]["text"].rstrip()}
         sentence = [r for r in sentence if "split" in r or r["text"]]
         if sentence:
-            cleaned.append(sentence)
-    return cleaned
+            sentences.append(sentence)
+    return sentences
 
 
 def plain_block(text: str, *, kind: str = "text") -> Block | None:

@@ -75,6 +75,24 @@ def test_sentences_are_cut_where_they_end():
     ]
 
 
+def test_a_sentence_may_end_in_one_run_and_the_next_begin_in_another():
+    runs = [
+        {"text": "Das ist ", "strong": False},
+        {"text": "wichtig.", "strong": True},
+        {"text": " Am 3. März ist das Fest. Es war 2019. Dann", "strong": False},
+        {"break": True},
+        {"text": "neue Zeile", "strong": False},
+    ]
+
+    assert [sentence_text(s) for s in sentences_split(runs)] == [
+        "Das ist wichtig.",
+        "Am 3. März ist das Fest.",
+        "Es war 2019.",
+        "Dann",
+        "neue Zeile",
+    ]
+
+
 def test_the_pdf_is_tagged_german_with_cover_contents_and_chapters(simple_pdf):
     data, rendered = simple_pdf
     reader = PdfReader(BytesIO(rendered.pdf))
