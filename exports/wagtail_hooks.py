@@ -2,6 +2,9 @@
 the Leichte Sprache coverage report."""
 
 from django.http import HttpRequest
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.urls import URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -61,3 +64,9 @@ def register_simple_coverage_menu_item() -> MenuItem:
         icon_name="doc-full",
         order=860,
     )
+
+
+@hooks.register("insert_global_admin_js")
+def mediopunkt_shortcut_js() -> SafeString:
+    """Strg+. types the Mediopunkt (·) in any admin text field."""
+    return format_html('<script src="{}"></script>', static("exports/js/mediopunkt.js"))
