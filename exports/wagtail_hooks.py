@@ -3,9 +3,9 @@ the Leichte Sprache coverage report."""
 
 from django.http import HttpRequest
 from django.templatetags.static import static
+from django.urls import URLResolver, include, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.urls import URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
