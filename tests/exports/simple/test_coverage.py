@@ -132,3 +132,43 @@ def test_the_admin_shows_counts_and_filters_by_status(four_chapters, admin_clien
     assert f'data-source-page="{checked.pk}"' not in rows
     menu = admin_client.get("/admin/").content.decode()
     assert "/admin/leichte-sprache/" in menu
+
+
+def test_a_german_change_not_yet_synced_stays_outdated_until_translated(demo_handbook):
+    """wagtail-localize's timestamps count too: republishing the simple page
+    without the new German text does not make it current."""
+    from wagtail.models import Locale, Page
+    from wagtail_localize.models import (
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+
+    chapter = Page.objects.get(
+        slug="menschen-fuer-engagement-gewinnen", locale__language_code="de"
+    ).specific
+    simple = chapter.get_translation(
+        Locale.objects.get(language_code="de-x-ls")
+    ).specific
+    assert statuses(chapter) == ["unchecked"]
+
+    chapter.title = "Menschen für das Ehren·amt gewinnen (neu)"
+    chapter.save_revision().publish()
+    simple.save_revision().publish()  # newer than the German page, same text
+    assert statuses(chapter) == ["outdated"]
+
+    source = TranslationSource.objects.get_for_instance(chapter)
+    source.update_from_db()  # the writer syncs: the new German title comes in
+    segment = source.stringsegment_set.select_related("string", "context").get(
+        context__path="title"
+    )
+    StringTranslation.objects.create(
+        translation_of=segment.string,
+        context=segment.context,
+        locale=simple.locale,
+        data="Menschen für das Ehren·amt finden",
+    )
+    Translation.objects.get(source=source, target_locale=simple.locale).save_target(
+        publish=True
+    )
+    assert statuses(chapter) == ["unchecked"]
