@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+from collections import Counter
 from io import BytesIO
 
 import pytest
@@ -123,11 +124,46 @@ def test_every_sentence_starts_on_its_own_line(simple_pdf):
     assert not not_at_line_start
 
 
-def test_no_line_ends_in_a_hyphen_and_nothing_is_justified(simple_pdf):
+def test_no_line_ends_in_a_hyphen(simple_pdf):
     _, rendered = simple_pdf
     lines = lines_of(PdfReader(BytesIO(rendered.pdf)))
 
     assert [line for line in lines if line.endswith("-")] == []
+
+
+def test_text_is_left_aligned_with_a_ragged_right_edge(simple_pdf, tmp_path):
+    """Justified text would end every wrapped line at the column's edge."""
+    _, rendered = simple_pdf
+    pdf = tmp_path / "simple.pdf"
+    pdf.write_bytes(rendered.pdf)
+    layout = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "6", "-bbox-layout", pdf, "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines = [
+        (float(x_min), float(x_max), "".join(words))
+        for x_min, x_max, words in re.findall(
+            r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>',
+            layout,
+            re.DOTALL,
+        )
+    ]
+    left = min(x for x, _, _ in lines)
+    main_column = [line for line in lines if abs(line[0] - left) < 1]
+    # Lines that wrap inside a sentence (the sentence goes on below).
+    wrapped = [
+        x_max
+        for _, x_max, words in main_column
+        if not re.search(r"[.!?:]</word>\s*$", words)
+    ]
+    # Justified, most wrapped lines would end at the same point.
+    same_end = max(Counter(round(x) for x in wrapped).values())
+
+    assert len(main_column) > 40
+    assert len(wrapped) > 10
+    assert same_end < len(wrapped) / 4, sorted(wrapped)
 
 
 def test_all_text_is_at_least_14_points_and_there_are_no_footnotes(simple_pdf):
