@@ -8,6 +8,8 @@ serves. The data is plain JSON the template places as content (never markup):
   "strong"}`` or ``{"split": true}`` for a compound split (Mediopunkt), which the
   template prints as ``·`` marked as an artifact, so screen readers and text
   extraction read the whole word;
+- pictures (with their alt text) are copied into the build folder as
+  ``images/<id>.<ext>`` (``PrintSource.files``);
 - each glossary word's first use on a page brings a note ``{"term",
   "explanation"}`` to the block where it appears; the template sets notes in a
   box beside that block (no footnotes in Leichte Sprache).
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from django.utils import translation
@@ -40,6 +43,9 @@ Block = dict[str, Any]
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„»(]?[A-ZÄÖÜ0-9])")
 ORDINAL_BEFORE = re.compile(r"(?:^|\s)\d{1,2}\.$")
 HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)+")
+# Pictures are printed from this rendition; Typst reads these formats.
+IMAGE_SPEC = "width-1200"
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif"})
 HEADINGS = frozenset({"h2", "h3", "h4"})
 # Block-level tags: each starts a new block of sentences.
 BLOCKS = frozenset({"p", "li", "blockquote", *HEADINGS})
@@ -231,11 +237,53 @@ def html_blocks(html: str | None, *, seen_terms: set[str]) -> list[Block]:
     return parser.result()
 
 
-def _stream_blocks(stream: list[Document], seen_terms: set[str]) -> list[Block]:
+def image_file(image_id: int) -> Path | None:
+    """The print-size rendition of a public image, on disk (None if unreadable)."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
+        return None
+    try:
+        path = Path(image.get_rendition(IMAGE_SPEC).file.path)
+    except (NotImplementedError, OSError, ValueError):
+        return None  # storage without local files, or the file is gone
+    return path if path.suffix.lower() in IMAGE_SUFFIXES and path.exists() else None
+
+
+def image_block(
+    image: Document | None, caption: str, files: dict[str, Path]
+) -> list[Block]:
+    """A picture with its caption; its file is copied into the build folder."""
+    if not image or not image.get("id"):
+        return []
+    path = image_file(int(image["id"]))
+    if path is None:
+        return []
+    name = f"images/{image['id']}{path.suffix.lower()}"
+    files[name] = path
+    return [
+        {
+            "kind": "image",
+            "src": name,
+            # PDF/UA needs a text for every picture: the alt text, else the caption.
+            "alt": image.get("alt") or caption or image.get("credit") or "",
+            "sentences": sentences_split(text_runs(caption)),
+            "credit": image.get("credit") or "",
+            "notes": [],
+        }
+    ]
+
+
+def _stream_blocks(
+    stream: list[Document], seen_terms: set[str], files: dict[str, Path]
+) -> list[Block]:
     blocks: list[Block] = []
     for item in stream:
         kind = item.get("type")
-        if kind == "paragraph":
+        if kind == "image":
+            blocks += image_block(item.get("image"), item.get("caption") or "", files)
+        elif kind == "paragraph":
             blocks += html_blocks(item.get("html"), seen_terms=seen_terms)
         elif kind == "heading":
             blocks += _plain(item.get("text"), kind="heading")
@@ -287,7 +335,7 @@ def _steps_blocks(steps: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
-def section_blocks(document: Document) -> list[Block]:
+def section_blocks(document: Document, files: dict[str, Path]) -> list[Block]:
     """Everything a page says, in reading order, as blocks of sentences."""
     seen: set[str] = set()
     blocks: list[Block] = []
@@ -301,11 +349,12 @@ def section_blocks(document: Document) -> list[Block]:
         for name in ("what", "how", "outcome"):
             blocks += html_blocks(document.get(name), seen_terms=seen)
     elif kind == "portrait":
+        blocks += image_block(document.get("photo"), "", files)
         blocks += _plain(document.get("quote"), kind="quote")
-        blocks += _stream_blocks(document.get("story") or [], seen)
+        blocks += _stream_blocks(document.get("story") or [], seen, files)
     else:
         blocks += html_blocks(document.get("intro"), seen_terms=seen)
-        blocks += _stream_blocks(document.get("body") or [], seen)
+        blocks += _stream_blocks(document.get("body") or [], seen, files)
     return blocks
 
 
@@ -316,8 +365,14 @@ def _simple_consent(page: Page) -> bool:
     return bool(consent and consent.simple and consent.withdrawn_on is None)
 
 
-def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
-    """The Leichte Sprache handbook as ``simple.typ`` reads it (see the module)."""
+def simple_print_data(
+    locale_code: str = SIMPLE_LOCALE, files: dict[str, Path] | None = None
+) -> dict[str, Any]:
+    """The Leichte Sprache handbook as ``simple.typ`` reads it (see the module).
+
+    Pictures' files are added to ``files`` (name in the build folder → path).
+    """
+    files = {} if files is None else files
     source_locale = Locale.get_default()
     handbook = public_pages(HandbookPage.objects.filter(locale=source_locale)).first()
     root: Document | None = None
@@ -329,7 +384,7 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
             document = page_document_for(child, locale_code)
             if document is None:
                 continue
-            sections = [{"title": None, "blocks": section_blocks(document)}]
+            sections = [{"title": None, "blocks": section_blocks(document, files)}]
             pages: Any = public_pages(child.get_children()).order_by("path")
             for page in pages.specific():
                 if not _simple_consent(page):
@@ -340,7 +395,7 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
                 sections.append(
                     {
                         "title": text_runs(page_document["title"]),
-                        "blocks": section_blocks(page_document),
+                        "blocks": section_blocks(page_document, files),
                     }
                 )
             chapters.append({"title": document["title"], "sections": sections})
@@ -362,7 +417,7 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
         "publisher": (root.get("publisher") or "") if root else "",
         "publisher_runs": text_runs((root.get("publisher") or "") if root else ""),
         "edition_date": (root.get("edition_date") or "") if root else "",
-        "intro": section_blocks(root) if root else [],
+        "intro": section_blocks(root, files) if root else [],
         "labels": labels,
         "chapters": chapters,
     }
@@ -370,6 +425,6 @@ def simple_print_data(locale_code: str = SIMPLE_LOCALE) -> dict[str, Any]:
 
 def simple_print_source(locale_code: str = SIMPLE_LOCALE) -> PrintSource:
     """The Leichte Sprache PDF's source, for ``print_build`` and ``PRINT_SOURCES``."""
-    return PrintSource(
-        locale=locale_code, data=simple_print_data(locale_code), template="simple"
-    )
+    files: dict[str, Path] = {}
+    data = simple_print_data(locale_code, files)
+    return PrintSource(locale=locale_code, data=data, template="simple", files=files)

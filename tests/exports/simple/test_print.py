@@ -110,6 +110,23 @@ def test_the_pdf_is_tagged_german_with_cover_contents_and_chapters(simple_pdf):
         assert chapter["title"] in text
 
 
+def test_pictures_are_printed_with_their_alt_text(simple_pdf):
+    data, rendered = simple_pdf
+    reader = PdfReader(BytesIO(rendered.pdf))
+    pictures = [
+        block
+        for chapter in data["chapters"]
+        for section in chapter["sections"]
+        for block in section["blocks"]
+        if block["kind"] == "image"
+    ]
+
+    assert pictures, "the demo's first chapter has a picture"
+    assert all(p["alt"] for p in pictures)
+    assert sum(len(page.images) for page in reader.pages) == len(pictures)
+    assert b"/Alt" in rendered.pdf
+
+
 def test_every_sentence_starts_on_its_own_line(simple_pdf):
     data, rendered = simple_pdf
     lines = lines_of(PdfReader(BytesIO(rendered.pdf)))
