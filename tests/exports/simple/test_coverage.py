@@ -172,3 +172,20 @@ def test_a_german_change_not_yet_synced_stays_outdated_until_translated(demo_han
         publish=True
     )
     assert statuses(chapter) == ["unchecked"]
+
+
+def test_the_report_takes_the_same_queries_for_more_pages(
+    demo_handbook, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        simple_coverage_get()
+    handbook = handbook_factory()
+    for _ in range(5):
+        simple_version(chapter_factory(handbook))
+
+    with django_assert_num_queries(len(before.captured_queries)):
+        coverage = simple_coverage_get()
+    assert coverage.total >= 6
