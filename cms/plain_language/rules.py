@@ -1,0 +1,423 @@
+"""The Leichte Sprache rules: each finds spans in one sentence.
+
+Every rule is a function ``(sentence, words, profile) -> list[Hit]``; the checker
+adds the rule id, severity and message. Heuristics, not a parser: they are tuned on
+the corpus in ``cms/plain_language/corpus/`` (see ``make bench PARTS=simple`` for
+precision and recall per rule).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cms.plain_language.profile import PlainLanguageProfile
+from cms.plain_language.text import MEDIOPUNKT, Span
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a rule matched, and values for its message."""
+
+    start: int
+    end: int
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+Rule = Callable[[Span, list[Span], PlainLanguageProfile], list[Hit]]
+
+_PRONOUNS = frozenset("ich du er sie es wir ihr man".split())
+_RELATIVES = frozenset(
+    "der die das den dem deren dessen denen welche welcher welches welchen "
+    "welchem wo um".split()
+)
+_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einen einem einer eines am im zum zur vom "
+    "beim mein meine meinen meinem meiner dein deine sein seine seinen seinem "
+    "seiner ihr ihre ihren ihrem ihrer unser unsere unseren euer eure kein keine "
+    "keinen keinem keiner diese dieser diesen diesem dieses jede jeder jeden "
+    "jedem alle allen viele vielen sehr ganz besonders zu um wenige einige "
+    "andere anderen".split()
+)
+_GENITIVE_DETERMINERS = frozenset(
+    "eines meines deines seines ihres unseres eures keines".split()
+)
+_GENITIVE_AFTER_PREPOSITION = frozenset(
+    "des der eines einer meiner deiner seiner ihrer unserer dieser dieses jeder "
+    "jedes".split()
+)
+_NOT_NOUN_BEFORE_DER = frozenset(
+    "sie ihnen ihr ihre ich er es wir ihm ihn uhr dann heute dort hier jetzt "
+    "deshalb".split()
+)
+_NOT_PARTICIPLE = frozenset(
+    "geht gesamt gerecht gegen gestern gehen geben gelten gewinnen gehören "
+    "genau genug gern gerne gesund gemeinsam gering gewiss genießen bereit "
+    "bekannt berühmt beliebt ernst besten bewegen bezahlen erhalten erleben "
+    "verstehen bekommen beginnen vergessen verlassen gefallen".split()
+)
+_SEPARABLE = (
+    "ab|an|auf|aus|bei|ein|fest|fort|her|hin|los|mit|nach|vor|weg|zu|zurück|"
+    "zusammen|dar|um|durch|über|heraus|hinaus|herein|vorbei|weiter|statt|teil|"
+    "kennen|frei|fern|wieder|hoch|vorher|dazu"
+)
+_PARTICIPLE_RE = re.compile(
+    rf"^(?:(?:{_SEPARABLE})?ge\w{{2,}}(?:t|en)"
+    r"|\w{3,}iert"
+    r"|(?:be|ver|er|ent|zer|emp|miss|über|unter|hinter|wider)\w{2,}t"
+    r"|(?:be|ver|er|ent|über|unter)\w*(?:ieben|ommen|oben|ossen|unden|ieden|"
+    r"assen|essen|ungen|orben|iehen|iesen|ogen|eben|alten))$"
+)
+_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_NOT_ROMAN = frozenset("CD DC MD DM MC CV CL ML XL LCD MIX DIV DI MI LI CI VI".split())
+_ROMAN_CONTEXT = frozenset(
+    "kapitel teil band stufe abschnitt phase klasse buch artikel paragraph "
+    "absatz".split()
+)
+_SUPERSCRIPT_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d+\]|(?<=\w)\*(?!\w)|(?<!\w)\*(?!\w)")
+_PAGE_REF_RE = re.compile(r"(?<!\w)S\.\s?\d+")
+_SUBORDINATE_OPENERS_ALLOWED_FIRST = frozenset({"damit"})
+
+
+def _lower(word: Span) -> str:
+    return word.text.lower()
+
+
+def _bare(word: str) -> str:
+    return word.replace(MEDIOPUNKT, "")
+
+
+def sentence_length(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """More words than ``max_sentence_words``."""
+    if len(words) <= profile.max_sentence_words:
+        return []
+    return [
+        Hit(
+            sentence.start,
+            sentence.end,
+            {"count": len(words), "limit": profile.max_sentence_words},
+        )
+    ]
+
+
+def one_statement(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """A second clause: subordinate clause, relative clause, joined main clauses."""
+    hits = []
+    for i, word in enumerate(words):
+        lowered = _lower(word)
+        if lowered in profile.subordinators and not (
+            i == 0 and lowered in _SUBORDINATE_OPENERS_ALLOWED_FIRST
+        ):
+            hits.append(Hit(word.start, word.end, {"word": word.text}))
+            continue
+        if lowered in profile.clause_conjunctions and i + 1 < len(words):
+            following = words[i + 1].text
+            if following.lower() in _PRONOUNS and (
+                following != "Sie" or i + 2 < len(words)
+            ):
+                hits.append(Hit(word.start, word.end, {"word": word.text}))
+                continue
+        if i == 0:
+            continue
+        gap = sentence.text[
+            words[i - 1].end - sentence.start : word.start - sentence.start
+        ]
+        if ";" in gap or (
+            "," in gap
+            and (lowered in _RELATIVES or lowered in profile.clause_conjunctions)
+        ):
+            hits.append(Hit(word.start, word.end, {"word": word.text}))
+    return hits[:1]
+
+
+def _is_participle(word: str) -> bool:
+    if not word[:1].islower() or len(word) < 5:
+        return False
+    lowered = _bare(word)
+    if lowered in _NOT_PARTICIPLE:
+        return False
+    return bool(_PARTICIPLE_RE.match(lowered))
+
+
+def passive(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """A form of "werden" together with a Partizip II."""
+    auxiliaries = [w for w in words if _lower(w) in profile.passive_auxiliaries]
+    if not auxiliaries:
+        return []
+    participles = [w for w in words if _is_participle(w.text)]
+    if not participles:
+        return []
+    aux = auxiliaries[0]
+    participle = participles[0]
+    return [
+        Hit(
+            min(aux.start, participle.start),
+            max(aux.end, participle.end),
+            {"auxiliary": aux.text, "participle": participle.text},
+        )
+    ]
+
+
+def genitive(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Genitive: "des", "eines …s", genitive prepositions, noun + "der" + noun."""
+    hits = []
+    for i, word in enumerate(words):
+        lowered = _lower(word)
+        following = words[i + 1] if i + 1 < len(words) else None
+        if lowered == "des" and following is not None:
+            hits.append(Hit(word.start, following.end, {"words": word.text}))
+        elif (
+            lowered in _GENITIVE_DETERMINERS
+            and following is not None
+            and following.text[:1].isupper()
+            and following.text.endswith("s")
+        ):
+            hits.append(Hit(word.start, following.end, {"words": word.text}))
+        elif (
+            lowered in profile.genitive_prepositions
+            and following is not None
+            and _lower(following) in _GENITIVE_AFTER_PREPOSITION
+        ):
+            hits.append(Hit(word.start, following.end, {"words": word.text}))
+        elif (
+            lowered == "der"
+            and 1 <= i - 1
+            and following is not None
+            and _noun_before_der(words[i - 1])
+            and _noun_follows(words, i + 1)
+        ):
+            hits.append(
+                Hit(words[i - 1].start, following.end, {"words": word.text})
+            )
+    return hits
+
+
+def _noun_before_der(word: Span) -> bool:
+    return (
+        word.text[:1].isupper()
+        and word.text.isalpha() is not False
+        and word.text.lower() not in _NOT_NOUN_BEFORE_DER
+        and not word.text.isupper()
+    )
+
+
+def _noun_follows(words: list[Span], i: int) -> bool:
+    for word in words[i : i + 3]:
+        if word.text[:1].isupper():
+            return True
+        if not word.text.endswith(("e", "en", "er", "es")):
+            return False
+    return False
+
+
+def konjunktiv(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Konjunktiv II forms ("würde", "hätte", "könnte", …)."""
+    return [
+        Hit(w.start, w.end, {"word": w.text})
+        for w in words
+        if _lower(w) in profile.konjunktiv_words
+        and _lower(w) not in profile.konjunktiv_allowed
+    ]
+
+
+def negation(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Negating words."""
+    return [
+        Hit(w.start, w.end, {"word": w.text})
+        for w in words
+        if _lower(w) in profile.negation_words
+    ]
+
+
+def praeteritum(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Präteritum: listed strong forms, and weak forms on -te/-ten."""
+    hits = []
+    for i, word in enumerate(words):
+        lowered = _lower(word)
+        if lowered in profile.allowed_preterite:
+            continue
+        if lowered in profile.irregular_preterite:
+            hits.append(Hit(word.start, word.end, {"word": word.text}))
+            continue
+        if (
+            word.text[:1].islower()
+            and len(lowered) >= 5
+            and word.text.isalpha()
+            and lowered.endswith(("te", "ten"))
+            and not lowered.endswith(("ste", "sten"))
+            and lowered not in profile.not_preterite
+            and lowered not in profile.konjunktiv_words
+            and not (i > 0 and _lower(words[i - 1]) in _DETERMINERS)
+        ):
+            hits.append(Hit(word.start, word.end, {"word": word.text}))
+    return hits
+
+
+def _abbreviation_pattern(abbreviation: str) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in abbreviation.split()]
+    return re.compile(r"(?<![\w.])" + r"\s?".join(parts) + r"(?!\w)")
+
+
+_ABBREVIATION_CACHE: dict[tuple[str, ...], list[re.Pattern[str]]] = {}
+
+
+def abbreviation(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Abbreviations with a full stop, and acronyms in capitals."""
+    patterns = _ABBREVIATION_CACHE.get(profile.abbreviations)
+    if patterns is None:
+        patterns = [_abbreviation_pattern(a) for a in profile.abbreviations]
+        _ABBREVIATION_CACHE[profile.abbreviations] = patterns
+    hits = []
+    taken: set[int] = set()
+    for pattern in patterns:
+        for m in pattern.finditer(sentence.text):
+            if m.start() in taken:
+                continue
+            taken.update(range(m.start(), m.end()))
+            hits.append(
+                Hit(
+                    sentence.start + m.start(),
+                    sentence.start + m.end(),
+                    {"word": m.group()},
+                )
+            )
+    if profile.check_acronyms:
+        for w in words:
+            text = _bare(w.text)
+            if (
+                2 <= len(text) <= 6
+                and text.isalpha()
+                and text.isupper()
+                and text not in profile.acronym_allowlist
+                and not (_ROMAN_RE.match(text) and text not in _NOT_ROMAN)
+            ):
+                hits.append(Hit(w.start, w.end, {"word": w.text}))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def number(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Percentages, decimal numbers and numbers above ``max_number``."""
+    hits = []
+    for i, w in enumerate(words):
+        text = w.text
+        if not text[:1].isdigit():
+            continue
+        following = _lower(words[i + 1]) if i + 1 < len(words) else ""
+        if text.endswith("%") or following == "prozent":
+            hits.append(Hit(w.start, w.end, {"word": text, "kind": "percent"}))
+            continue
+        digits = text.replace(" ", "")
+        if following == "uhr" or digits.count(".") >= 2 or digits.startswith("0"):
+            continue  # a time, a date, a phone number
+        if re.fullmatch(r"\d+,\d+", digits) or re.fullmatch(
+            r"\d+\.(?:\d{1,2}|\d{4,})", digits
+        ):
+            hits.append(Hit(w.start, w.end, {"word": text, "kind": "decimal"}))
+            continue
+        try:
+            value = int(digits.replace(".", "").replace(",", ""))
+        except ValueError:
+            continue
+        if value <= profile.max_number:
+            continue
+        if profile.allow_years and re.fullmatch(r"(19|20)\d\d", digits):
+            continue
+        next_word = words[i + 1].text if i + 1 < len(words) else ""
+        if re.fullmatch(r"\d{5}", digits) and next_word[:1].isupper():
+            continue  # a postcode before the town
+        hits.append(Hit(w.start, w.end, {"word": text, "kind": "large"}))
+    return hits
+
+
+def roman_numeral(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Roman numerals (II, IV, XII; a single I/V/X after "Kapitel", "Teil" …)."""
+    hits = []
+    for i, w in enumerate(words):
+        text = w.text
+        if not text.isalpha() or not text.isupper() or not _ROMAN_RE.match(text):
+            continue
+        if len(text) >= 2 and text not in _NOT_ROMAN:
+            hits.append(Hit(w.start, w.end, {"word": text}))
+        elif len(text) == 1 and i > 0 and _lower(words[i - 1]) in _ROMAN_CONTEXT:
+            hits.append(Hit(w.start, w.end, {"word": text}))
+    return hits
+
+
+def long_compound(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Long capitalised words without a Mediopunkt or hyphen."""
+    return [
+        Hit(w.start, w.end, {"word": w.text})
+        for w in words
+        if w.text[:1].isupper()
+        and w.text.isalpha()
+        and not w.text.isupper()
+        and len(w.text) >= profile.compound_min_length
+        and not profile.is_compound_allowed(w.text)
+    ]
+
+
+def cross_reference(
+    sentence: Span, words: list[Span], profile: PlainLanguageProfile
+) -> list[Hit]:
+    """Footnote marks and references to other places in the text."""
+    hits = []
+    lowered = sentence.text.lower()
+    for phrase in profile.cross_reference_phrases:
+        for m in re.finditer(r"(?<!\w)" + re.escape(phrase), lowered):
+            hits.append(
+                Hit(
+                    sentence.start + m.start(),
+                    sentence.start + m.end(),
+                    {"word": sentence.text[m.start() : m.end()]},
+                )
+            )
+    for pattern in (_SUPERSCRIPT_RE, _PAGE_REF_RE):
+        for m in pattern.finditer(sentence.text):
+            hits.append(
+                Hit(
+                    sentence.start + m.start(),
+                    sentence.start + m.end(),
+                    {"word": m.group()},
+                )
+            )
+    return sorted(hits, key=lambda h: h.start)
+
+
+# Order = order in the panel for findings on the same sentence.
+SENTENCE_RULES: dict[str, Rule] = {
+    "sentence-length": sentence_length,
+    "one-statement": one_statement,
+    "passive": passive,
+    "genitive": genitive,
+    "konjunktiv": konjunktiv,
+    "praeteritum": praeteritum,
+    "negation": negation,
+    "abbreviation": abbreviation,
+    "number": number,
+    "roman-numeral": roman_numeral,
+    "long-compound": long_compound,
+    "cross-reference": cross_reference,
+}
