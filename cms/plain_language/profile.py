@@ -117,7 +117,7 @@ class PlainLanguageProfile:
         "würde würdest würden würdet hätte hättest hätten hättet wäre wärst wären "
         "wärt könnte könntest könnten könntet müsste müsstest müssten müsstet "
         "sollte solltest sollten solltet dürfte dürftest dürften dürftet möchte "
-        "möchtest möchten möchtet bräuchte bräuchten käme kämen ginge gingen"
+        "möchtest möchten möchtet bräuchte bräuchten käme kämen ginge"
     )
     konjunktiv_allowed: frozenset[str] = _words("möchte möchtest möchten möchtet")
 
@@ -189,7 +189,7 @@ class PlainLanguageProfile:
         "gesellschaft beratungsstelle zusammenarbeit deutschland "
         "wirtschaftlich verständigung anerkennung teilnehmerinnen teilnehmenden "
         "mitarbeiterin mitarbeiterinnen mitarbeitern integrationsmanagerin "
-        "baden-württemberg"
+        "baden-württemberg berechtigung berechtigungen"
     )
     compound_allowlist_extra: frozenset[str] = frozenset()
 

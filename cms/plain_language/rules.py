@@ -30,7 +30,7 @@ Rule = Callable[[Span, list[Span], PlainLanguageProfile], list[Hit]]
 _PRONOUNS = frozenset("ich du er sie es wir ihr man".split())
 _RELATIVES = frozenset(
     "der die das den dem deren dessen denen welche welcher welches welchen "
-    "welchem wo um".split()
+    "welchem wo was um da".split()
 )
 _DETERMINERS = frozenset(
     "der die das den dem des ein eine einen einem einer eines am im zum zur vom "
@@ -65,7 +65,8 @@ _SEPARABLE = (
 _PARTICIPLE_RE = re.compile(
     rf"^(?:(?:{_SEPARABLE})?ge\w{{2,}}(?:t|en)"
     r"|\w{3,}iert"
-    r"|(?:be|ver|er|ent|zer|emp|miss|über|unter|hinter|wider)\w{2,}t"
+    rf"|(?:{_SEPARABLE})?(?:be|ver|er|ent|zer|emp|miss|über|unter|hinter|wider)"
+    r"\w{2,}t"
     r"|(?:be|ver|er|ent|über|unter)\w*(?:ieben|ommen|oben|ossen|unden|ieden|"
     r"assen|essen|ungen|orben|iehen|iesen|ogen|eben|alten))$"
 )
@@ -78,6 +79,12 @@ _ROMAN_CONTEXT = frozenset(
 _SUPERSCRIPT_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d+\]|(?<=\w)\*(?!\w)|(?<!\w)\*(?!\w)")
 _PAGE_REF_RE = re.compile(r"(?<!\w)S\.\s?\d+")
 _SUBORDINATE_OPENERS_ALLOWED_FIRST = frozenset({"damit"})
+# After a comma, these open a clause of their own: a subject pronoun or a finite
+# auxiliary ("Hätten Sie …, wäre …").
+_CLAUSE_AFTER_COMMA = frozenset(
+    "ich du er sie es wir man ist sind war waren wäre wären hat haben hatte "
+    "hätte hätten wird werden kann können muss müssen".split()
+)
 
 
 def _lower(word: Span) -> str:
@@ -129,7 +136,11 @@ def one_statement(
         ]
         if ";" in gap or (
             "," in gap
-            and (lowered in _RELATIVES or lowered in profile.clause_conjunctions)
+            and (
+                lowered in _RELATIVES
+                or lowered in profile.clause_conjunctions
+                or lowered in _CLAUSE_AFTER_COMMA
+            )
         ):
             hits.append(Hit(word.start, word.end, {"word": word.text}))
     return hits[:1]
@@ -193,6 +204,7 @@ def genitive(
             and 1 <= i - 1
             and following is not None
             and _noun_before_der(words[i - 1])
+            and words[i - 1].end == word.start - 1
             and _noun_follows(words, i + 1)
         ):
             hits.append(
