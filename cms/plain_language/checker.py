@@ -98,8 +98,7 @@ class CheckResult:
         """JSON-ready, as the admin panel's endpoint returns it."""
         return {
             "sentences": [
-                {"text": s.text, "start": s.start, "end": s.end}
-                for s in self.sentences
+                {"text": s.text, "start": s.start, "end": s.end} for s in self.sentences
             ],
             "findings": [f.as_dict() for f in self.findings],
             "scores": self.scores.as_dict(),

@@ -16,6 +16,10 @@ from cms.plain_language.profile import PlainLanguageProfile
 from cms.plain_language.text import MEDIOPUNKT, Span
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 @dataclass(frozen=True)
 class Hit:
     """Where a rule matched, and values for its message."""
@@ -27,35 +31,31 @@ class Hit:
 
 Rule = Callable[[Span, list[Span], PlainLanguageProfile], list[Hit]]
 
-_PRONOUNS = frozenset("ich du er sie es wir ihr man".split())
-_RELATIVES = frozenset(
+_PRONOUNS = _words("ich du er sie es wir ihr man")
+_RELATIVES = _words(
     "der die das den dem deren dessen denen welche welcher welches welchen "
-    "welchem wo was um da".split()
+    "welchem wo was um da"
 )
-_DETERMINERS = frozenset(
+_DETERMINERS = _words(
     "der die das den dem des ein eine einen einem einer eines am im zum zur vom "
     "beim mein meine meinen meinem meiner dein deine sein seine seinen seinem "
     "seiner ihr ihre ihren ihrem ihrer unser unsere unseren euer eure kein keine "
     "keinen keinem keiner diese dieser diesen diesem dieses jede jeder jeden "
     "jedem alle allen viele vielen sehr ganz besonders zu um wenige einige "
-    "andere anderen".split()
+    "andere anderen"
 )
-_GENITIVE_DETERMINERS = frozenset(
-    "eines meines deines seines ihres unseres eures keines".split()
+_GENITIVE_DETERMINERS = _words("eines meines deines seines ihres unseres eures keines")
+_GENITIVE_AFTER_PREPOSITION = _words(
+    "des der eines einer meiner deiner seiner ihrer unserer dieser dieses jeder jedes"
 )
-_GENITIVE_AFTER_PREPOSITION = frozenset(
-    "des der eines einer meiner deiner seiner ihrer unserer dieser dieses jeder "
-    "jedes".split()
+_NOT_NOUN_BEFORE_DER = _words(
+    "sie ihnen ihr ihre ich er es wir ihm ihn uhr dann heute dort hier jetzt deshalb"
 )
-_NOT_NOUN_BEFORE_DER = frozenset(
-    "sie ihnen ihr ihre ich er es wir ihm ihn uhr dann heute dort hier jetzt "
-    "deshalb".split()
-)
-_NOT_PARTICIPLE = frozenset(
+_NOT_PARTICIPLE = _words(
     "geht gesamt gerecht gegen gestern gehen geben gelten gewinnen gehören "
     "genau genug gern gerne gesund gemeinsam gering gewiss genießen bereit "
     "bekannt berühmt beliebt ernst besten bewegen bezahlen erhalten erleben "
-    "verstehen bekommen beginnen vergessen verlassen gefallen".split()
+    "verstehen bekommen beginnen vergessen verlassen gefallen"
 )
 _SEPARABLE = (
     "ab|an|auf|aus|bei|ein|fest|fort|her|hin|los|mit|nach|vor|weg|zu|zurück|"
@@ -71,19 +71,18 @@ _PARTICIPLE_RE = re.compile(
     r"assen|essen|ungen|orben|iehen|iesen|ogen|eben|alten))$"
 )
 _ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
-_NOT_ROMAN = frozenset("CD DC MD DM MC CV CL ML XL LCD MIX DIV DI MI LI CI VI".split())
-_ROMAN_CONTEXT = frozenset(
-    "kapitel teil band stufe abschnitt phase klasse buch artikel paragraph "
-    "absatz".split()
+_NOT_ROMAN = _words("CD DC MD DM MC CV CL ML XL LCD MIX DIV DI MI LI CI VI")
+_ROMAN_CONTEXT = _words(
+    "kapitel teil band stufe abschnitt phase klasse buch artikel paragraph absatz"
 )
 _SUPERSCRIPT_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d+\]|(?<=\w)\*(?!\w)|(?<!\w)\*(?!\w)")
 _PAGE_REF_RE = re.compile(r"(?<!\w)S\.\s?\d+")
 _SUBORDINATE_OPENERS_ALLOWED_FIRST = frozenset({"damit"})
 # After a comma, these open a clause of their own: a subject pronoun or a finite
 # auxiliary ("Hätten Sie …, wäre …").
-_CLAUSE_AFTER_COMMA = frozenset(
+_CLAUSE_AFTER_COMMA = _words(
     "ich du er sie es wir man ist sind war waren wäre wären hat haben hatte "
-    "hätte hätten wird werden kann können muss müssen".split()
+    "hätte hätten wird werden kann können muss müssen"
 )
 
 
@@ -184,32 +183,30 @@ def genitive(
     for i, word in enumerate(words):
         lowered = _lower(word)
         following = words[i + 1] if i + 1 < len(words) else None
-        if lowered == "des" and following is not None:
-            hits.append(Hit(word.start, following.end, {"words": word.text}))
-        elif (
-            lowered in _GENITIVE_DETERMINERS
-            and following is not None
-            and following.text[:1].isupper()
-            and following.text.endswith("s")
-        ):
-            hits.append(Hit(word.start, following.end, {"words": word.text}))
-        elif (
-            lowered in profile.genitive_prepositions
-            and following is not None
-            and _lower(following) in _GENITIVE_AFTER_PREPOSITION
+        if (
+            (lowered == "des" and following is not None)
+            or (
+                lowered in _GENITIVE_DETERMINERS
+                and following is not None
+                and following.text[:1].isupper()
+                and following.text.endswith("s")
+            )
+            or (
+                lowered in profile.genitive_prepositions
+                and following is not None
+                and _lower(following) in _GENITIVE_AFTER_PREPOSITION
+            )
         ):
             hits.append(Hit(word.start, following.end, {"words": word.text}))
         elif (
             lowered == "der"
-            and 1 <= i - 1
+            and i - 1 >= 1
             and following is not None
             and _noun_before_der(words[i - 1])
             and words[i - 1].end == word.start - 1
             and _noun_follows(words, i + 1)
         ):
-            hits.append(
-                Hit(words[i - 1].start, following.end, {"words": word.text})
-            )
+            hits.append(Hit(words[i - 1].start, following.end, {"words": word.text}))
     return hits
 
 
@@ -369,9 +366,9 @@ def roman_numeral(
         text = w.text
         if not text.isalpha() or not text.isupper() or not _ROMAN_RE.match(text):
             continue
-        if len(text) >= 2 and text not in _NOT_ROMAN:
-            hits.append(Hit(w.start, w.end, {"word": text}))
-        elif len(text) == 1 and i > 0 and _lower(words[i - 1]) in _ROMAN_CONTEXT:
+        if (len(text) >= 2 and text not in _NOT_ROMAN) or (
+            len(text) == 1 and i > 0 and _lower(words[i - 1]) in _ROMAN_CONTEXT
+        ):
             hits.append(Hit(w.start, w.end, {"word": text}))
     return hits
 

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 MEDIOPUNKT = "\u00b7"
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # A word: letters and digits, joined inside by Mediopunkt, hyphen or apostrophe;
 # numbers keep their thousands/decimal separators and a directly following %.
 _TOKEN_RE = re.compile(
@@ -24,11 +29,15 @@ _TOKEN_RE = re.compile(
 # Candidate sentence ends: terminal punctuation (runs, closing quotes/brackets).
 _END_RE = re.compile(r"(?:[.!?]+|…|\.\.\.)[\"'»«“”)\]]*(?=\s|$)")
 # Abbreviations whose full stop does not end a sentence (lower case, no spaces).
-_NO_BREAK_BEFORE = frozenset(
+_NO_BREAK_BEFORE = _words(
     "z.b zb bzw usw vgl ca nr etc ggf evtl inkl zzgl bspw str tel sog max mind "
     "min mio mrd abs jh allg bzgl d.h u.a o.ä v.a i.d.r z.t u.u s.o s.u dr prof "
-    "hr fr st geb bzgl ff s".split()
+    "hr fr st geb bzgl ff s"
 )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,8 @@ def test_mediopunkt_split_words_pass_and_long_compounds_do_not():
 
 def test_each_rule_fires_on_a_typical_sentence():
     cases = {
-        "sentence-length": "Sie können am Montag und am Dienstag und am Mittwoch und am "
-        "Donnerstag und am Freitag zum Amt gehen.",
+        "sentence-length": "Sie können am Montag und am Dienstag und am Mittwoch "
+        "und am Donnerstag und am Freitag zum Amt gehen.",
         "one-statement": "Sie lernen Deutsch, weil Sie hier arbeiten.",
         "passive": "Das Formular wird ausgefüllt.",
         "genitive": "Das ist die Adresse des Amtes.",

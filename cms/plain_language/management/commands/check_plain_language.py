@@ -86,8 +86,7 @@ class Command(BaseCommand):
                 label = name
         except FileNotFoundError as exc:
             raise CommandError(
-                _("Datei %(name)s gibt es nicht. Prüfen Sie den Pfad.")
-                % {"name": name}
+                _("Datei %(name)s gibt es nicht. Prüfen Sie den Pfad.") % {"name": name}
             ) from exc
         except IsADirectoryError as exc:
             raise CommandError(
@@ -115,7 +114,9 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{index + 1}: {sentence.text}")
             for f in findings:
-                style = self.style.ERROR if f.severity == "error" else self.style.WARNING
+                style = (
+                    self.style.ERROR if f.severity == "error" else self.style.WARNING
+                )
                 self.stdout.write(style(f"   [{f.rule}] ") + f.message)
         s = result.scores
         self.stdout.write(

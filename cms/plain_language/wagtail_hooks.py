@@ -1,0 +1,49 @@
+"""Admin hooks: the live checker panel in the page editor, the check endpoint."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.html import format_html, json_script
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
+
+from cms.plain_language.views import plain_language_check_view
+
+
+@hooks.register("register_admin_urls")
+def register_plain_language_urls():
+    return [
+        path(
+            "plain-language/check/",
+            plain_language_check_view,
+            name="plain_language_check",
+        )
+    ]
+
+
+@hooks.register("insert_editor_js")
+def plain_language_panel_js():
+    # The script asks the endpoint first; for pages outside de-x-ls the endpoint
+    # answers {"applies": false} and no panel is shown.
+    config = {
+        "url": reverse("plain_language_check"),
+        "debounceMs": 400,
+        "strings": {
+            "heading": _("Leichte Sprache: Prüfung"),
+            "checking": _("Wird geprüft …"),
+            "clean": _("Keine Befunde. Gut gemacht!"),
+            "summary": _(
+                "{findings} Befunde in {flagged} von {sentences} Sätzen · "
+                "Lesbarkeit (Flesch, Amstad): {flesch} · Wörter pro Satz: {mean}"
+            ),
+            "failed": _("Die Prüfung hat nicht geklappt:"),
+            "error": _("Fehler"),
+            "warning": _("Hinweis"),
+        },
+    }
+    return format_html(
+        '{}<script src="{}" defer></script>',
+        json_script(config, "plain-language-config"),
+        versioned_static("plain_language/panel.js"),
+    )

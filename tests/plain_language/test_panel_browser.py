@@ -1,0 +1,58 @@
+"""A writer types in a de-x-ls page and sees the checker's finding (real chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REPO
+
+OUTPUT = REPO / "test-output"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SENTENCE = (
+    "Der Antrag auf einen Platz im Sprachkurs wird von den Mitarbeiterinnen der "
+    "Ausländerbehörde nach der Prüfung aller eingereichten Unterlagen genehmigt"
+)
+
+
+def test_typing_a_long_passive_sentence_shows_the_finding(
+    browser, live_server, django_user_model, ls_chapter
+):
+    django_user_model.objects.create_superuser(
+        "schreiberin", "ls@example.org", "ein-langes-passwort"
+    )
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "schreiberin")
+        page.fill("#id_password", "ein-langes-passwort")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+
+        page.goto(f"{live_server.url}/admin/pages/{ls_chapter.pk}/edit/")
+        panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
+        panel.wait_for()
+        findings = panel.locator("ol[aria-live=polite]")
+
+        title = page.locator("#id_title")
+        title.fill("")
+        title.press_sequentially(SENTENCE + ".")
+        passive = findings.locator('[data-rule="passive"]')
+        passive.wait_for()
+        assert "Schreiben Sie aktiv" in passive.inner_text()
+        assert findings.locator('[data-rule="sentence-length"]').count() == 1
+        assert SENTENCE in findings.inner_text()
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=OUTPUT / "plain-language-panel.png", full_page=True)
+
+        # Rewritten in Leichte Sprache, the finding goes away.
+        title.fill("")
+        title.press_sequentially("Das Amt prüft Ihren Antrag.")
+        findings.locator('[data-rule="passive"]').wait_for(state="detached")
+    finally:
+        context.close()
