@@ -14,6 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 from wagtail_localize.fields import TranslatableField
+from wagtail_localize.models import StringSegment, StringTranslation, Translation
 
 from cms.plain_language.checker import CheckResult, plain_language_check
 from cms.snippets.models import GlossaryTerm
@@ -77,6 +78,41 @@ def page_reader_text(*, page: Page) -> tuple[str, list[GlossaryTerm]]:
             else:
                 lines.append(value)
     return "\n".join(lines), glossary
+
+
+def translation_reader_text(*, page: Page) -> str | None:
+    """The saved text of ``page``'s synced translation, one segment per line.
+
+    What wagtail-localize's editor holds for the page (each segment is saved on
+    its own); None when the page is not a synced translation.
+    """
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key,
+        target_locale_id=page.locale_id,
+        enabled=True,
+    ).first()
+    if translation is None:
+        return None
+    segments = (
+        StringSegment.objects.filter(source=translation.source)
+        .select_related("context")
+        .order_by("order")
+    )
+    translated = {
+        (t.translation_of_id, t.context_id): t.data
+        for t in StringTranslation.objects.filter(
+            translation_of_id__in=[s.string_id for s in segments],
+            locale_id=page.locale_id,
+        )
+    }
+    lines = []
+    for segment in segments:
+        if segment.context.path.split(".")[0] in _NOT_READ:
+            continue
+        data = translated.get((segment.string_id, segment.context_id))
+        if data:
+            lines.append(html_to_lines(data))
+    return "\n".join(lines)
 
 
 def glossary_terms_for(*, locale: Locale | None) -> list[str]:

@@ -12,6 +12,7 @@ from wagtail.models import Page
 from cms.plain_language.selectors import (
     PLAIN_LANGUAGE_LOCALE,
     plain_language_check_text,
+    translation_reader_text,
 )
 
 # A long handbook page has about 30,000 characters; this leaves room and keeps a
@@ -41,7 +42,11 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
         )
     try:
         payload = json.loads(request.body.decode("utf-8"))
-        text = payload["text"]
+        if not isinstance(payload, dict):
+            raise TypeError
+        # The translation editor sends no text: its segments are read from the
+        # database, where it saves each one.
+        text = "" if payload.get("source") == "translation" else payload["text"]
         if not isinstance(text, str):
             raise TypeError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
@@ -69,5 +74,7 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
         if page.locale.language_code != PLAIN_LANGUAGE_LOCALE:
             return JsonResponse({"applies": False})
         locale = page.locale
+        if payload.get("source") == "translation":
+            text = translation_reader_text(page=page) or ""
     result = plain_language_check_text(text=text, locale=locale)
     return JsonResponse({"applies": True, **result.as_dict()})

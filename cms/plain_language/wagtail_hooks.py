@@ -8,7 +8,22 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.staticfiles import versioned_static
 
+from cms.plain_language.publishing import page_needs_review, publish_request_divert
 from cms.plain_language.views import plain_language_check_view
+
+
+# Before wagtail-localize's hook, which serves its translation editor (and its
+# publish action) on the same URL.
+@hooks.register("before_edit_page", order=-10)
+def divert_publish_to_review(request, page):
+    return publish_request_divert(request=request, page=page)
+
+
+@hooks.register("construct_page_action_menu")
+def hide_publish_for_reviewed_pages(menu_items, request, context):
+    page = context.get("page")
+    if page is not None and page.pk and page_needs_review(page=page):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
 @hooks.register("register_admin_urls")

@@ -67,3 +67,23 @@ def test_editor_loads_the_panel_script(admin_client, ls_chapter):
     html = response.content.decode()
     assert 'id="plain-language-config"' in html
     assert "plain_language/panel.js" in html
+
+
+def test_translation_editor_panel_checks_the_saved_segments(admin_client, ls_chapter):
+    from wagtail_localize.models import StringTranslation, Translation
+
+    Translation.objects.filter(
+        source__object_id=ls_chapter.translation_key, target_locale=ls_chapter.locale
+    ).update(enabled=True)
+    title = StringTranslation.objects.get(
+        locale=ls_chapter.locale, context__path="title", data=ls_chapter.title
+    )
+    title.data = "Der Antrag wurde geprüft."
+    title.save()
+    response = post(admin_client, {"source": "translation", "page_id": ls_chapter.pk})
+    data = response.json()
+    assert data["applies"] is True
+    assert data["sentences"][0]["text"] == "Der Antrag wurde geprüft."
+    assert "passive" in {
+        f["rule"] for f in data["findings"] if f["sentence_index"] == 0
+    }

@@ -9,6 +9,12 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import TaskState, Workflow, WorkflowPage
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 
 from cms.plain_language.models import PlainLanguageReviewTask
 from cms.plain_language.services import (
@@ -111,3 +117,48 @@ def test_threshold_blocks_approval_with_a_clear_message(
     ls_chapter.refresh_from_db()
     assert ls_chapter.live_revision_id == revision.pk
     assert ls_chapter.title == PASSIVE
+
+
+def test_publish_in_the_page_editor_submits_to_the_pruefgruppe(
+    admin_client, ls_chapter
+):
+    edit_url = f"/admin/pages/{ls_chapter.pk}/edit/"
+    assert 'name="action-publish"' not in admin_client.get(edit_url).content.decode()
+    live_before = ls_chapter.live_revision_id
+    # A publish POST (an old tab, a script) is turned into a submission.
+    data = nested_form_data(
+        {
+            "title": PASSIVE,
+            "slug": ls_chapter.slug,
+            "number": ls_chapter.number,
+            "intro": rich_text("<p>Sie lernen Deutsch.</p>"),
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+            "action-publish": "1",
+        }
+    )
+    response = admin_client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ls_chapter.refresh_from_db()
+    assert ls_chapter.live_revision_id == live_before
+    assert ls_chapter.workflow_in_progress
+    assert ls_chapter.get_latest_revision_as_object().title == PASSIVE
+
+
+def test_publish_in_the_translation_editor_submits_to_the_pruefgruppe(
+    admin_client, ls_chapter
+):
+    from wagtail_localize.models import Translation
+
+    Translation.objects.filter(
+        source__object_id=ls_chapter.translation_key, target_locale=ls_chapter.locale
+    ).update(enabled=True)
+    live_before = ls_chapter.live_revision_id
+    response = admin_client.post(
+        f"/admin/pages/{ls_chapter.pk}/edit/", {"action": "publish"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "an die Prüfgruppe Leichte Sprache geschickt" in response.content.decode()
+    ls_chapter.refresh_from_db()
+    assert ls_chapter.live_revision_id == live_before
+    assert ls_chapter.workflow_in_progress

@@ -44,7 +44,7 @@
     return field ? field.value : "";
   }
 
-  function buildPanel(config, form) {
+  function buildPanel(config, anchor) {
     const panel = document.createElement("section");
     panel.id = "plain-language-panel";
     panel.className = "plain-language-panel";
@@ -63,7 +63,7 @@
     list.className = "plain-language-findings";
     list.setAttribute("aria-live", "polite");
     panel.append(heading, summary, list);
-    form.parentNode.insertBefore(panel, form);
+    anchor.parentNode.insertBefore(panel, anchor);
     return { panel: panel, summary: summary, list: list };
   }
 
@@ -109,8 +109,12 @@
 
   function start() {
     const form = document.getElementById("page-edit-form");
+    // wagtail-localize's translation editor (synced translations) has no form: it
+    // saves each segment, and the endpoint reads the saved segments.
+    const translationEditor = form ? null : document.querySelector(".js-translation-editor");
+    const anchor = form || translationEditor;
     const configNode = document.getElementById("plain-language-config");
-    if (!form || !configNode) return;
+    if (!anchor || !configNode) return;
     const config = JSON.parse(configNode.textContent);
     const id = pageId();
     let ui = null;
@@ -123,7 +127,11 @@
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ text: collectText(form), page_id: id }),
+        body: JSON.stringify(
+          form
+            ? { text: collectText(form), page_id: id }
+            : { source: "translation", page_id: id }
+        ),
       })
         .then(function (response) {
           return response.json().then(function (data) {
@@ -135,10 +143,10 @@
           if (answer.ok && answer.data.applies === false) {
             if (ui) ui.panel.remove();
             ui = null;
-            form.removeEventListener("input", schedule);
+            stop();
             return;
           }
-          ui = ui || buildPanel(config, form);
+          ui = ui || buildPanel(config, anchor);
           if (!answer.ok) {
             ui.summary.textContent = config.strings.failed + " " + answer.data.error;
             return;
@@ -155,8 +163,22 @@
       timer = window.setTimeout(check, config.debounceMs);
     }
 
-    form.addEventListener("input", schedule);
-    form.addEventListener("keyup", schedule);
+    let observer = null;
+    function stop() {
+      if (form) {
+        form.removeEventListener("input", schedule);
+        form.removeEventListener("keyup", schedule);
+      }
+      if (observer) observer.disconnect();
+    }
+    if (form) {
+      // Draftail (Draft.js) handles typing itself; keyup catches what "input" misses.
+      form.addEventListener("input", schedule);
+      form.addEventListener("keyup", schedule);
+    } else {
+      observer = new MutationObserver(schedule);
+      observer.observe(translationEditor, { subtree: true, childList: true, characterData: true });
+    }
     check();
   }
 
