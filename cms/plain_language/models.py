@@ -40,8 +40,8 @@ class PlainLanguageReviewTask(GroupApprovalTask):
         if found <= self.max_findings:
             return None
         return gettext(
-            "Freigabe nicht möglich: Die Prüfung findet %(found)s Befunde, erlaubt "
-            "sind höchstens %(allowed)s. Fordern Sie Änderungen an; die Schreiberin "
+            "Freigabe nicht möglich: Befunde der Prüfung: %(found)s, erlaubt sind "
+            "höchstens %(allowed)s. Fordern Sie Änderungen an; die Schreiberin "
             "oder der Schreiber vereinfacht den Text und reicht ihn neu ein."
         ) % {"found": found, "allowed": self.max_findings}
 

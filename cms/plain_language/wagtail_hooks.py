@@ -46,10 +46,9 @@ def plain_language_panel_js():
         "debounceMs": 400,
         "strings": {
             "heading": _("Leichte Sprache: Prüfung"),
-            "checking": _("Wird geprüft …"),
             "clean": _("Keine Befunde. Gut gemacht!"),
             "summary": _(
-                "{findings} Befunde in {flagged} von {sentences} Sätzen · "
+                "Befunde: {findings} in {flagged} von {sentences} Sätzen · "
                 "Lesbarkeit (Flesch, Amstad): {flesch} · Wörter pro Satz: {mean}"
             ),
             "failed": _("Die Prüfung hat nicht geklappt:"),

@@ -29,7 +29,7 @@ def test_human_output_lists_findings_per_sentence_and_a_summary(tmp_path):
     assert "[passive]" in output and "aktiv" in output
     assert "Sie gehen zum Amt" not in output  # clean sentences are not listed
     summary = output.strip().splitlines()[-1]
-    assert summary.startswith("2 Befunde in 1 von 2 Sätzen")
+    assert summary.startswith("Befunde: 2 in 1 von 2 Sätzen")
     assert "Flesch" in summary
 
 
@@ -48,7 +48,9 @@ def test_max_findings_fails_the_command(tmp_path):
     path = tmp_path / "text.txt"
     path.write_text(TEXT, encoding="utf-8")
     run(str(path), "--max-findings", "2")
-    with pytest.raises(CommandError, match="2 Befunde, erlaubt sind 1") as excinfo:
+    with pytest.raises(
+        CommandError, match="Zu viele Befunde: 2, erlaubt sind 1"
+    ) as excinfo:
         run(str(path), "--max-findings", "1")
     assert excinfo.value.returncode == 1
 

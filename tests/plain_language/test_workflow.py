@@ -105,6 +105,7 @@ def test_threshold_blocks_approval_with_a_clear_message(
     )
     html = response.json()["html"]
     assert "Freigabe nicht möglich" in html
+    assert "Befunde der Prüfung: " in html
     assert "erlaubt sind höchstens 0" in html
     ls_chapter.refresh_from_db()
     assert ls_chapter.live_revision_id != revision.pk

@@ -69,8 +69,8 @@ class Command(BaseCommand):
         if limit is not None and len(result.findings) > limit:
             raise CommandError(
                 _(
-                    "%(count)s Befunde, erlaubt sind %(limit)s. Vereinfachen Sie "
-                    "den Text und prüfen Sie ihn noch einmal."
+                    "Zu viele Befunde: %(count)s, erlaubt sind %(limit)s. "
+                    "Vereinfachen Sie den Text und prüfen Sie ihn noch einmal."
                 )
                 % {"count": len(result.findings), "limit": limit},
                 returncode=1,
@@ -121,9 +121,8 @@ class Command(BaseCommand):
         s = result.scores
         self.stdout.write(
             _(
-                "%(findings)s Befunde in %(flagged)s von %(sentences)s Sätzen; "
-                "Lesbarkeit (Flesch, Amstad): %(flesch)s; Wörter pro Satz: "
-                "%(mean)s"
+                "Befunde: %(findings)s in %(flagged)s von %(sentences)s Sätzen; "
+                "Lesbarkeit (Flesch, Amstad): %(flesch)s; Wörter pro Satz: %(mean)s"
             )
             % {
                 "findings": len(result.findings),
