@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,9 @@ class PlainLanguageConfig(AppConfig):
 
         from cms.plain_language.services import plain_language_workflow_assign
 
-        def assign_workflow(sender, instance, created, raw=False, **kwargs):
+        def assign_workflow(
+            sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+        ) -> None:
             # A handbook newly translated into de-x-ls gets a new root there; its
             # pages must go through the Prüfgruppe without anyone running a command.
             if created and not raw and isinstance(instance, Page):

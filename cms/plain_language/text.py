@@ -36,10 +36,6 @@ _NO_BREAK_BEFORE = _words(
 )
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 @dataclass(frozen=True)
 class Span:
     """A piece of the checked text: its characters and where they are."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from cms.plain_language.checker import CheckResult, plain_language_check
+from cms.plain_language.checker import CheckResult, Finding, plain_language_check
 from cms.plain_language.selectors import plain_language_check_text
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         "--max-findings."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", default="-", help="text file or -")
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument(
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             help="fail (exit code 1) when there are more findings than this",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         text = self._read(options["file"])
         try:
             result = plain_language_check_text(text=text)
@@ -105,7 +106,7 @@ class Command(BaseCommand):
             ) from exc
 
     def _print_human(self, result: CheckResult) -> None:
-        per_sentence: dict[int, list] = {}
+        per_sentence: dict[int, list[Finding]] = {}
         for finding in result.findings:
             per_sentence.setdefault(finding.sentence_index, []).append(finding)
         for index, sentence in enumerate(result.sentences):
