@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from wagtail.models import Locale
+from wagtail_localize.models import Translation
+from wagtail_localize.operations import TranslationCreator
 
 from tests.conftest import REPO
+from tests.factories.pages import chapter_factory, handbook_factory
 
 OUTPUT = REPO / "test-output"
 
@@ -16,8 +20,30 @@ SENTENCE = (
 )
 
 
+@pytest.fixture
+def ls_page(wagtail_tree):
+    """A chapter translated into de-x-ls and converted to manual editing.
+
+    Transactional tests start from a flushed database (no demo handbook), so the
+    page is made here.
+    """
+    handbook = handbook_factory(title="Handbuch Integration")
+    chapter = chapter_factory(
+        handbook,
+        title="Sprachkurse",
+        slug="sprachkurse",
+        intro="<p>Im Kurs lernen Sie Deutsch.</p>",
+    )
+    ls = Locale.objects.get(language_code="de-x-ls")
+    creator = TranslationCreator(user=None, target_locales=[ls])
+    creator.create_translations(handbook)
+    creator.create_translations(chapter)
+    Translation.objects.filter(target_locale=ls).update(enabled=False)
+    return chapter.get_translation(ls)
+
+
 def test_typing_a_long_passive_sentence_shows_the_finding(
-    browser, live_server, django_user_model, ls_chapter
+    browser, live_server, django_user_model, ls_page
 ):
     django_user_model.objects.create_superuser(
         "schreiberin", "ls@example.org", "ein-langes-passwort"
@@ -34,7 +60,7 @@ def test_typing_a_long_passive_sentence_shows_the_finding(
         page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/admin/")
 
-        page.goto(f"{live_server.url}/admin/pages/{ls_chapter.pk}/edit/")
+        page.goto(f"{live_server.url}/admin/pages/{ls_page.pk}/edit/")
         panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
         panel.wait_for()
         findings = panel.locator("ol[aria-live=polite]")
