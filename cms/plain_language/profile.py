@@ -97,6 +97,9 @@ class PlainLanguageProfile:
         "weil dass obwohl obgleich wenn falls nachdem bevor damit sodass sobald "
         "solange indem ob wobei weshalb weswegen sofern"
     )
+    # Relative clauses after a comma (", die …", ", der …") count as a second
+    # statement; set False to allow them (many Leichte Sprache texts use them).
+    flag_relative_clauses: bool = True
     # Coordinating conjunctions that join two statements when they follow a comma.
     clause_conjunctions: frozenset[str] = _words("und oder aber denn sondern doch")
 
@@ -157,7 +160,8 @@ class PlainLanguageProfile:
         "enthalten behalten unterhalten bewerten vermieten retten beraten raten "
         "braten bitten leiten posten fasten trösten belasten entlasten "
         "übernachten beobachten verwalten falten spalten zelten anmelden "
-        "unten hinten vorbereiten verbreiten arbeiten bieten mieten"
+        "unten hinten vorbereiten verbreiten arbeiten bieten mieten selten mitten "
+        "oben später"
     )
 
     # abbreviation: abbreviations with a full stop (matched as written, with or

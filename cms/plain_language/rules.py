@@ -77,7 +77,9 @@ _ROMAN_CONTEXT = _words(
 )
 _SUPERSCRIPT_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d+\]|(?<=\w)\*(?!\w)|(?<!\w)\*(?!\w)")
 _PAGE_REF_RE = re.compile(r"(?<!\w)S\.\s?\d+")
-_SUBORDINATE_OPENERS_ALLOWED_FIRST = frozenset({"damit"})
+# "damit" is also an adverb ("Machen Sie damit weiter"): a conjunction only after
+# a comma.
+_SUBORDINATE_NEEDS_COMMA = frozenset({"damit"})
 # After a comma, these open a clause of their own: a subject pronoun or a finite
 # auxiliary ("Hätten Sie …, wäre …").
 _CLAUSE_AFTER_COMMA = _words(
@@ -116,12 +118,20 @@ def one_statement(
     hits = []
     for i, word in enumerate(words):
         lowered = _lower(word)
+        gap = (
+            sentence.text[
+                words[i - 1].end - sentence.start : word.start - sentence.start
+            ]
+            if i
+            else ""
+        )
         if lowered in profile.subordinators and not (
-            i == 0 and lowered in _SUBORDINATE_OPENERS_ALLOWED_FIRST
+            lowered in _SUBORDINATE_NEEDS_COMMA and "," not in gap
         ):
             hits.append(Hit(word.start, word.end, {"word": word.text}))
             continue
-        if lowered in profile.clause_conjunctions and i + 1 < len(words):
+        # "Und sie …" at the start of a sentence is one statement.
+        if lowered in profile.clause_conjunctions and 0 < i < len(words) - 1:
             following = words[i + 1].text
             if following.lower() in _PRONOUNS and (
                 following != "Sie" or i + 2 < len(words)
@@ -130,13 +140,10 @@ def one_statement(
                 continue
         if i == 0:
             continue
-        gap = sentence.text[
-            words[i - 1].end - sentence.start : word.start - sentence.start
-        ]
         if ";" in gap or (
             "," in gap
             and (
-                lowered in _RELATIVES
+                (lowered in _RELATIVES and profile.flag_relative_clauses)
                 or lowered in profile.clause_conjunctions
                 or lowered in _CLAUSE_AFTER_COMMA
             )
@@ -204,6 +211,10 @@ def genitive(
             and following is not None
             and _noun_before_der(words[i - 1])
             and words[i - 1].end == word.start - 1
+            and ":"
+            not in sentence.text[
+                words[i - 2].end - sentence.start : words[i - 1].start - sentence.start
+            ]
             and _noun_follows(words, i + 1)
         ):
             hits.append(Hit(words[i - 1].start, following.end, {"words": word.text}))
@@ -260,7 +271,10 @@ def praeteritum(
         lowered = _lower(word)
         if lowered in profile.allowed_preterite:
             continue
-        if lowered in profile.irregular_preterite:
+        # "Sprachen" (noun) is not "sprachen" (verb): nouns are capitalised.
+        if lowered in profile.irregular_preterite and (
+            i == 0 or word.text[:1].islower()
+        ):
             hits.append(Hit(word.start, word.end, {"word": word.text}))
             continue
         if (
@@ -272,9 +286,21 @@ def praeteritum(
             and lowered not in profile.not_preterite
             and lowered not in profile.konjunktiv_words
             and not (i > 0 and _lower(words[i - 1]) in _DETERMINERS)
+            and not _looks_infinitive(lowered)
         ):
             hits.append(Hit(word.start, word.end, {"word": word.text}))
     return hits
+
+
+_ZU_INFINITIVE_RE = re.compile(rf"^(?:{_SEPARABLE})zu\w+en$")
+
+
+def _looks_infinitive(word: str) -> bool:
+    # Stems ending in t + "-en" ("arbeiten", "begleiten") and zu-infinitives
+    # ("anzubieten") are not preterite forms ("lernten", "wohnten").
+    if word.endswith("ten") and word[-4:-3] in "aeiouäöüy":
+        return True
+    return bool(_ZU_INFINITIVE_RE.match(word))
 
 
 def _abbreviation_pattern(abbreviation: str) -> re.Pattern[str]:
