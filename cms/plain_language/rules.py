@@ -41,7 +41,8 @@ _DETERMINERS = _words(
     "beim mein meine meinen meinem meiner dein deine sein seine seinen seinem "
     "seiner ihr ihre ihren ihrem ihrer unser unsere unseren euer eure kein keine "
     "keinen keinem keiner diese dieser diesen diesem dieses jede jeder jeden "
-    "jedem alle allen viele vielen sehr ganz besonders zu um wenige einige "
+    "jedem alle allen aller vieler viele vielen sehr ganz besonders zu um wenige "
+    "einige "
     "andere anderen"
 )
 _GENITIVE_DETERMINERS = _words("eines meines deines seines ihres unseres eures keines")
@@ -172,7 +173,9 @@ def passive(
     if not participles:
         return []
     aux = auxiliaries[0]
-    participle = participles[0]
+    # The Partizip II of a passive closes its clause; earlier candidates are
+    # often participles used as adjectives ("der eingereichten Unterlagen").
+    participle = participles[-1]
     return [
         Hit(
             min(aux.start, participle.start),
@@ -287,11 +290,15 @@ def praeteritum(
             and lowered not in profile.konjunktiv_words
             and not (i > 0 and _lower(words[i - 1]) in _DETERMINERS)
             and not _looks_infinitive(lowered)
+            and not _SEPARABLE_PARTICIPLE_RE.match(lowered)
         ):
             hits.append(Hit(word.start, word.end, {"word": word.text}))
     return hits
 
 
+# "eingereichte(n)", "angemeldete(n)": participles used as adjectives; a preterite
+# of a separable verb is written apart ("reichte … ein").
+_SEPARABLE_PARTICIPLE_RE = re.compile(rf"^(?:{_SEPARABLE})ge\w+ten?$")
 _ZU_INFINITIVE_RE = re.compile(rf"^(?:{_SEPARABLE})zu\w+en$")
 
 
