@@ -35,6 +35,7 @@ from cms.pages.models import (
     PortraitPage,
     RecommendationPage,
 )
+from cms.plain_language.services import plain_language_workflow_ensure
 from cms.services import locales_ensure_configured, site_ensure_tree_root
 from cms.snippets.models import Contact, GlossaryTerm, Municipality, Organisation, Topic
 
@@ -149,6 +150,8 @@ class DemoHandbookLoader:
                 result.translations[code] = self._translate(
                     code, [handbook, translated_chapter]
                 )
+            # Publishing de-x-ls pages goes through the Prüfgruppe from now on.
+            plain_language_workflow_ensure()
             # wagtail-localize publishes translated pages on commit, from revisions
             # saved before their children existed, which resets the parents'
             # numchild. This callback runs after those publishes and recounts.

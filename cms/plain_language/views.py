@@ -1,0 +1,80 @@
+"""The admin panel's endpoint: POST the text being edited, get the findings."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from cms.plain_language.selectors import (
+    PLAIN_LANGUAGE_LOCALE,
+    plain_language_check_text,
+    translation_reader_text,
+)
+
+# A long handbook page has about 30,000 characters; this leaves room and keeps a
+# request from tying up the worker.
+MAX_TEXT_CHARS = 100_000
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_POST
+def plain_language_check_view(request: HttpRequest) -> JsonResponse:
+    """Check ``{"text": …, "page_id": …}``; only pages in de-x-ls are checked.
+
+    Registered as an admin URL (Wagtail requires admin access); Django's CSRF
+    middleware protects the POST.
+    """
+    if len(request.body) > MAX_TEXT_CHARS * 4:
+        return _error(
+            _(
+                "Der Text ist zu lang für die Prüfung (höchstens %(limit)s "
+                "Zeichen). Teilen Sie die Seite auf."
+            )
+            % {"limit": MAX_TEXT_CHARS},
+            413,
+        )
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+        if not isinstance(payload, dict):
+            raise TypeError
+        # The translation editor sends no text: its segments are read from the
+        # database, where it saves each one.
+        text = "" if payload.get("source") == "translation" else payload["text"]
+        if not isinstance(text, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return _error(
+            _('Erwartet wird JSON mit dem Feld "text" (eine Zeichenkette).'), 400
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        return _error(
+            _(
+                "Der Text ist zu lang für die Prüfung (höchstens %(limit)s "
+                "Zeichen). Teilen Sie die Seite auf."
+            )
+            % {"limit": MAX_TEXT_CHARS},
+            413,
+        )
+    page_id = payload.get("page_id")
+    locale = None
+    if page_id is not None:
+        page = Page.objects.filter(pk=page_id).select_related("locale").first()
+        if page is None or not page.permissions_for_user(request.user).can_edit():
+            return _error(
+                _("Diese Seite gibt es nicht, oder Sie dürfen sie nicht bearbeiten."),
+                404,
+            )
+        if page.locale.language_code != PLAIN_LANGUAGE_LOCALE:
+            return JsonResponse({"applies": False})
+        locale = page.locale
+        if payload.get("source") == "translation":
+            text = translation_reader_text(page=page) or ""
+    result = plain_language_check_text(text=text, locale=locale)
+    return JsonResponse({"applies": True, **result.as_dict()})

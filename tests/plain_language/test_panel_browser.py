@@ -1,0 +1,87 @@
+"""A writer types in a de-x-ls page and sees the checker's finding (real chromium)."""
+
+from __future__ import annotations
+
+import pytest
+from wagtail.models import Locale
+from wagtail_localize.models import Translation
+from wagtail_localize.operations import TranslationCreator
+
+from tests.conftest import REPO
+from tests.factories.pages import chapter_factory, handbook_factory
+
+OUTPUT = REPO / "test-output"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SENTENCE = (
+    "Der Antrag auf einen Platz im Sprachkurs wird von den Mitarbeiterinnen der "
+    "Ausländerbehörde nach der Prüfung aller eingereichten Unterlagen genehmigt"
+)
+
+
+@pytest.fixture
+def ls_page(wagtail_tree):
+    """A chapter translated into de-x-ls and converted to manual editing.
+
+    Transactional tests start from a flushed database (no demo handbook), so the
+    page is made here.
+    """
+    handbook = handbook_factory(title="Handbuch Integration")
+    chapter = chapter_factory(
+        handbook,
+        title="Sprachkurse",
+        slug="sprachkurse",
+        intro="<p>Im Kurs lernen Sie Deutsch.</p>",
+    )
+    ls = Locale.objects.get(language_code="de-x-ls")
+    creator = TranslationCreator(user=None, target_locales=[ls])
+    creator.create_translations(handbook)
+    creator.create_translations(chapter)
+    Translation.objects.filter(target_locale=ls).update(enabled=False)
+    return chapter.get_translation(ls)
+
+
+def test_typing_a_long_passive_sentence_shows_the_finding(
+    browser, live_server, django_user_model, ls_page
+):
+    django_user_model.objects.create_superuser(
+        "schreiberin", "ls@example.org", "ein-langes-passwort"
+    )
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "schreiberin")
+        page.fill("#id_password", "ein-langes-passwort")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+
+        page.goto(f"{live_server.url}/admin/pages/{ls_page.pk}/edit/")
+        panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
+        panel.wait_for()
+        findings = panel.locator("ol[aria-live=polite]")
+
+        title = page.locator("#id_title")
+        title.fill("")
+        title.press_sequentially(SENTENCE + ".")
+        typed = findings.locator("li[data-sentence]", has_text=SENTENCE)
+        passive = typed.locator('[data-rule="passive"]')
+        passive.wait_for()
+        assert "Schreiben Sie aktiv" in passive.inner_text()
+        assert typed.locator('[data-rule="sentence-length"]').count() == 1
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=OUTPUT / "plain-language-panel.png", full_page=True)
+
+        # Rewritten in Leichte Sprache, the finding goes away.
+        title.fill("")
+        title.press_sequentially("Das Amt prüft Ihren Antrag.")
+        typed.wait_for(state="detached")
+        assert (
+            findings.locator("li[data-sentence]", has_text="Das Amt prüft").count() == 0
+        )
+    finally:
+        context.close()
