@@ -24,6 +24,10 @@ from exports.models import ContentEvent
 Progress = Callable[[int, int], None]
 
 
+class ExportRefused(ValueError):
+    """A hand-run export cannot run as asked; the message says why and what to do."""
+
+
 @dataclass
 class ExportSummary:
     """What a hand-run export did, for the command's last line."""

@@ -1,4 +1,4 @@
-"""Admin menu and URLs of the pipeline (the website channel's delivery screens)."""
+"""Admin menu and URLs of the pipeline (website delivery, print output)."""
 
 from django.http import HttpRequest
 from django.urls import URLResolver, include, path, reverse
@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from exports.print import views as print_views
 from exports.website import views
 
 
@@ -42,4 +43,33 @@ def register_website_deliveries_menu_item() -> MenuItem:
         reverse("website_deliveries:index"),
         icon_name="globe",
         order=850,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_print_urls() -> list[URLResolver]:
+    urls = [
+        path("", print_views.print_overview_view, name="index"),
+        path(
+            "<str:locale>/download/", print_views.print_download_view, name="download"
+        ),
+        path("<str:locale>/rebuild/", print_views.print_rebuild_view, name="rebuild"),
+    ]
+    return [
+        path("print/", include((urls, "print_artifacts"), namespace="print_artifacts"))
+    ]
+
+
+class PrintMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(print_views.VIEW_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_print_menu_item() -> MenuItem:
+    return PrintMenuItem(
+        gettext_lazy("Druckausgabe"),
+        reverse("print_artifacts:index"),
+        icon_name="doc-full",
+        order=860,
     )

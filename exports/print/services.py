@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from exports.channels import ExportSummary, Progress
+from exports.channels import ExportRefused, ExportSummary, Progress
 from exports.content import content_locale_get
 from exports.print.channel import print_locales, print_source_builder
 from exports.print.data import print_source_hash
@@ -75,10 +75,12 @@ def print_builds_request(
     window = _delay() if delay is None else delay
     touched: list[tuple[int, datetime]] = []
     for locale in locales:
-        build = _build_row_locked(channel=channel, locale=locale, now=now)
+        build, created = _build_row_locked(channel=channel, locale=locale, now=now)
         build.requested_at = now
         build.requests += 1
-        if build.state in (State.DONE, State.FAILED):
+        if created:
+            build.not_before = now + window  # the window opens with the first request
+        elif build.state in (State.DONE, State.FAILED):
             build.state = State.PENDING
             build.not_before = now + window
             build.attempts = 0
@@ -93,14 +95,17 @@ def print_builds_request(
     return [pk for pk, _not_before in touched]
 
 
-def _build_row_locked(*, channel: str, locale: str, now: datetime) -> PrintBuild:
+def _build_row_locked(
+    *, channel: str, locale: str, now: datetime
+) -> tuple[PrintBuild, bool]:
+    """The locale's build row, locked for this transaction; True if just created."""
     rows = PrintBuild.objects.select_for_update().filter(channel=channel, locale=locale)
     build = rows.first()
     if build is not None:
-        return build
+        return build, False
     try:
         with transaction.atomic():
-            return PrintBuild.objects.create(
+            created = PrintBuild.objects.create(
                 channel=channel,
                 locale=locale,
                 state=State.PENDING,
@@ -108,9 +113,10 @@ def _build_row_locked(*, channel: str, locale: str, now: datetime) -> PrintBuild
                 not_before=now,
                 requests=0,
             )
+            return created, True
     except IntegrityError:
         # Another transaction created it meanwhile; wait for its lock.
-        return rows.get()
+        return rows.get(), False
 
 
 def print_builds_enqueue(*, builds: Sequence[tuple[int, datetime]]) -> int:
@@ -473,7 +479,7 @@ def print_export(
 ) -> PrintExportSummary:
     """Build the PDFs of ``locales`` (every print locale when None) in this process.
 
-    Raises UnknownLocale for a locale that is not configured, and ValueError for
+    Raises UnknownLocale for a locale that is not configured, and ExportRefused for
     one that gets no PDF (not in ``PRINT_LOCALES``).
     """
     configured = print_locales()
@@ -481,7 +487,7 @@ def print_export(
     for code in codes:
         content_locale_get(code)  # UnknownLocale names the configured ones
         if code not in configured:
-            raise ValueError(
+            raise ExportRefused(
                 f"locale {code!r} gets no PDF; PRINT_LOCALES: "
                 f"{', '.join(configured) or 'none'}"
             )
@@ -508,7 +514,7 @@ def _build_row_due_now(*, channel: str, locale: str) -> int:
     """The locale's build row, pending and due, without telling the broker."""
     now = timezone.now()
     with transaction.atomic():
-        build = _build_row_locked(channel=channel, locale=locale, now=now)
+        build, _created = _build_row_locked(channel=channel, locale=locale, now=now)
         build.requested_at = now
         if build.state != State.RUNNING:
             build.state = State.PENDING
