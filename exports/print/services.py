@@ -74,24 +74,27 @@ def print_builds_request(
     now = timezone.now()
     window = _delay() if delay is None else delay
     touched: list[tuple[int, datetime]] = []
-    for locale in locales:
-        build, created = _build_row_locked(channel=channel, locale=locale, now=now)
-        build.requested_at = now
-        build.requests += 1
-        if created:
-            build.not_before = now + window  # the window opens with the first request
-        elif build.state in (State.DONE, State.FAILED):
-            build.state = State.PENDING
-            build.not_before = now + window
-            build.attempts = 0
-        elif build.state == State.PENDING and build.not_before > now + window:
-            # An editor's "now" (or a shorter window) overtakes a retry backoff.
-            build.not_before = now + window
-        build.save()
-        if build.state == State.PENDING:
-            touched.append((build.pk, build.not_before))
-    if touched:
-        transaction.on_commit(lambda: print_builds_enqueue(builds=touched))
+    # Wagtail sends page_published outside a transaction; the row locks need one.
+    with transaction.atomic():
+        for locale in locales:
+            build, created = _build_row_locked(channel=channel, locale=locale, now=now)
+            build.requested_at = now
+            build.requests += 1
+            if created:
+                build.not_before = now + window  # the window opens now
+            elif build.state in (State.DONE, State.FAILED):
+                build.state = State.PENDING
+                build.not_before = now + window
+                build.attempts = 0
+                build.requests = 1
+            elif build.state == State.PENDING and build.not_before > now + window:
+                # An editor's "now" (or a shorter window) overtakes a retry backoff.
+                build.not_before = now + window
+            build.save()
+            if build.state == State.PENDING:
+                touched.append((build.pk, build.not_before))
+        if touched:
+            transaction.on_commit(lambda: print_builds_enqueue(builds=touched))
     return [pk for pk, _not_before in touched]
 
 
