@@ -70,6 +70,7 @@ def print_builds_request(
     requests inside it only count. A request while a build runs sends the row back
     to pending when that build ends, so the newest content always gets built. The
     broker is told after commit; if it is down, the sweep starts the builds.
+    Returns the ids of the builds handed to the broker.
     """
     now = timezone.now()
     window = _delay() if delay is None else delay
@@ -80,18 +81,23 @@ def print_builds_request(
             build, created = _build_row_locked(channel=channel, locale=locale, now=now)
             build.requested_at = now
             build.requests += 1
+            # Only a request that opens a window (or shortens one) needs a task;
+            # the others fold into the task already waiting for the window's end.
+            opens = created
             if created:
-                build.not_before = now + window  # the window opens now
+                build.not_before = now + window
             elif build.state in (State.DONE, State.FAILED):
                 build.state = State.PENDING
                 build.not_before = now + window
                 build.attempts = 0
                 build.requests = 1
+                opens = True
             elif build.state == State.PENDING and build.not_before > now + window:
                 # An editor's "now" (or a shorter window) overtakes a retry backoff.
                 build.not_before = now + window
+                opens = True
             build.save()
-            if build.state == State.PENDING:
+            if opens:
                 touched.append((build.pk, build.not_before))
         if touched:
             transaction.on_commit(lambda: print_builds_enqueue(builds=touched))
