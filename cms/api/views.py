@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import http_date, quote_etag
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
@@ -566,13 +567,20 @@ class ArtifactListView(ApiView):
 class ArtifactDownloadView(ApiView):
     @extend_schema(
         summary="Download the current PDF of a channel in a locale",
+        operation_id="artifact_download",
         responses={
-            (200, "application/pdf"): bytes,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
             304: None,
             404: schema.ErrorSerializer,
         },
         tags=["artifacts"],
     )
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[Any, str]:
+        # The body is a file, not rendered JSON: "Accept: application/pdf" is fine.
+        return super().perform_content_negotiation(request, force=True)
+
     def get(self, request: Request, channel: str, locale: str) -> HttpResponseBase:
         artifact = artifact_current(channel=channel, locale=locale)
         path = artifact_file(artifact) if artifact else None
