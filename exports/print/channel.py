@@ -80,6 +80,15 @@ class PrintChannel(ExportChannel):
         if affected:
             print_builds_request(channel=self.alias, locales=affected)
 
+    def shared_content_changed(self) -> None:
+        from exports.print.services import print_builds_request
+
+        # A glossary term, contact or image may be in every PDF; the source hash
+        # tells afterwards which locales really changed, so only those re-render.
+        locales = print_locales()
+        if locales:
+            print_builds_request(channel=self.alias, locales=locales)
+
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
     ) -> ExportSummary:

@@ -242,6 +242,20 @@ def test_republishing_unchanged_content_builds_no_file_and_announces_nothing(
     ).exists()
 
 
+@pytest.mark.django_db
+def test_a_changed_glossary_term_owes_every_print_locale_a_build(print_channel):
+    from cms.snippets.models import GlossaryTerm
+
+    term = GlossaryTerm.objects.filter(locale__language_code="de").first()
+    assert term is not None, "the demo handbook has glossary terms"
+    term.explanation = "Eine neue, kürzere Erklärung."
+    term.save()
+
+    builds = PrintBuild.objects.all()
+    assert sorted(b.locale for b in builds) == ["ar", "de"]
+    assert {b.state for b in builds} == {"pending"}
+
+
 # --- Failures, leases ----------------------------------------------------------------
 
 
@@ -315,6 +329,23 @@ def test_export_print_builds_one_locale_and_sums_it_up(print_channel):
     call_command("export", "print", "--locale", "ar", stdout=out)
     assert "print: ar unchanged (" in out.getvalue()
     assert PrintArtifact.objects.filter(locale="ar").count() == 1
+
+
+@pytest.mark.django_db
+def test_old_pdfs_are_pruned_but_the_newest_few_kept(print_channel, settings):
+    settings.PRINT_KEEP = 2
+    handbook = printed_handbook()
+    built = []
+    for title in ("Vereine öffnen sich", "Sprechstunden im Rathaus", "Mitfahrbänke"):
+        chapter_factory(handbook, title=title)
+        call_command("export", "print", "--locale", "de", stdout=StringIO())
+        built.append(PrintArtifact.objects.get(locale="de", is_current=True))
+
+    assert len({artifact.sha256 for artifact in built}) == 3
+    kept = set(PrintArtifact.objects.filter(locale="de").values_list("pk", flat=True))
+    assert kept == {built[1].pk, built[2].pk}
+    assert not artifact_file(built[0]).exists()
+    assert artifact_file(built[1]).exists() and artifact_file(built[2]).exists()
 
 
 @pytest.mark.django_db
