@@ -565,9 +565,30 @@ class ArtifactListView(ApiView):
 
 
 class ArtifactDownloadView(ApiView):
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[Any, str]:
+        # The body is a file, not rendered JSON: "Accept: application/pdf" is fine.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         summary="Download the current PDF of a channel in a locale",
         operation_id="artifact_download",
+        parameters=[
+            OpenApiParameter(
+                "channel",
+                str,
+                OpenApiParameter.PATH,
+                description="Channel name as /api/v1/artifacts/ lists it (print).",
+            ),
+            OpenApiParameter(
+                "locale",
+                str,
+                OpenApiParameter.PATH,
+                enum=[loc.code for loc in settings.WEGWEISER_LOCALES],
+                description="Content locale of the file.",
+            ),
+        ],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             304: None,
@@ -575,12 +596,6 @@ class ArtifactDownloadView(ApiView):
         },
         tags=["artifacts"],
     )
-    def perform_content_negotiation(
-        self, request: Request, force: bool = False
-    ) -> tuple[Any, str]:
-        # The body is a file, not rendered JSON: "Accept: application/pdf" is fine.
-        return super().perform_content_negotiation(request, force=True)
-
     def get(self, request: Request, channel: str, locale: str) -> HttpResponseBase:
         artifact = artifact_current(channel=channel, locale=locale)
         path = artifact_file(artifact) if artifact else None
