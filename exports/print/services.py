@@ -245,6 +245,22 @@ def _build(build: PrintBuild) -> PrintBuildResult:
     _write_atomically(print_root() / name, rendered.pdf)
     seconds = time.monotonic() - clock
     with transaction.atomic():
+        if not _lease_held(build):
+            # This worker was too slow and another one took the build over: the
+            # other one switches the PDF, this one leaves it alone.
+            raise BuildTakenOver(
+                f"the lease on {build.locale} ran out; another worker builds it"
+            )
+        if current is not None and current.sha256 == sha256:
+            # A different source gave the same bytes: nothing new to announce.
+            PrintArtifact.objects.filter(pk=current.pk).update(source_hash=source_hash)
+            _finish_ok(build, outcome=Outcome.UNCHANGED, seconds=seconds)
+            return PrintBuildResult(
+                locale=build.locale,
+                outcome=Outcome.UNCHANGED,
+                artifact=current,
+                seconds=seconds,
+            )
         PrintArtifact.objects.filter(
             channel=build.channel, locale=build.locale, is_current=True
         ).update(is_current=False)
@@ -275,6 +291,18 @@ def _build(build: PrintBuild) -> PrintBuildResult:
     return PrintBuildResult(
         locale=build.locale, outcome=Outcome.BUILT, artifact=artifact, seconds=seconds
     )
+
+
+class BuildTakenOver(RuntimeError):
+    """A build's lease ran out mid-build and another worker claimed it."""
+
+
+def _lease_held(build: PrintBuild) -> bool:
+    """Lock the build row; True while this worker's lease on it still stands."""
+    mine = PrintBuild.objects.select_for_update().filter(
+        pk=build.pk, state=State.RUNNING, lease_expires_at=build.lease_expires_at
+    )
+    return bool(list(mine.values_list("pk", flat=True)[:1]))
 
 
 def _write_atomically(target: os.PathLike[str], data: bytes) -> None:
