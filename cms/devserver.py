@@ -85,6 +85,7 @@ def main() -> int:
         f"    Webhooks: http://127.0.0.1:{receiver_port}/   (what the website "
         "would receive)\n"
         f"    API:      {base}/api/v1/   (docs: {base}/api/v1/docs/)\n"
+        f"    Print:    {base}/admin/print/   (the PDFs, built by the worker)\n"
         "  Press Ctrl-C to stop all.\n",
         flush=True,
     )

@@ -24,6 +24,10 @@ from exports.models import ContentEvent
 Progress = Callable[[int, int], None]
 
 
+class ExportRefused(ValueError):
+    """A hand-run export cannot run as asked; the message says why and what to do."""
+
+
 @dataclass
 class ExportSummary:
     """What a hand-run export did, for the command's last line."""
@@ -58,6 +62,14 @@ class ExportChannel:
 
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
         """Content changed (inside the writing transaction); record what to do."""
+
+    def shared_content_changed(self) -> None:
+        """Shared content (snippets, images, alt texts) changed, in a transaction.
+
+        Page events are not written for it (the API's ETags move with the content
+        stamp); a channel that bakes shared content into its output, like print,
+        records its work here.
+        """
 
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
@@ -118,6 +130,12 @@ def channels_notify(events: Iterable[ContentEvent]) -> None:
     events = list(events)
     for channel in channels().values():
         channel.events_recorded(events)
+
+
+def channels_shared_content_changed() -> None:
+    """Tell every channel that shared content changed (inside the transaction)."""
+    for channel in channels().values():
+        channel.shared_content_changed()
 
 
 def _reset(*, setting: str, **kwargs: Any) -> None:

@@ -64,6 +64,8 @@ class ContentStamp(models.Model):
 
 
 # The website channel's tables belong to this app (one migration history).
+# So are the print channel's.
+from exports.print.models import PrintArtifact, PrintBuild  # noqa: E402
 from exports.website.models import (  # noqa: E402
     WebhookAttempt,
     WebhookDelivery,
@@ -73,6 +75,8 @@ from exports.website.models import (  # noqa: E402
 __all__ = [
     "ContentEvent",
     "ContentStamp",
+    "PrintArtifact",
+    "PrintBuild",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from exports.channels import channels_shared_content_changed
 from exports.models import ContentEvent
 from exports.services import content_events_record, content_stamp_bump
 
@@ -49,6 +50,7 @@ def on_shared_content_changed(
 ) -> None:
     if not raw:
         content_stamp_bump()
+        channels_shared_content_changed()
 
 
 def on_view_restriction_changed(

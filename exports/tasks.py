@@ -49,7 +49,52 @@ def sweep_deliveries_task() -> dict[str, int]:
     return {"recovered": result.recovered, "enqueued": result.enqueued}
 
 
+# A build renders the whole handbook (0.3–2 s with Typst, more for a big one); the
+# limits stop a runaway build long before the print services' LEASE (420 s) ends.
+PRINT_SOFT_LIMIT = 300
+PRINT_HARD_LIMIT = 360
+
+
+@shared_task(
+    name="exports.print_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Build failures are recorded on the build row and retried by the sweep with
+    # backoff; only the database being away is retried here.
+    autoretry_for=(DatabaseError,),
+    max_retries=5,
+    retry_backoff=True,
+    soft_time_limit=PRINT_SOFT_LIMIT,
+    time_limit=PRINT_HARD_LIMIT,
+)
+def print_build_task(build_id: int) -> str:
+    """Build one locale's PDF if its window is over and its source changed."""
+    from exports.print.services import print_build_run
+
+    return print_build_run(build_id=build_id).outcome
+
+
+@shared_task(
+    name="exports.print_sweep",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    max_retries=3,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def print_sweep_task(ensure_missing: bool = False) -> dict[str, int]:
+    """Start due print builds: lost messages, retries, dead workers (beat, 30 s)."""
+    from exports.print.services import print_builds_sweep
+
+    result = print_builds_sweep(ensure_missing=ensure_missing)
+    return {"requested": result.requested, "enqueued": result.enqueued}
+
+
 @worker_ready.connect(dispatch_uid="exports-sweep-on-start")
 def sweep_when_worker_starts(sender: object = None, **kwargs: object) -> None:
-    """A worker that starts catches up at once instead of waiting for beat."""
+    """A worker that starts catches up at once instead of waiting for beat.
+
+    Print locales without any PDF yet (a fresh install, the demo) get one built.
+    """
     sweep_deliveries_task.delay()
+    print_sweep_task.delay(ensure_missing=True)

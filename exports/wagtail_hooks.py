@@ -1,5 +1,5 @@
-"""Admin menu and URLs of the pipeline: the website channel's delivery screens and
-the Leichte Sprache coverage report."""
+"""Admin menu and URLs of the pipeline: the website channel's delivery screens, the
+print output and the Leichte Sprache coverage report."""
 
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from exports.print import views as print_views
 from exports.simple.views import simple_coverage_view
 from exports.website import views
 
@@ -51,6 +52,35 @@ def register_website_deliveries_menu_item() -> MenuItem:
 
 
 @hooks.register("register_admin_urls")
+def register_print_urls() -> list[URLResolver]:
+    urls = [
+        path("", print_views.print_overview_view, name="index"),
+        path(
+            "<str:locale>/download/", print_views.print_download_view, name="download"
+        ),
+        path("<str:locale>/rebuild/", print_views.print_rebuild_view, name="rebuild"),
+    ]
+    return [
+        path("print/", include((urls, "print_artifacts"), namespace="print_artifacts"))
+    ]
+
+
+class PrintMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(print_views.VIEW_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_print_menu_item() -> MenuItem:
+    return PrintMenuItem(
+        gettext_lazy("Druckausgabe"),
+        reverse("print_artifacts:index"),
+        icon_name="doc-full",
+        order=860,
+    )
+
+
+@hooks.register("register_admin_urls")
 def register_simple_coverage_urls() -> list[URLResolver]:
     urls = [path("", simple_coverage_view, name="coverage")]
     return [path("leichte-sprache/", include((urls, "simple"), namespace="simple"))]
@@ -62,7 +92,7 @@ def register_simple_coverage_menu_item() -> MenuItem:
         gettext_lazy("Leichte Sprache"),
         reverse("simple:coverage"),
         icon_name="doc-full",
-        order=860,
+        order=870,
     )
 
 

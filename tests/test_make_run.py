@@ -123,6 +123,25 @@ def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
         dashboard = opener.open(f"{first.base}/admin/").read().decode()
         assert 'lang="de"' in dashboard
 
+        # The worker builds the demo's print PDFs and announces them to the website.
+        assert f"{first.base}/admin/print/" in out
+
+        def pdfs() -> set[str]:
+            url = f"{first.base}/api/v1/artifacts/"
+            with urllib.request.urlopen(url) as response:
+                return {item["locale"] for item in json.load(response)["items"]}
+
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and not {"de", "ar"} <= pdfs():
+            time.sleep(1)
+        assert {"de", "ar"} <= pdfs(), first.output()[-3000:]
+        with urllib.request.urlopen(
+            f"{first.base}/api/v1/artifacts/print/ar.pdf"
+        ) as pdf:
+            assert pdf.read(5) == b"%PDF-"
+        print_page = opener.open(f"{first.base}/admin/print/").read().decode()
+        assert 'data-locale="ar"' in print_page
+
         # A translator sends chapter 2 with its pages to Turkish: the chapter is
         # translated in the request, its pages by the worker via the embedded broker.
         db = sqlite3.connect(var_dir / "wegweiser.sqlite3")

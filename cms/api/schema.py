@@ -252,6 +252,8 @@ class LocaleListSerializer(serializers.Serializer):
 
 
 class ArtifactSerializer(serializers.Serializer):
+    """One current file; ``url`` downloads it (ETag = ``sha256``)."""
+
     channel = serializers.CharField()
     locale = serializers.CharField()
     url = serializers.CharField()
@@ -259,6 +261,7 @@ class ArtifactSerializer(serializers.Serializer):
     pages = serializers.IntegerField()
     sha256 = serializers.CharField()
     built_at = serializers.DateTimeField()
+    build_seconds = serializers.FloatField(help_text="How long the build took.")
 
 
 class ArtifactListSerializer(serializers.Serializer):

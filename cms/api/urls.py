@@ -32,6 +32,11 @@ urlpatterns = [
         "municipalities/", views.MunicipalityListView.as_view(), name="municipalities"
     ),
     path("artifacts/", views.ArtifactListView.as_view(), name="artifacts"),
+    path(
+        "artifacts/<slug:channel>/<str:locale>.pdf",
+        views.ArtifactDownloadView.as_view(),
+        name="artifact-download",
+    ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("preview/", views.PreviewView.as_view(), name="preview"),

@@ -10,7 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import http_date, quote_etag
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
@@ -59,6 +62,13 @@ from exports.content import (
     locale_chain,
     page_api_path,
     page_version_resolve,
+)
+from exports.print.selectors import (
+    artifact_current,
+    artifact_file,
+    artifact_item,
+    artifacts_current,
+    artifacts_stamp,
 )
 from exports.simple.selectors import SIMPLE_LOCALE, simple_coverage_get
 
@@ -548,7 +558,7 @@ def simple_coverage_counts() -> dict[str, int]:
 
 class ArtifactListView(ApiView):
     @extend_schema(
-        summary="Exported files per locale (print PDFs once the print channel runs)",
+        summary="Exported files per locale: the current print PDFs",
         parameters=[LOCALE],
         responses={200: schema.ArtifactListSerializer, 304: None, **ERRORS},
         tags=["artifacts"],
@@ -557,14 +567,76 @@ class ArtifactListView(ApiView):
         locale = request.GET.get("locale")
         if locale:
             locale = locale_param(request.GET)
-        stamp, newest_event, last_modified = list_stamp()
-        # No channel builds files yet; the list keeps its documented shape.
+        # The newest artifact id moves whenever a PDF becomes current.
+        stamp = artifacts_stamp()
+        current = list(artifacts_current(locale=locale or None))
+        last_modified = max((a.built_at for a in current), default=None)
+        items = [artifact_item(artifact) for artifact in current]
         return conditional_json(
             request,
-            etag=etag_for("artifacts", locale, stamp, newest_event),
+            etag=etag_for("artifacts", locale, stamp),
             last_modified=last_modified,
-            build=lambda: document_bytes({"items": []}),
+            build=lambda: document_bytes({"items": items}),
         )
+
+
+class ArtifactDownloadView(ApiView):
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[Any, str]:
+        # The body is a file, not rendered JSON: "Accept: application/pdf" is fine.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="Download the current PDF of a channel in a locale",
+        operation_id="artifact_download",
+        parameters=[
+            OpenApiParameter(
+                "channel",
+                str,
+                OpenApiParameter.PATH,
+                description="Channel name as /api/v1/artifacts/ lists it (print).",
+            ),
+            OpenApiParameter(
+                "locale",
+                str,
+                OpenApiParameter.PATH,
+                enum=[loc.code for loc in settings.WEGWEISER_LOCALES],
+                description="Content locale of the file.",
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            304: None,
+            404: schema.ErrorSerializer,
+        },
+        tags=["artifacts"],
+    )
+    def get(self, request: Request, channel: str, locale: str) -> HttpResponseBase:
+        artifact = artifact_current(channel=channel, locale=locale)
+        path = artifact_file(artifact) if artifact else None
+        if artifact is None or path is None or not path.exists():
+            raise ApiError(
+                "not_found",
+                f"No {channel!r} file for locale {locale!r} yet; /api/v1/artifacts/ "
+                "lists the files there are.",
+                404,
+            )
+        etag = quote_etag(artifact.sha256)
+        if_none_match = request.headers.get("If-None-Match", "")
+        if etag in {tag.strip() for tag in if_none_match.split(",")}:
+            response: HttpResponseBase = HttpResponse(status=304)
+        else:
+            response = FileResponse(
+                path.open("rb"),
+                content_type="application/pdf",
+                as_attachment=request.GET.get("inline") is None,
+                filename=artifact.filename,
+            )
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(artifact.built_at.timestamp())
+        response["Cache-Control"] = settings.API_CACHE_CONTROL
+        return response
 
 
 # --- Search, changes, preview --------------------------------------------------------

@@ -265,6 +265,8 @@ def export_channels_setting(
                 "RETRY_HOURS": env.float("WEBSITE_WEBHOOK_RETRY_HOURS", default=72.0),
             },
         },
+        # The handbook as a PDF per locale (Typst); see the PRINT_* settings below.
+        "print": {"BACKEND": "exports.print.channel.PrintChannel"},
         # Leichte Sprache: coverage report and PDF (`manage.py export simple`).
         "simple": {"BACKEND": "exports.simple.channel.SimpleChannel", "OPTIONS": {}},
     }
@@ -287,6 +289,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exports.sweep_deliveries",
         "schedule": env.float("DELIVERY_SWEEP_SECONDS", default=30.0),
     },
+    # Print builds whose broker message was lost, retries of failed builds and
+    # builds of dead workers (leases run out) are started by this sweep.
+    "sweep-print-builds": {
+        "task": "exports.print_sweep",
+        "schedule": env.float("PRINT_SWEEP_SECONDS", default=30.0),
+    },
+}
+
+# --- Print channel (exports/print) ---------------------------------------------------
+# Locales that get a PDF (default: every content locale). A publish rebuilds the
+# affected ones after PRINT_BUILD_DELAY seconds, so many publishes in a row fold into
+# one build. PDFs are stored content-addressed under PRINT_ROOT; the newest
+# PRINT_KEEP files per locale are kept, older ones pruned.
+PRINT_LOCALES = env.list(
+    "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
+)
+PRINT_BUILD_DELAY = env.float("PRINT_BUILD_DELAY", default=30.0)
+PRINT_ROOT = Path(env.str("PRINT_ROOT", default=str(MEDIA_ROOT / "print")))
+PRINT_KEEP = env.int("PRINT_KEEP", default=3)
+# Which function builds a locale's PrintSource: {locale: "dotted.path"}; a locale
+# not named uses exports.print.data.print_source. Leichte Sprache has its own layout
+# (exports/print/templates/simple.typ).
+PRINT_SOURCES: dict[str, str] = {
+    "de-x-ls": "exports.simple.print.simple_print_source",
 }
 
 # --- Delivery API (cms/api) ----------------------------------------------------------
@@ -400,8 +426,3 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
-
-# --- Print sources ----------------------------------------------------------------
-# Per locale, the function that builds that locale's PDF source (a PrintSource):
-# Leichte Sprache has its own layout (exports/print/templates/simple.typ).
-PRINT_SOURCES = {"de-x-ls": "exports.simple.print.simple_print_source"}

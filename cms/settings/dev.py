@@ -38,3 +38,5 @@ EXPORT_CHANNELS = export_channels_setting(
     ],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
 )
+# A developer wants to see a publish in the PDF soon; production waits 30 s.
+PRINT_BUILD_DELAY = env.float("PRINT_BUILD_DELAY", default=5.0)

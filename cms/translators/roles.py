@@ -45,6 +45,9 @@ EDITOR_PERMISSIONS = (
     # deliveries again (Website delivery in the admin).
     "exports.view_webhookdelivery",
     "exports.replay_webhookdelivery",
+    # … and check and rebuild the print PDFs (Druckausgabe in the admin).
+    "exports.view_printartifact",
+    "exports.rebuild_printartifact",
 )
 # Translators edit translated snippets; the before_edit_snippet hook keeps them to
 # the rows of their own locale.

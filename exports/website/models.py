@@ -81,6 +81,12 @@ class WebhookDelivery(models.Model):
     page_id = models.PositiveBigIntegerField(_("page id"), null=True, blank=True)
     page_title = models.CharField(_("page title"), max_length=255, blank=True)
     event_kind = models.CharField(_("what happened"), max_length=20)
+    # Set for an ``artifact.updated`` delivery: the channel whose file (a print PDF)
+    # changed in ``locale``; empty for a page. ``translation_key`` is then a fixed
+    # UUID per channel (``artifact_translation_key``) so coalescing works the same.
+    artifact_channel = models.CharField(
+        _("Datei des Kanals"), max_length=50, blank=True, default=""
+    )
     sequence = models.PositiveBigIntegerField(_("sequence"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
@@ -131,9 +137,16 @@ class WebhookDelivery(models.Model):
         """What happened, in the admin's language (a resync is shown as is)."""
         from exports.models import ContentEvent
 
+        if self.is_artifact:
+            return str(_("neue Datei"))
         if self.event_kind in ContentEvent.Kind.values:
             return str(ContentEvent.Kind(self.event_kind).label)
         return self.event_kind
+
+    @property
+    def is_artifact(self) -> bool:
+        """True when this delivery announces a file, not a page."""
+        return bool(self.artifact_channel)
 
     @property
     def webhook_id(self) -> str:

@@ -23,6 +23,14 @@ Payload contract, a JSON object::
      "data": {"translation_key": str, "locale": str, "page_id": int | null,
               "sequence": int, "revision": int | null, "document": object | null}}
 
+``artifact.updated`` announces a new file of a channel (a print PDF) in one locale:
+``translation_key`` is ``"artifact:<channel>"`` (``"artifact:print"``), ``page_id``
+and ``revision`` are null, ``sequence`` is the file's id (it grows with every new
+file, so the same "newest sequence wins" rule applies) and ``document`` is the file's
+item as ``/api/v1/artifacts/`` lists it: ``{"channel", "locale", "url", "size",
+"pages", "sha256", "built_at", "build_seconds"}``. Fetch ``url`` from the delivery API
+and check the bytes against ``sha256``.
+
 ``GET /`` lists the last 50 messages as HTML, ``GET /received.json`` returns every
 message and the current content as JSON, ``GET /healthz`` answers 200.
 """

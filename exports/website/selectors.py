@@ -14,15 +14,22 @@ from exports.website.models import WebhookDelivery, WebhookEndpoint
 # deleted, made private, consent withdrawn) is "removed" for that locale.
 PAGE_UPDATED = "page.updated"
 PAGE_REMOVED = "page.removed"
+# A channel's file (a print PDF) in one locale was replaced by a new one.
+ARTIFACT_UPDATED = "artifact.updated"
 
 
 def website_payload(delivery: WebhookDelivery) -> bytes:
     """The body of one webhook: the page's current state in the delivery's locale.
 
+    A delivery that announces a file (``artifact_channel`` set) gets the file's
+    payload instead (``artifact_payload``).
+
     ``data.document`` is spliced in as the exact bytes the delivery API serves for
     ``/api/v1/pages/<id>/?locale=…``, so pulled and pushed documents are identical.
     ``data.sequence`` grows with every change; receivers keep the highest.
     """
+    if delivery.is_artifact:
+        return artifact_payload(delivery)
     resolution = page_version_resolve(
         locale_code=delivery.locale, translation_key=delivery.translation_key
     )
@@ -46,6 +53,35 @@ def website_payload(delivery: WebhookDelivery) -> bytes:
     return (
         head.encode() + b',"data":' + data_head.encode() + b',"document":' + doc + b"}}"
     )
+
+
+def artifact_payload(delivery: WebhookDelivery) -> bytes:
+    """``artifact.updated``: the current file of a channel in the delivery's locale.
+
+    ``data.translation_key`` is ``artifact:<channel>`` (stable, one "page" per
+    channel and locale on the receiver), ``page_id`` and ``revision`` are null,
+    ``sequence`` is the file's id (it grows with every new file) and ``document``
+    is the file's item exactly as ``/api/v1/artifacts/`` lists it.
+    """
+    from exports.print.selectors import artifact_current, artifact_item
+
+    artifact = artifact_current(
+        channel=delivery.artifact_channel, locale=delivery.locale
+    )
+    payload = {
+        "type": ARTIFACT_UPDATED,
+        "timestamp": timezone.now().isoformat(),
+        "data": {
+            "translation_key": f"artifact:{delivery.artifact_channel}",
+            "locale": delivery.locale,
+            "page_id": None,
+            "sequence": max(delivery.sequence, artifact.pk if artifact else 0),
+            "revision": None,
+            "event": delivery.event_kind,
+            "document": artifact_item(artifact) if artifact else None,
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def endpoint_overview() -> list[dict]:

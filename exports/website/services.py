@@ -19,6 +19,7 @@ import queue
 import random
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -136,6 +137,62 @@ def website_deliveries_record(
                 WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
             touched.append(delivery_id)
     transaction.on_commit(lambda: website_deliveries_enqueue(delivery_ids=touched))
+    return touched
+
+
+def artifact_translation_key(channel: str) -> uuid.UUID:
+    """The fixed key under which a channel's files are delivered (one per channel).
+
+    Deliveries are keyed by (endpoint, translation key, locale); a file has no
+    page, so this stable UUID stands in and coalescing works unchanged.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"wegweiser:artifact:{channel}")
+
+
+def website_artifact_deliveries_record(
+    *, channel: str, locale: str, sequence: int
+) -> list[int]:
+    """Announce that ``channel``'s file in ``locale`` changed (``artifact.updated``).
+
+    Runs in the transaction that makes the new file current; ``sequence`` (the
+    artifact's id) only grows. A delivery still waiting for the same file and locale
+    takes the newer sequence instead of a second row; sending, retries, the sweep
+    and replays are the page deliveries' own.
+    """
+    now = timezone.now()
+    key = artifact_translation_key(channel)
+    fields = {
+        "sequence": sequence,
+        "page_id": None,
+        "event_kind": "artifact",
+        "artifact_channel": channel,
+        "page_title": f"PDF ({channel})",
+    }
+    touched: list[int] = []
+    for website in website_channels():
+        for endpoint in endpoints_for(website):
+            pending = WebhookDelivery.objects.filter(
+                endpoint=endpoint, translation_key=key, locale=locale, status="pending"
+            )
+            delivery_id = pending.values_list("pk", flat=True).first()
+            if delivery_id is None:
+                try:
+                    with transaction.atomic():
+                        delivery_id = WebhookDelivery.objects.create(
+                            endpoint=endpoint,
+                            translation_key=key,
+                            locale=locale,
+                            next_attempt_at=now,
+                            **fields,
+                        ).pk
+                except IntegrityError:
+                    delivery_id = pending.values_list("pk", flat=True).get()
+                    WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+            else:
+                WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+            touched.append(delivery_id)
+    if touched:
+        transaction.on_commit(lambda: website_deliveries_enqueue(delivery_ids=touched))
     return touched
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exports.channels import channel_get, channels
+from exports.channels import ExportRefused, channel_get, channels
 from exports.content import UnknownLocale
 from exports.management.progress import progress_bar
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 summary = channel.export(
                     locales=options["locales"] or None, progress=progress
                 )
-            except UnknownLocale as exc:
+            except (UnknownLocale, ExportRefused) as exc:
                 raise CommandError(str(exc)) from exc
             except NotImplementedError as exc:
                 raise CommandError(str(exc)) from exc
