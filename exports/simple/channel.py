@@ -3,8 +3,10 @@
 The ``de-x-ls`` documents need nothing of their own: they are pushed by the
 website channel and served by the delivery API like every locale. This channel
 reports the coverage (which German pages have a checked, current simple version)
-and builds the Leichte Sprache PDF. The print pipeline builds the same PDF in the
-background after publishes, through ``PRINT_SOURCES``.
+and builds the Leichte Sprache PDF. When ``de-x-ls`` is a print locale, the PDF is
+built by the print pipeline (``PRINT_SOURCES`` names this layout), so it becomes the
+current artifact: listed in the API, announced to the website, kept on failure.
+Otherwise it is written to ``OUTPUT_DIR``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from django.conf import settings
 
 from exports.channels import ExportChannel, ExportSummary, Progress
 from exports.content import content_locale_get
+from exports.print.channel import print_locales
 from exports.print.render import PrintRenderError, print_build
+from exports.print.services import print_export
 from exports.simple.print import simple_print_source
 from exports.simple.selectors import SIMPLE_LOCALE, simple_coverage_get
 
@@ -60,6 +64,15 @@ class SimpleChannel(ExportChannel):
                 if progress:
                     progress(done, total)
             summary.details.append(f"coverage {code}: {coverage.summary()}")
+            if code in print_locales():
+                printed = print_export(channel="print", locales=[code])
+                summary.done += printed.done
+                summary.failed += printed.failed
+                summary.skipped += printed.skipped
+                summary.details.extend(f"PDF {line}" for line in printed.details)
+                if progress:
+                    progress(total, total)
+                continue
             try:
                 rendered = print_build(simple_print_source(code))
             except PrintRenderError as exc:

@@ -61,3 +61,21 @@ def test_the_print_pipeline_gets_the_leichte_sprache_layout(demo_handbook):
     assert isinstance(source, PrintSource)
     assert source.template == "simple"
     assert channel_get("simple").name == "simple"
+
+
+def test_with_de_x_ls_printed_the_pdf_becomes_the_current_print_artifact(
+    demo_handbook, simple_channel, settings, tmp_path
+):
+    # The print pipeline stores, lists and announces it; OUTPUT_DIR stays empty.
+    from exports.print.models import PrintArtifact
+
+    settings.PRINT_LOCALES = ["de-x-ls"]
+    settings.PRINT_ROOT = tmp_path / "print"
+    out = StringIO()
+    call_command("export", "simple", stdout=out)
+
+    artifact = PrintArtifact.objects.get(locale="de-x-ls")
+    assert "PDF de-x-ls built" in out.getvalue(), out.getvalue()
+    assert not (simple_channel / "handbook-de-x-ls.pdf").exists()
+    reader = PdfReader(settings.PRINT_ROOT / artifact.path)
+    assert len(reader.pages) == artifact.page_count > 3
