@@ -218,6 +218,7 @@ class _PrintTree:
             title = parent.title if isinstance(parent, ChapterPage) else ""
             number = parent.number if isinstance(parent, ChapterPage) else None
             entry: Data = {
+                **_language(document),
                 "number": number,
                 "title": title,
                 "intro": [],
@@ -229,6 +230,7 @@ class _PrintTree:
             chapters.append(entry)
         elif kind == "portrait_index":
             portraits = {
+                **_language(document),
                 "title": document["title"],
                 "intro": print_blocks(document["intro"]),
                 "items": [],
@@ -236,6 +238,7 @@ class _PrintTree:
         elif kind == "portrait":
             parent = page.get_parent().specific if page.pk else None
             portraits = {
+                **_language(document),
                 "title": parent.title if parent else "",
                 "intro": [],
                 "items": [self._portrait(document)],
@@ -297,6 +300,10 @@ class _PrintTree:
             }
             if root
             else None,
+            # The language of cover, introduction and imprint (a fallback's own).
+            "front": _language(root)
+            if root
+            else _language({"locale": self.locale_code}),
             "chapters": chapters,
             "portraits": portraits,
             "glossary": glossary,
@@ -305,6 +312,7 @@ class _PrintTree:
 
     def _chapter(self, document: Data) -> Data:
         return {
+            **_language(document),
             "number": document.get("number"),
             "title": document["title"],
             "intro": print_blocks(document.get("intro")),
@@ -319,6 +327,7 @@ class _PrintTree:
         if document["type"] == "recommendation":
             chapter["recommendations"].append(
                 {
+                    **_language(document),
                     "title": document["title"],
                     "topic": _name(document.get("topic")),
                     "municipalities": [
@@ -333,6 +342,7 @@ class _PrintTree:
         elif document["type"] == "best_practice":
             chapter["practices"].append(
                 {
+                    **_language(document),
                     "title": document["title"],
                     "municipality": _name(document.get("municipality")),
                     "topic": _name(document.get("topic")),
@@ -355,6 +365,7 @@ class _PrintTree:
             if portrait_document is not None:
                 items.append(self._portrait(portrait_document))
         return {
+            **_language(document),
             "title": document["title"],
             "intro": print_blocks(document.get("intro")),
             "items": items,
@@ -389,6 +400,7 @@ class _PrintTree:
 
     def _portrait(self, document: Data) -> Data:
         return {
+            **_language(document),
             "name": document.get("display_name") or document["title"],
             "title": document["title"],
             "municipality": _name(document.get("municipality")),
@@ -564,6 +576,13 @@ def _labels() -> dict[str, str]:
         "term": _("Begriff"),
         "preview": _("Druckansicht – Entwurf"),
     }
+
+
+def _language(document: Data) -> Data:
+    """The language a part is written in: a fallback is set as its own language
+    (German text in the Persian handbook is German, left to right, hyphenated)."""
+    code = document["locale"]
+    return {"lang": code.split("-")[0], "dir": content_locale_get(code).direction}
 
 
 def _name(value: Data | None) -> str:
