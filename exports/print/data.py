@@ -244,6 +244,8 @@ class _PrintTree:
                 "items": [self._portrait(document)],
             }
         data = self._assemble(root, chapters, portraits, glossary=[])
+        # PDF/UA needs a document title; the page's own names the preview.
+        data["title"] = data["title"] or document["title"]
         data["preview"] = True
         return data
 
@@ -272,7 +274,9 @@ class _PrintTree:
             "lang": self.locale_code.split("-")[0],
             "locale": self.locale_code,
             "dir": self.content_locale.direction,
-            "title": title or (chapters[0]["title"] if chapters else ""),
+            "title": title
+            or (chapters[0]["title"] if chapters else "")
+            or labels["handbook"],
             "subtitle": subtitle,
             "publisher": publisher,
             "edition": edition,
@@ -543,6 +547,7 @@ class _PrintTree:
 def _labels() -> dict[str, str]:
     """The template's fixed words, in the active language."""
     return {
+        "handbook": _("Handbuch"),
         "contents": _("Inhalt"),
         "page": _("Seite"),
         "chapter": _("Kapitel"),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,34 @@ def print_render(
     ``files`` maps names relative to the build folder (e.g. ``images/12.jpg``) to
     files to copy in, so the template can place them with ``image()``.
     """
+    with _build_folder(data, template=template, files=files) as root:
+        pdf = _compile(root, format="pdf", pdf_standards="ua-1")
+    assert isinstance(pdf, bytes)
+    return RenderedPdf(pdf=pdf, page_count=_page_count(pdf))
+
+
+def print_render_pages(
+    data: Mapping[str, Any],
+    *,
+    template: str = "handbook",
+    files: Mapping[str, Path] | None = None,
+    ppi: float = 96,
+) -> list[bytes]:
+    """Render ``data`` like ``print_render``, as one PNG image per page.
+
+    For previews: any browser shows PNGs, and they need no PDF viewer.
+    """
+    with _build_folder(data, template=template, files=files) as root:
+        pages = _compile(root, format="png", ppi=ppi)
+    # Typst returns bytes for a one-page document and a list otherwise.
+    return [pages] if isinstance(pages, bytes) else list(pages)
+
+
+@contextmanager
+def _build_folder(
+    data: Mapping[str, Any], *, template: str, files: Mapping[str, Path] | None
+) -> Iterator[Path]:
+    """A fresh folder with ``main.typ``, ``data.json`` and the files, removed after."""
     source = TEMPLATES_DIR / f"{template}.typ"
     with tempfile.TemporaryDirectory(prefix="wegweiser-print-") as folder:
         root = Path(folder)
@@ -72,15 +101,18 @@ def print_render(
                 raise PrintRenderError(f"File name leaves the build folder: {name}")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-        try:
-            pdf = typst.compile(
-                root / "main.typ",
-                root=root,
-                font_paths=[FONTS_DIR],
-                ignore_system_fonts=True,
-                pdf_standards="ua-1",
-            )
-        except typst.TypstError as error:
-            raise PrintRenderError(f"Typst: {error.message}") from error
-    assert isinstance(pdf, bytes)
-    return RenderedPdf(pdf=pdf, page_count=_page_count(pdf))
+        yield root
+
+
+def _compile(root: Path, **options: Any) -> Any:
+    """Compile ``main.typ`` in ``root`` with the root as Typst's file boundary."""
+    try:
+        return typst.compile(
+            root / "main.typ",
+            root=root,
+            font_paths=[FONTS_DIR],
+            ignore_system_fonts=True,
+            **options,
+        )
+    except typst.TypstError as error:
+        raise PrintRenderError(f"Typst: {error.message}") from error
