@@ -84,10 +84,16 @@ class PrintSource:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def print_source(locale_code: str) -> PrintSource:
-    """The handbook in ``locale_code``, ready for ``print_build``."""
+def print_source(
+    locale_code: str, *, handbook: HandbookPage | None = None
+) -> PrintSource:
+    """The handbook in ``locale_code``, ready for ``print_build``.
+
+    ``handbook`` (its German root page) picks one of several handbooks; by default
+    the first public one.
+    """
     tree = _PrintTree(locale_code)
-    data = tree.handbook_data()
+    data = tree.handbook_data(handbook)
     return PrintSource(locale=locale_code, data=data, files=tree.files())
 
 
@@ -170,10 +176,13 @@ class _PrintTree:
 
     # -- whole handbook --------------------------------------------------------------
 
-    def handbook_data(self) -> Data:
-        handbook = public_pages(
-            HandbookPage.objects.filter(locale=self.source_locale)
-        ).first()
+    def handbook_data(self, handbook: HandbookPage | None = None) -> Data:
+        if handbook is None:
+            handbook = (
+                public_pages(HandbookPage.objects.filter(locale=self.source_locale))
+                .order_by("path")
+                .first()
+            )
         root = page_document_for(handbook, self.locale_code) if handbook else None
         chapters: list[Data] = []
         portraits: Data | None = None
@@ -556,9 +565,7 @@ def _labels() -> dict[str, str]:
         "partners": _("Partner"),
         "funding": _("Förderung"),
         "edition": _("Stand"),
-        "recommendations": _("Handlungsempfehlungen"),
         "recommendation": _("Handlungsempfehlung"),
-        "practices": _("Beispiele aus der Praxis"),
         "practice": _("Praxisbeispiel"),
         "why": _("Warum das wichtig ist"),
         "steps": _("So gehen Sie vor"),
@@ -569,7 +576,6 @@ def _labels() -> dict[str, str]:
         "how": _("Wie"),
         "outcome": _("Ergebnis"),
         "contact": _("Kontakt"),
-        "portraits": _("Porträts"),
         "origin": _("Herkunft"),
         "arrived": _("Angekommen"),
         "example": _("Fiktives Beispiel"),
