@@ -10,7 +10,8 @@ content address (``print_source_hash``).
 
 Shape (every text is plain data; ``blocks`` are print blocks)::
 
-    lang, locale, dir, title, subtitle, publisher, edition, labels{…}
+    lang, locale, dir, title, subtitle, publisher, edition, labels{…}, preview
+    front{lang, dir}   (the language cover, introduction and imprint are in)
     cover{title, subtitle, publisher, edition, image}
     intro[blocks]
     imprint{publisher, partners[{organisation, role}], funding[blocks],
@@ -26,7 +27,9 @@ Shape (every text is plain data; ``blocks`` are print blocks)::
     credits[{credit, images[id]}]
 
 An image is ``{id, path, alt, width, height, credit}``; ``path`` names a file in
-the build folder.
+the build folder. Chapters, recommendations, practices, portraits and the portraits
+section also carry ``lang`` and ``dir``: the language their text is in, which for a
+fallback is not the handbook's.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +176,6 @@ class _PrintTree:
         self.source_locale = Locale.get_default()
         # Every image document placed, in order of first use: id → document.
         self.images: dict[int, Data] = {}
-        self._files: dict[str, Path] = {}
 
     # -- whole handbook --------------------------------------------------------------
 
@@ -546,7 +549,6 @@ class _PrintTree:
                 continue
             rendition = image.get_rendition(PRINT_RENDITION)
             files[f"images/{image_id}.jpg"] = Path(rendition.file.path)
-        self._files = files
         return files
 
 
@@ -618,9 +620,7 @@ def _contact(contact: Data | None) -> Data | None:
     }
 
 
-def _date(iso: str) -> Any:
-    from datetime import date
-
+def _date(iso: str) -> date:
     return date.fromisoformat(iso)
 
 
