@@ -85,6 +85,7 @@ check-deploy:
 
 ## bench: measure the API, pipeline, print and simple parts; JSON in bench/results/
 bench: install
+	@$(UV) sync --frozen --quiet --group bench
 	$(PY) -m bench $(PARTS)
 
 clean:

@@ -53,6 +53,19 @@ class HeadlessPage(Page):
         # One plain template for every type: previews check wording, not design.
         return "pages/page_preview.html"
 
+    @property
+    def preview_modes(self):
+        # "Druckansicht": the draft laid out by the print template (exports/print).
+        return [*Page.DEFAULT_PREVIEW_MODES, ("print", _("Druckansicht"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "print":
+            # Imported here: the print channel imports these models.
+            from exports.print.preview import print_preview_response
+
+            return print_preview_response(self)
+        return super().serve_preview(request, mode_name)
+
     def serve(self, request, *args, **kwargs):
         # The public reads the handbook through the API, which applies the consent
         # and privacy rules; plain page serving would bypass them.

@@ -1,0 +1,182 @@
+"""Clean HTML (what the content tree carries) to print blocks: plain JSON data.
+
+The content tree holds rich text as a small closed HTML vocabulary
+(``exports.richtext``). Typst must never see editor text as markup, so print gets
+the same text as data instead: a list of blocks, each with inline runs::
+
+    {"kind": "paragraph", "runs": [{"text": "Hallo "}, {"text": "Welt", "bold": true}]}
+    {"kind": "heading", "level": 3, "runs": [...]}
+    {"kind": "list", "ordered": false, "items": [[run, ...], ...]}
+    {"kind": "quote", "runs": [...]}
+
+A run carries ``text`` and, only when set, ``bold``, ``italic``, ``term`` (a
+glossary term) and ``link`` (an external URL; links into the handbook's own pages
+point at the API and mean nothing on paper, so their text stays and the link goes).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from exports.richtext import SAFE_URL
+
+Run = dict[str, Any]
+Block = dict[str, Any]
+
+_HEADING_LEVELS = {"h2": 2, "h3": 3, "h4": 4}
+_WHITESPACE = re.compile(r"\s+")
+_INLINE_FLAGS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic"}
+
+
+class _BlockParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.runs: list[Run] | None = None  # the open block's runs
+        self.block: Block | None = None
+        self.list_stack: list[Block] = []
+        self.flags: list[tuple[str, str, Any]] = []  # (tag, flag, value)
+
+    # -- blocks ----------------------------------------------------------------------
+
+    def _open(self, block: Block) -> None:
+        self._close()
+        self.block = block
+        self.runs = block["runs"]
+
+    def _close(self) -> None:
+        if self.block is not None and _has_text(self.block["runs"]):
+            _trim(self.block["runs"])
+            self.blocks.append(self.block)
+        self.block = None
+        self.runs = None
+
+    def _runs(self) -> list[Run]:
+        """The runs text goes into; loose text opens a paragraph."""
+        if self.list_stack:
+            items = self.list_stack[-1]["items"]
+            if not items:
+                items.append([])
+            runs: list[Run] = items[-1]
+            return runs
+        if self.runs is None:
+            self._open({"kind": "paragraph", "runs": []})
+        assert self.runs is not None
+        return self.runs
+
+    # -- parser events ---------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and not self.list_stack:
+            self._open({"kind": "paragraph", "runs": []})
+        elif tag in _HEADING_LEVELS and not self.list_stack:
+            self._open({"kind": "heading", "level": _HEADING_LEVELS[tag], "runs": []})
+        elif tag == "blockquote" and not self.list_stack:
+            self._open({"kind": "quote", "runs": []})
+        elif tag in ("ul", "ol"):
+            if not self.list_stack:
+                self._close()
+            self.list_stack.append(
+                {"kind": "list", "ordered": tag == "ol", "items": []}
+            )
+        elif tag == "li" and self.list_stack:
+            self.list_stack[-1]["items"].append([])
+        elif tag == "br":
+            self._runs().append({"text": "\n"})
+        elif tag in _INLINE_FLAGS:
+            self.flags.append((tag, _INLINE_FLAGS[tag], True))
+        elif tag == "dfn":
+            self.flags.append((tag, "term", True))
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self.flags.append((tag, "link", href if SAFE_URL.match(href) else None))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("p", "blockquote", *_HEADING_LEVELS) and not self.list_stack:
+            self._close()
+        elif tag in ("ul", "ol") and self.list_stack:
+            finished = self.list_stack.pop()
+            finished["items"] = [
+                _trim(item) for item in finished["items"] if _has_text(item)
+            ]
+            if self.list_stack:
+                # A nested list becomes the following items of its parent, indented
+                # no further: print keeps one level, the text stays complete.
+                self.list_stack[-1]["items"].extend(finished["items"])
+            elif finished["items"]:
+                self.blocks.append(finished)
+        else:
+            for index in range(len(self.flags) - 1, -1, -1):
+                if self.flags[index][0] == tag or (
+                    tag in _INLINE_FLAGS and self.flags[index][0] in _INLINE_FLAGS
+                ):
+                    del self.flags[index]
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if not data:
+            return
+        if not data.strip() and self.runs is None and not self.list_stack:
+            return  # whitespace between blocks
+        run: Run = {"text": data}
+        for _tag, flag, value in self.flags:
+            if value is not None:
+                run[flag] = value
+        runs = self._runs()
+        if (
+            runs
+            and runs[-1]["text"] != "\n"
+            and {k: v for k, v in runs[-1].items() if k != "text"}
+            == {k: v for k, v in run.items() if k != "text"}
+        ):
+            runs[-1]["text"] += data
+        else:
+            runs.append(run)
+
+    def result(self) -> list[Block]:
+        while self.list_stack:
+            self.handle_endtag("ol" if self.list_stack[-1]["ordered"] else "ul")
+        self._close()
+        return self.blocks
+
+
+def _has_text(runs: list[Run]) -> bool:
+    return any(run["text"].strip() for run in runs)
+
+
+def _trim(runs: list[Run]) -> list[Run]:
+    """Collapse the HTML source's whitespace the way a browser would."""
+    for run in runs:
+        if run["text"] != "\n":
+            run["text"] = _WHITESPACE.sub(" ", run["text"])
+    while runs and not runs[0]["text"].strip():
+        runs.pop(0)
+    while runs and not runs[-1]["text"].strip():
+        runs.pop()
+    if runs:
+        runs[0]["text"] = runs[0]["text"].lstrip()
+        runs[-1]["text"] = runs[-1]["text"].rstrip()
+    return runs
+
+
+def print_blocks(html: str | None) -> list[Block]:
+    """Clean HTML from the content tree as print blocks (see the module doc)."""
+    if not html:
+        return []
+    parser = _BlockParser()
+    parser.feed(html)
+    parser.close()
+    return parser.result()
+
+
+def text_blocks(text: str | None) -> list[Block]:
+    """Plain text (a text field, not rich text) as paragraphs, one per blank line."""
+    paragraphs = [p.strip() for p in (text or "").split("\n\n")]
+    return [{"kind": "paragraph", "runs": [{"text": p}]} for p in paragraphs if p]
+
+
+def plain_runs(text: str | None) -> list[Run]:
+    """One line of plain text as runs."""
+    return [{"text": text}] if text else []
