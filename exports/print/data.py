@@ -38,6 +38,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -115,11 +117,14 @@ def print_preview_source(page: Page) -> PrintSource:
 
 
 def print_source_hash(source: PrintSource) -> str:
-    """The build's content address: template, data and the bytes of every file.
+    """The build's content address: renderer, template, data and every file's bytes.
 
-    Equal hash, equal PDF: the pipeline skips a build whose hash it already has.
+    Equal hash, equal PDF: the pipeline skips a build whose hash it already has. The
+    Typst version and the fonts are part of it, so upgrading either rebuilds every
+    PDF after the next publish or worker start instead of keeping stale layouts.
     """
     digest = hashlib.sha256()
+    digest.update(_renderer_fingerprint().encode())
     template = Path(__file__).resolve().parent / "templates" / f"{source.template}.typ"
     digest.update(template.read_bytes())
     digest.update(print_data_hash(source.data).encode())
@@ -127,6 +132,15 @@ def print_source_hash(source: PrintSource) -> str:
         digest.update(name.encode())
         digest.update(hashlib.sha256(source.files[name].read_bytes()).digest())
     return digest.hexdigest()
+
+
+@cache
+def _renderer_fingerprint() -> str:
+    """Typst's version and the font files' names and sizes (read once per process)."""
+    fonts = Path(__file__).resolve().parent / "fonts"
+    parts = [f"typst {version('typst')}"]
+    parts += [f"{f.name}:{f.stat().st_size}" for f in sorted(fonts.glob("*.ttf"))]
+    return "\n".join(parts)
 
 
 def print_data(locale_code: str) -> dict[str, Any]:

@@ -261,6 +261,18 @@ def test_print_data_is_deterministic():
     assert print_source_hash(first) == print_source_hash(second)
 
 
+def test_a_typst_or_font_upgrade_changes_the_content_address(monkeypatch):
+    # Same data, new renderer: the pipeline must not keep the old layout as
+    # "unchanged".
+    from exports.print import data
+    from exports.print.data import print_source_hash
+
+    source = print_source("de")
+    before = print_source_hash(source)
+    monkeypatch.setattr(data, "_renderer_fingerprint", lambda: "typst 99.0.0")
+    assert print_source_hash(source) != before
+
+
 @pytest.mark.parametrize("code", ["de", "fa"])
 def test_only_portraits_with_print_consent_are_printed(pdfs, code):
     pdf = pdfs[code]
