@@ -115,27 +115,11 @@ def website_deliveries_record(
                 "event_kind": event.kind,
                 "page_title": titles.get(event.page_id, "")[:255],
             }
-            pending = WebhookDelivery.objects.filter(
-                endpoint=endpoint, translation_key=key, locale=locale, status="pending"
+            touched.append(
+                _pending_delivery_fold(
+                    endpoint=endpoint, key=key, locale=locale, now=now, fields=fields
+                )
             )
-            delivery_id = pending.values_list("pk", flat=True).first()
-            if delivery_id is None:
-                try:
-                    with transaction.atomic():
-                        delivery_id = WebhookDelivery.objects.create(
-                            endpoint=endpoint,
-                            translation_key=key,
-                            locale=locale,
-                            next_attempt_at=now,
-                            **fields,
-                        ).pk
-                except IntegrityError:
-                    # Another transaction created the pending row meanwhile.
-                    delivery_id = pending.values_list("pk", flat=True).get()
-                    WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
-            else:
-                WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
-            touched.append(delivery_id)
     transaction.on_commit(lambda: website_deliveries_enqueue(delivery_ids=touched))
     return touched
 
@@ -171,29 +155,48 @@ def website_artifact_deliveries_record(
     touched: list[int] = []
     for website in website_channels():
         for endpoint in endpoints_for(website):
-            pending = WebhookDelivery.objects.filter(
-                endpoint=endpoint, translation_key=key, locale=locale, status="pending"
+            touched.append(
+                _pending_delivery_fold(
+                    endpoint=endpoint, key=key, locale=locale, now=now, fields=fields
+                )
             )
-            delivery_id = pending.values_list("pk", flat=True).first()
-            if delivery_id is None:
-                try:
-                    with transaction.atomic():
-                        delivery_id = WebhookDelivery.objects.create(
-                            endpoint=endpoint,
-                            translation_key=key,
-                            locale=locale,
-                            next_attempt_at=now,
-                            **fields,
-                        ).pk
-                except IntegrityError:
-                    delivery_id = pending.values_list("pk", flat=True).get()
-                    WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
-            else:
-                WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
-            touched.append(delivery_id)
     if touched:
         transaction.on_commit(lambda: website_deliveries_enqueue(delivery_ids=touched))
     return touched
+
+
+def _pending_delivery_fold(
+    *,
+    endpoint: WebhookEndpoint,
+    key: uuid.UUID | str,
+    locale: str,
+    now: datetime,
+    fields: dict[str, Any],
+) -> int:
+    """The id of the one pending row for (endpoint, key, locale), ``fields`` set.
+
+    A newer event folds into the row that has not been sent yet instead of adding
+    a second one; the partial unique index keeps it to one under concurrency.
+    """
+    pending = WebhookDelivery.objects.filter(
+        endpoint=endpoint, translation_key=key, locale=locale, status="pending"
+    )
+    delivery_id = pending.values_list("pk", flat=True).first()
+    if delivery_id is None:
+        try:
+            with transaction.atomic():
+                return WebhookDelivery.objects.create(
+                    endpoint=endpoint,
+                    translation_key=key,
+                    locale=locale,
+                    next_attempt_at=now,
+                    **fields,
+                ).pk
+        except IntegrityError:
+            # Another transaction created the pending row meanwhile.
+            delivery_id = pending.values_list("pk", flat=True).get()
+    WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+    return delivery_id
 
 
 def _titles(page_ids: set[int]) -> dict[int, str]:
