@@ -8,6 +8,7 @@ against the test database, for the tests that ask for ``celery_worker_process``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
 import shutil
@@ -201,6 +202,34 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@contextlib.contextmanager
+def admin_browser_page(
+    browser,
+    live_server,
+    username: str,
+    *,
+    password: str = "ein-langes-passwort",
+    locale: str | None = "de-DE",
+    width: int = 1280,
+):
+    """A headless browser page logged in to the Wagtail admin; closed afterwards."""
+    options = {"viewport": {"width": width, "height": 900}}
+    if locale:
+        options["locale"] = locale
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

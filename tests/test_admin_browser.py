@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, admin_browser_page
 from tests.factories.pages import chapter_factory, handbook_factory, portrait_factory
 
 OUTPUT = REPO / "test-output"
@@ -20,18 +20,8 @@ def editor_page(browser, live_server, wagtail_tree, django_user_model):
     django_user_model.objects.create_superuser(
         "redakteurin", "redaktion@example.org", "ein-langes-passwort"
     )
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "redakteurin")
-    page.fill("#id_password", "ein-langes-passwort")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield page
-    context.close()
+    with admin_browser_page(browser, live_server, "redakteurin") as page:
+        yield page
 
 
 def test_editor_finds_the_handbook_and_a_portraits_consent(editor_page, live_server):

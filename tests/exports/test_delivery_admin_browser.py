@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from exports.website.models import WebhookDelivery
-from tests.conftest import REPO, wait_until
+from tests.conftest import REPO, admin_browser_page, wait_until
 from tests.exports.conftest import deliveries_sweep, settled, time_travel
 from tests.factories.pages import handbook_factory
 
@@ -33,18 +33,7 @@ def test_editor_sees_failed_deliveries_and_sends_them_again(
         lambda: WebhookDelivery.objects.filter(status="failed").count() == 7
     )
 
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "redakteurin")
-        page.fill("#id_password", "ein-langes-passwort")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
-
+    with admin_browser_page(browser, live_server, "redakteurin") as page:
         page.get_by_role("link", name="Website-Versand").first.click()
         endpoints = page.get_by_test_id("endpoints")
         endpoints.get_by_text("website", exact=True).wait_for()
@@ -57,6 +46,4 @@ def test_editor_sees_failed_deliveries_and_sends_them_again(
         website.up()
         page.get_by_role("button", name="Alle 7 fehlgeschlagenen").click()
         page.get_by_text("werden erneut gesendet").first.wait_for()
-    finally:
-        context.close()
     assert wait_until(lambda: len(website.current(handbook.translation_key)) == 7)

@@ -13,6 +13,7 @@ from wagtail_localize.operations import TranslationCreator
 
 from cms.pages.models import ChapterPage
 from cms.translators.services import role_groups_ensure
+from tests.conftest import admin_browser_page
 from tests.factories.pages import chapter_factory, handbook_factory
 from tests.test_admin_browser import OUTPUT
 from tests.translators.conftest import role_user, translated
@@ -50,17 +51,11 @@ def test_arabic_translator_translates_and_publishes_a_page(
     django_user_model,
 ):
     role_user(django_user_model, "ar", "uebersetzerin-ar")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
     OUTPUT.mkdir(exist_ok=True)
-    try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "uebersetzerin-ar")
-        page.fill("#id_password", "ein-langes-passwort")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
-
+    # No browser locale: the translator's admin language is English.
+    with admin_browser_page(
+        browser, live_server, "uebersetzerin-ar", locale=None
+    ) as page:
         page.goto(f"{live_server.url}/admin/pages/{arabic_chapter.pk}/edit/")
         tabs = page.get_by_role("tab")
         tabs.first.wait_for()
@@ -88,8 +83,6 @@ def test_arabic_translator_translates_and_publishes_a_page(
         alert.wait_for()
         assert "Ihre Rolle gilt nur für: ar." in page.content()
         page.screenshot(path=OUTPUT / "translator-refused-de.png", full_page=True)
-    finally:
-        context.close()
 
     live = ChapterPage.objects.get(pk=arabic_chapter.pk)
     assert live.live and not live.has_unpublished_changes

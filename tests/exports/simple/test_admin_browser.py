@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, admin_browser_page
 from tests.factories.pages import chapter_factory, handbook_factory
 
 OUTPUT = REPO / "test-output" / "simple"
@@ -18,18 +18,8 @@ def writer_page(browser, live_server, wagtail_tree, django_user_model):
     django_user_model.objects.create_superuser(
         "schreiberin", "leichte-sprache@example.org", "ein-langes-passwort"
     )
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "schreiberin")
-    page.fill("#id_password", "ein-langes-passwort")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield page
-    context.close()
+    with admin_browser_page(browser, live_server, "schreiberin") as page:
+        yield page
 
 
 def test_ctrl_period_types_the_mediopunkt_in_title_and_rich_text(
