@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from bench.manage import manage
+
 REPO = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_API_PAGES", "2000"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "8"))
@@ -48,14 +50,7 @@ def _env() -> dict[str, str]:
 
 
 def _manage(*args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=_env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return manage(*args, env=_env())
 
 
 def _prepare_database() -> None:

@@ -25,6 +25,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench.manage import manage
+
 REPO = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_PIPELINE_PAGES", "2000"))
 PUBLISHES = int(os.environ.get("BENCH_PIPELINE_PUBLISHES", "40"))
@@ -61,14 +63,7 @@ def _env(receiver_url: str) -> dict[str, str]:
 
 
 def _manage(env: dict, *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return manage(*args, env=env)
 
 
 def _prepare(env: dict) -> None:

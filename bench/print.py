@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.manage import manage
+
 REPO = Path(__file__).resolve().parent.parent
 VAR = REPO / "var" / "bench-print"
 SOURCES = VAR / "sources"
@@ -55,14 +57,7 @@ def _env() -> dict[str, str]:
 
 
 def _manage(*args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=_env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return manage(*args, env=_env())
 
 
 # --- Step 1: the data, from the database ---------------------------------------------
