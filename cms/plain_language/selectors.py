@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -80,11 +80,22 @@ def page_reader_text(*, page: Page) -> tuple[str, list[GlossaryTerm]]:
     return "\n".join(lines), glossary
 
 
-def translation_reader_text(*, page: Page) -> str | None:
+def _same_text(markup: str) -> str:
+    """``markup`` as the editor shows it: tags gone, whitespace collapsed."""
+    return " ".join(html_to_lines(markup).split())
+
+
+def translation_reader_text(
+    *, page: Page, editing: Mapping[str, str] | None = None
+) -> str | None:
     """The saved text of ``page``'s synced translation, one segment per line.
 
     What wagtail-localize's editor holds for the page (each segment is saved on
-    its own); None when the page is not a synced translation.
+    its own); None when the page is not a synced translation. ``editing`` maps a
+    segment's source text (as the editor shows it) to what the writer has typed
+    into its open text area but not saved yet; that text is checked instead of
+    the saved one. The editor's markup has no segment ids, so the source text is
+    the key; of segments with the same source, the first one takes the edit.
     """
     translation = Translation.objects.filter(
         source__object_id=page.translation_key,
@@ -95,7 +106,7 @@ def translation_reader_text(*, page: Page) -> str | None:
         return None
     segments = (
         StringSegment.objects.filter(source=translation.source)
-        .select_related("context")
+        .select_related("context", "string")
         .order_by("order")
     )
     translated = {
@@ -105,11 +116,15 @@ def translation_reader_text(*, page: Page) -> str | None:
             locale_id=page.locale_id,
         )
     }
+    unsaved = {_same_text(source): text for source, text in (editing or {}).items()}
     lines = []
     for segment in segments:
         if segment.context.path.split(".")[0] in _NOT_READ:
             continue
         data = translated.get((segment.string_id, segment.context_id))
+        source = _same_text(segment.string.data)
+        if source in unsaved:
+            data = unsaved.pop(source)
         if data:
             lines.append(html_to_lines(data))
     return "\n".join(lines)

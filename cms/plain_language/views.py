@@ -45,10 +45,15 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
         if not isinstance(payload, dict):
             raise TypeError
         # The translation editor sends no text: its segments are read from the
-        # database, where it saves each one.
+        # database, where it saves each one, except those being edited.
         text = "" if payload.get("source") == "translation" else payload["text"]
         if not isinstance(text, str):
             raise TypeError
+        # Segments open in the translation editor: [{"source": …, "text": …}].
+        editing = {
+            str(item["source"]): str(item["text"])
+            for item in payload.get("editing") or []
+        }
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return _error(
             _('Erwartet wird JSON mit dem Feld "text" (eine Zeichenkette).'), 400
@@ -75,6 +80,6 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
             return JsonResponse({"applies": False})
         locale = page.locale
         if payload.get("source") == "translation":
-            text = translation_reader_text(page=page) or ""
+            text = translation_reader_text(page=page, editing=editing) or ""
     result = plain_language_check_text(text=text, locale=locale)
     return JsonResponse({"applies": True, **result.as_dict()})

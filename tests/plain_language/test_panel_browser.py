@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from wagtail.models import Locale
-from wagtail_localize.models import Translation
+from wagtail_localize.models import StringTranslation, Translation
 from wagtail_localize.operations import TranslationCreator
 
 from tests.conftest import REPO
@@ -20,13 +20,7 @@ SENTENCE = (
 )
 
 
-@pytest.fixture
-def ls_page(wagtail_tree):
-    """A chapter translated into de-x-ls and converted to manual editing.
-
-    Transactional tests start from a flushed database (no demo handbook), so the
-    page is made here.
-    """
+def _translated_chapter():
     handbook = handbook_factory(title="Handbuch Integration")
     chapter = chapter_factory(
         handbook,
@@ -38,13 +32,28 @@ def ls_page(wagtail_tree):
     creator = TranslationCreator(user=None, target_locales=[ls])
     creator.create_translations(handbook)
     creator.create_translations(chapter)
-    Translation.objects.filter(target_locale=ls).update(enabled=False)
     return chapter.get_translation(ls)
 
 
-def test_typing_a_long_passive_sentence_shows_the_finding(
-    browser, live_server, django_user_model, ls_page
-):
+@pytest.fixture
+def ls_page(wagtail_tree):
+    """A chapter translated into de-x-ls and converted to manual editing.
+
+    Transactional tests start from a flushed database (no demo handbook), so the
+    page is made here.
+    """
+    page = _translated_chapter()
+    Translation.objects.filter(target_locale=page.locale).update(enabled=False)
+    return page
+
+
+@pytest.fixture
+def synced_ls_page(wagtail_tree):
+    """A chapter in de-x-ls still synced: it opens in wagtail-localize's editor."""
+    return _translated_chapter()
+
+
+def _log_in(browser, live_server, django_user_model):
     django_user_model.objects.create_superuser(
         "schreiberin", "ls@example.org", "ein-langes-passwort"
     )
@@ -53,13 +62,19 @@ def test_typing_a_long_passive_sentence_shows_the_finding(
     )
     page = context.new_page()
     page.set_default_timeout(30_000)
-    try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "schreiberin")
-        page.fill("#id_password", "ein-langes-passwort")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "schreiberin")
+    page.fill("#id_password", "ein-langes-passwort")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return context, page
 
+
+def test_typing_a_long_passive_sentence_shows_the_finding(
+    browser, live_server, django_user_model, ls_page
+):
+    context, page = _log_in(browser, live_server, django_user_model)
+    try:
         page.goto(f"{live_server.url}/admin/pages/{ls_page.pk}/edit/")
         panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
         panel.wait_for()
@@ -83,5 +98,37 @@ def test_typing_a_long_passive_sentence_shows_the_finding(
         assert (
             findings.locator("li[data-sentence]", has_text="Das Amt prüft").count() == 0
         )
+    finally:
+        context.close()
+
+
+def test_typing_in_the_translation_editor_shows_the_finding_before_saving(
+    browser, live_server, django_user_model, synced_ls_page
+):
+    context, page = _log_in(browser, live_server, django_user_model)
+    try:
+        page.goto(f"{live_server.url}/admin/pages/{synced_ls_page.pk}/edit/")
+        panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
+        panel.wait_for()
+        findings = panel.locator("ol[aria-live=polite]")
+
+        segment = (
+            page.locator(".js-translation-editor")
+            .get_by_role("listitem")
+            .filter(has_text="Im Kurs lernen Sie Deutsch.")
+            .last
+        )
+        segment.get_by_role("button", name="Übersetzen").click()
+        segment.locator("textarea").press_sequentially(SENTENCE + ".")
+
+        typed = findings.locator("li[data-sentence]", has_text=SENTENCE)
+        passive = typed.locator('[data-rule="passive"]')
+        passive.wait_for()
+        assert "Schreiben Sie aktiv" in passive.inner_text()
+        # Nothing was saved: the finding comes from the open text area.
+        assert segment.get_by_role("button", name="Speichern").is_visible()
+        assert not StringTranslation.objects.filter(
+            locale=synced_ls_page.locale, data__contains="Ausländerbehörde"
+        ).exists()
     finally:
         context.close()

@@ -36,6 +36,18 @@
     return lines.join("\n");
   }
 
+  // wagtail-localize's translation editor: each segment is a list item with its
+  // source text in a <p> and, while it is being edited, a <textarea>. Its
+  // markup has no stable ids, so the source text names the segment.
+  function openSegments(editor) {
+    const open = [];
+    editor.querySelectorAll("li textarea").forEach(function (area) {
+      const source = area.closest("li").querySelector(":scope > p");
+      if (source) open.push({ source: source.textContent, text: area.value });
+    });
+    return open;
+  }
+
   function csrfToken() {
     if (window.wagtailConfig && window.wagtailConfig.CSRF_TOKEN) {
       return window.wagtailConfig.CSRF_TOKEN;
@@ -110,7 +122,8 @@
   function start() {
     const form = document.getElementById("page-edit-form");
     // wagtail-localize's translation editor (synced translations) has no form: it
-    // saves each segment, and the endpoint reads the saved segments.
+    // saves each segment; the endpoint reads the saved segments and takes the
+    // open text areas' unsaved text for theirs.
     const translationEditor = form ? null : document.querySelector(".js-translation-editor");
     const anchor = form || translationEditor;
     const configNode = document.getElementById("plain-language-config");
@@ -130,7 +143,7 @@
         body: JSON.stringify(
           form
             ? { text: collectText(form), page_id: id }
-            : { source: "translation", page_id: id }
+            : { source: "translation", page_id: id, editing: openSegments(translationEditor) }
         ),
       })
         .then(function (response) {
@@ -170,14 +183,18 @@
         form.removeEventListener("keyup", schedule);
       }
       if (observer) observer.disconnect();
+      if (translationEditor) translationEditor.removeEventListener("input", schedule);
     }
     if (form) {
       // Draftail (Draft.js) handles typing itself; keyup catches what "input" misses.
       form.addEventListener("input", schedule);
       form.addEventListener("keyup", schedule);
     } else {
+      // Saving a segment changes the markup; typing into a text area does not,
+      // but its "input" event bubbles up to the editor root.
       observer = new MutationObserver(schedule);
       observer.observe(translationEditor, { subtree: true, childList: true, characterData: true });
+      translationEditor.addEventListener("input", schedule);
     }
     check();
   }
