@@ -7,7 +7,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, Translation
 from wagtail_localize.operations import TranslationCreator
 
-from tests.conftest import REPO
+from tests.conftest import REPO, admin_browser_page
 from tests.factories.pages import chapter_factory, handbook_factory
 
 OUTPUT = REPO / "test-output"
@@ -53,28 +53,17 @@ def synced_ls_page(wagtail_tree):
     return _translated_chapter()
 
 
-def _log_in(browser, live_server, django_user_model):
+def _writer(django_user_model) -> None:
     django_user_model.objects.create_superuser(
         "schreiberin", "ls@example.org", "ein-langes-passwort"
     )
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "schreiberin")
-    page.fill("#id_password", "ein-langes-passwort")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return context, page
 
 
 def test_typing_a_long_passive_sentence_shows_the_finding(
     browser, live_server, django_user_model, ls_page
 ):
-    context, page = _log_in(browser, live_server, django_user_model)
-    try:
+    _writer(django_user_model)
+    with admin_browser_page(browser, live_server, "schreiberin") as page:
         page.goto(f"{live_server.url}/admin/pages/{ls_page.pk}/edit/")
         panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
         panel.wait_for()
@@ -98,15 +87,13 @@ def test_typing_a_long_passive_sentence_shows_the_finding(
         assert (
             findings.locator("li[data-sentence]", has_text="Das Amt prüft").count() == 0
         )
-    finally:
-        context.close()
 
 
 def test_typing_in_the_translation_editor_shows_the_finding_before_saving(
     browser, live_server, django_user_model, synced_ls_page
 ):
-    context, page = _log_in(browser, live_server, django_user_model)
-    try:
+    _writer(django_user_model)
+    with admin_browser_page(browser, live_server, "schreiberin") as page:
         page.goto(f"{live_server.url}/admin/pages/{synced_ls_page.pk}/edit/")
         panel = page.get_by_role("region", name="Leichte Sprache: Prüfung")
         panel.wait_for()
@@ -130,5 +117,3 @@ def test_typing_in_the_translation_editor_shows_the_finding_before_saving(
         assert not StringTranslation.objects.filter(
             locale=synced_ls_page.locale, data__contains="Ausländerbehörde"
         ).exists()
-    finally:
-        context.close()
