@@ -171,6 +171,22 @@ class PageVersion:
     url_path: str
     public: bool
 
+    @classmethod
+    def of(cls, page: Page, *, revision_id: int | None = None) -> PageVersion:
+        """``page`` as a public version; ``revision_id`` for a draft's revision."""
+        return cls(
+            id=page.pk,
+            translation_key=page.translation_key,
+            locale=page.locale.language_code,
+            locale_id=page.locale_id,
+            content_type_id=page.content_type_id,
+            live_revision_id=revision_id or page.live_revision_id,
+            last_published_at=page.last_published_at,
+            first_published_at=page.first_published_at,
+            url_path=page.url_path,
+            public=True,
+        )
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -921,18 +937,7 @@ def document_build(resolution: Resolution, page: Page | None = None) -> Document
 def draft_document(revision: Any) -> Document:
     """The document a draft revision would publish, for the website's preview."""
     page = revision.as_object()
-    version = PageVersion(
-        id=page.pk,
-        translation_key=page.translation_key,
-        locale=page.locale.language_code,
-        locale_id=page.locale_id,
-        content_type_id=page.content_type_id,
-        live_revision_id=revision.pk,
-        last_published_at=page.last_published_at,
-        first_published_at=page.first_published_at,
-        url_path=page.url_path,
-        public=True,
-    )
+    version = PageVersion.of(page, revision_id=revision.pk)
     resolution = Resolution(
         requested=version.locale, served=version, source=None, stamp=0
     )

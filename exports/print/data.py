@@ -422,7 +422,7 @@ class _PrintTree:
         return document_build(
             Resolution(
                 requested=self.locale_code,
-                served=_version_of(served),
+                served=PageVersion.of(served),
                 source=None,
                 stamp=0,
             )
@@ -638,25 +638,9 @@ def _date(iso: str) -> date:
     return date.fromisoformat(iso)
 
 
-def _version_of(page: Page) -> PageVersion:
-    """A page as the content tree's resolver describes a version it serves."""
-    return PageVersion(
-        id=page.pk,
-        translation_key=page.translation_key,
-        locale=page.locale.language_code,
-        locale_id=page.locale_id,
-        content_type_id=page.content_type_id,
-        live_revision_id=page.live_revision_id,
-        last_published_at=page.last_published_at,
-        first_published_at=page.first_published_at,
-        url_path=page.url_path,
-        public=True,
-    )
-
-
 def _draft_page_document(page: Page) -> Data:
     """The document ``page`` (an unsaved preview object) would publish."""
-    version = _version_of(page)
+    version = PageVersion.of(page)
     document = document_build(
         Resolution(requested=version.locale, served=version, source=None, stamp=0),
         page=page,
