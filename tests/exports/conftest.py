@@ -20,6 +20,7 @@ from django.db.models import F
 from tests.conftest import (
     USING_REAL_SERVICES,
     WEBHOOK_SECRET,
+    wait_until,
     webhook_url,
 )
 
@@ -104,9 +105,25 @@ def website(settings, tmp_path):
 @pytest.fixture
 def pipeline(request, wagtail_tree):
     """Where deliveries run: the real worker with real services, else in-process."""
-    if USING_REAL_SERVICES:
-        return request.getfixturevalue("celery_worker_process")
-    return None
+    if not USING_REAL_SERVICES:
+        yield None
+        return
+    yield request.getfixturevalue("celery_worker_process")
+    # The flush after a transactional test locks every table; a worker still
+    # writing a delivery would deadlock with it (and leave rows for the next test).
+    wait_until(worker_idle, timeout=15)
+
+
+def worker_idle() -> bool:
+    """No task waits in the broker and no delivery is being sent."""
+    import os
+
+    import redis
+
+    from exports.website.models import WebhookDelivery
+
+    queued = redis.Redis.from_url(os.environ["REDIS_URL"]).llen("celery")
+    return not queued and not WebhookDelivery.objects.filter(status="sending").exists()
 
 
 def deliveries_sweep() -> None:
