@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.models import Page
-from wagtail_localize.models import Translation
 
 from cms.plain_language.models import PlainLanguageReviewTask
-from cms.plain_language.selectors import PLAIN_LANGUAGE_LOCALE
+from cms.plain_language.selectors import (
+    PLAIN_LANGUAGE_LOCALE,
+    synced_translation_get,
+)
 
 
 def page_needs_review(*, page: Page) -> bool:
@@ -51,11 +53,7 @@ def publish_request_divert(*, request: HttpRequest, page: Page) -> HttpResponse 
         return None
     if request.POST.get("action") != "publish":
         return None
-    translation = Translation.objects.filter(
-        source__object_id=page.translation_key,
-        target_locale_id=page.locale_id,
-        enabled=True,
-    ).first()
+    translation = synced_translation_get(page=page)
     if translation is None:
         return None
     edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])

@@ -85,6 +85,15 @@ def _same_text(markup: str) -> str:
     return " ".join(html_to_lines(markup).split())
 
 
+def synced_translation_get(*, page: Page) -> Translation | None:
+    """The enabled wagtail-localize translation that writes ``page``, if any."""
+    return Translation.objects.filter(
+        source__object_id=page.translation_key,
+        target_locale_id=page.locale_id,
+        enabled=True,
+    ).first()
+
+
 def translation_reader_text(
     *, page: Page, editing: Mapping[str, str] | None = None
 ) -> str | None:
@@ -97,11 +106,7 @@ def translation_reader_text(
     the saved one. The editor's markup has no segment ids, so the source text is
     the key; of segments with the same source, the first one takes the edit.
     """
-    translation = Translation.objects.filter(
-        source__object_id=page.translation_key,
-        target_locale_id=page.locale_id,
-        enabled=True,
-    ).first()
+    translation = synced_translation_get(page=page)
     if translation is None:
         return None
     segments = (
