@@ -131,10 +131,32 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "WEBSITE_WEBHOOK_URL": webhook_url(),
         "WEBSITE_WEBHOOK_SECRET": WEBHOOK_SECRET,
     }
+    global RUNNING_WORKER
     worker = WorkerProcess(env, log)
     worker.start(purge=True)
+    RUNNING_WORKER = worker
     yield worker
+    RUNNING_WORKER = None
     worker.stop()
+
+
+# The session's worker once a test has started it; see ``worker_idle``.
+RUNNING_WORKER: WorkerProcess | None = None
+
+
+def worker_idle() -> bool:
+    """No task waits in the broker and none is running.
+
+    With late acks a running task's message sits in kombu's ``unacked_index``
+    (scored by delivery time) until it finishes. A killed worker's entry stays
+    there for the visibility timeout, so only the last two minutes count: longer
+    than any task the tests run, shorter than a stuck wait per test.
+    """
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    running = client.zcount("unacked_index", time.time() - 120, "+inf")
+    return not client.llen("celery") and not running
 
 
 def free_port() -> int:
@@ -185,6 +207,11 @@ def wagtail_tree(transactional_db):
         Page.add_root(
             instance=Page(title="Root", slug="root", locale=Locale.get_default())
         )
+    yield
+    # The flush after the test locks every table; a worker still writing would
+    # deadlock with it and leave rows for the next test. Let it finish first.
+    if RUNNING_WORKER is not None and RUNNING_WORKER.proc.poll() is None:
+        wait_until(worker_idle, timeout=15)
 
 
 # --- Browser tests ----------------------------------------------------------------

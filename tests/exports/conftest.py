@@ -20,7 +20,6 @@ from django.db.models import F
 from tests.conftest import (
     USING_REAL_SERVICES,
     WEBHOOK_SECRET,
-    wait_until,
     webhook_url,
 )
 
@@ -108,22 +107,8 @@ def pipeline(request, wagtail_tree):
     if not USING_REAL_SERVICES:
         yield None
         return
+    # wagtail_tree waits for the worker to go idle before the flush.
     yield request.getfixturevalue("celery_worker_process")
-    # The flush after a transactional test locks every table; a worker still
-    # writing a delivery would deadlock with it (and leave rows for the next test).
-    wait_until(worker_idle, timeout=15)
-
-
-def worker_idle() -> bool:
-    """No task waits in the broker and no delivery is being sent."""
-    import os
-
-    import redis
-
-    from exports.website.models import WebhookDelivery
-
-    queued = redis.Redis.from_url(os.environ["REDIS_URL"]).llen("celery")
-    return not queued and not WebhookDelivery.objects.filter(status="sending").exists()
 
 
 def deliveries_sweep() -> None:
