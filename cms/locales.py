@@ -1,6 +1,7 @@
 """Content locales: the languages the handbook is published in, and their fallbacks.
 
-This module is imported by the settings, so it must not import Django models.
+This module is imported by the settings, so it must not import Django models, and
+reads ``settings.WEGWEISER_LOCALES`` only when called (through the lazy settings).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 SOURCE_LOCALE = "de"
@@ -120,3 +122,43 @@ def build_content_locales(
         )
         locales.append(ContentLocale(code, LOCALE_NAMES[code], direction, fallbacks))
     return locales
+
+
+# --- The registry the rest of the code asks ------------------------------------------
+
+
+class UnknownLocale(ValueError):
+    """A locale code that is not one of the configured content locales."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        known = ", ".join(loc.code for loc in settings.WEGWEISER_LOCALES)
+        super().__init__(f"locale {code!r} is not configured; known: {known}")
+
+
+def content_locales() -> list[ContentLocale]:
+    """The configured content locales, German first."""
+    return list(settings.WEGWEISER_LOCALES)
+
+
+def content_locale_get(code: str) -> ContentLocale:
+    """The configured content locale ``code``, or UnknownLocale naming the known."""
+    for locale in content_locales():
+        if locale.code == code:
+            return locale
+    raise UnknownLocale(code)
+
+
+def locale_chain(code: str) -> tuple[str, ...]:
+    """``code`` followed by the locales it falls back to, in order."""
+    locale = content_locale_get(code)
+    return (locale.code, *locale.fallbacks)
+
+
+def locales_reading(code: str) -> list[str]:
+    """Every locale whose documents may come from a page version in ``code``."""
+    return [
+        loc.code
+        for loc in content_locales()
+        if code == loc.code or code in loc.fallbacks
+    ]

@@ -340,6 +340,17 @@ class PortraitIndexPage(HeadlessPage):
         verbose_name_plural = _("portrait indexes")
 
 
+def consent_in_force(*, withdrawn_on: date | None, on: date | None = None) -> bool:
+    """The withdrawal rule, in one place: a consent withdrawn on a date ends at the
+    start of that date in the district's time zone (``TIME_ZONE``). Withdrawn
+    "tomorrow", the portrait is still shown today and gone from midnight on.
+
+    Every channel asks this (through ``PortraitConsent.permits``/``permitting`` or
+    the content tree), so they can never disagree about a date.
+    """
+    return withdrawn_on is None or withdrawn_on > (on or timezone.localdate())
+
+
 class PortraitConsent(models.Model):
     """A resident's consent to appear in each channel, and its withdrawal.
 
@@ -398,15 +409,22 @@ class PortraitConsent(models.Model):
 
     @property
     def is_withdrawn(self) -> bool:
-        return (
-            self.withdrawn_on is not None and self.withdrawn_on <= timezone.localdate()
+        return not consent_in_force(withdrawn_on=self.withdrawn_on)
+
+    def permits(self, channel: Channel, *, on: date | None = None) -> bool:
+        """Whether the portrait may appear in ``channel`` on ``on`` (today)."""
+        return bool(getattr(self, channel)) and consent_in_force(
+            withdrawn_on=self.withdrawn_on, on=on
         )
 
-    def permits(self, channel: Channel) -> bool:
-        """Whether the portrait may appear in ``channel`` today."""
-        if self.is_withdrawn:
-            return False
-        return bool(getattr(self, channel))
+    @staticmethod
+    def permitting(channel: Channel, *, on: date, prefix: str = "") -> models.Q:
+        """``permits`` as a query condition; ``prefix`` leads from the queried model
+        to the consent (``"consent__"`` from a portrait)."""
+        return models.Q(**{f"{prefix}{channel}": True}) & (
+            models.Q(**{f"{prefix}withdrawn_on__isnull": True})
+            | models.Q(**{f"{prefix}withdrawn_on__gt": on})
+        )
 
 
 class PortraitPage(HeadlessPage):

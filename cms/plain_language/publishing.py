@@ -17,16 +17,16 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.models import Page
 
+from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.models import PlainLanguageReviewTask
 from cms.plain_language.selectors import (
-    PLAIN_LANGUAGE_LOCALE,
     synced_translation_get,
 )
 
 
 def page_needs_review(*, page: Page) -> bool:
     """Whether ``page`` is published through a Prüfgruppe step."""
-    if page.locale.language_code != PLAIN_LANGUAGE_LOCALE:
+    if page.locale.language_code != SIMPLE_LOCALE:
         return False
     workflow = page.get_workflow()
     if workflow is None or not workflow.active:

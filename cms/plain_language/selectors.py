@@ -16,10 +16,9 @@ from wagtail.rich_text import RichText
 from wagtail_localize.fields import TranslatableField
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
 
+from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.checker import CheckResult, plain_language_check
 from cms.snippets.models import GlossaryTerm
-
-PLAIN_LANGUAGE_LOCALE = "de-x-ls"
 
 # Translatable fields a reader never sees as text.
 _NOT_READ = frozenset({"slug", "seo_title", "search_description"})
@@ -154,7 +153,7 @@ def plain_language_check_text(
 ) -> CheckResult:
     """Check ``text`` with the glossary of ``locale`` (the admin panel's entry)."""
     if locale is None:
-        locale = Locale.objects.filter(language_code=PLAIN_LANGUAGE_LOCALE).first()
+        locale = Locale.objects.filter(language_code=SIMPLE_LOCALE).first()
     return plain_language_check(
         text,
         glossary_terms=glossary_terms_for(locale=locale),

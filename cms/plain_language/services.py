@@ -12,8 +12,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.models import PlainLanguageReviewTask
-from cms.plain_language.selectors import PLAIN_LANGUAGE_LOCALE
 
 REVIEW_GROUP = "Prüfgruppe Leichte Sprache"
 REVIEW_TASK = "Prüfgruppe Leichte Sprache"
@@ -44,9 +44,7 @@ def plain_language_workflow_ensure() -> Workflow:
         WorkflowTask.objects.create(
             workflow=workflow, task=task, sort_order=workflow.workflow_tasks.count()
         )
-    for root in Page.objects.filter(
-        depth=2, locale__language_code=PLAIN_LANGUAGE_LOCALE
-    ):
+    for root in Page.objects.filter(depth=2, locale__language_code=SIMPLE_LOCALE):
         plain_language_workflow_assign(page=root, workflow=workflow)
     return workflow
 
@@ -59,7 +57,7 @@ def plain_language_workflow_assign(
     Also gives the Prüfgruppe the publish permission there: approving the last step
     publishes the page as the approving reviewer (editing stays with the writers).
     """
-    if page.depth != 2 or page.locale.language_code != PLAIN_LANGUAGE_LOCALE:
+    if page.depth != 2 or page.locale.language_code != SIMPLE_LOCALE:
         return False
     workflow = workflow or Workflow.objects.filter(name=WORKFLOW_NAME).first()
     if workflow is None:

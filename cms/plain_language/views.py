@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.selectors import (
-    PLAIN_LANGUAGE_LOCALE,
     plain_language_check_text,
     translation_reader_text,
 )
@@ -76,7 +76,7 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
                 _("Diese Seite gibt es nicht, oder Sie dürfen sie nicht bearbeiten."),
                 404,
             )
-        if page.locale.language_code != PLAIN_LANGUAGE_LOCALE:
+        if page.locale.language_code != SIMPLE_LOCALE:
             return JsonResponse({"applies": False})
         locale = page.locale
         if payload.get("source") == "translation":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -115,6 +116,38 @@ def offline_bundle_for(*, page: Page, scope: Scope) -> OfflineBundle:
 # --- Translation status -------------------------------------------------------------
 
 TranslationStatus = Literal["up_to_date", "outdated", "machine"]
+# A locale version that exists but is not a translation (an alias, or a copy whose
+# text nobody has translated yet): readers get the source instead.
+ReportStatus = TranslationStatus | Literal["missing"]
+
+
+def translated_version() -> Q:
+    """The rule, in one place, for "this page version is a translation".
+
+    For a query over pages. A version counts unless it is an alias of another
+    locale's page, or wagtail-localize made it as a translation (an enabled
+    Translation into its locale) and none of its text is translated yet: both
+    would show the source text under another language's name. German pages and
+    pages written directly in their locale (no Translation) count.
+
+    The delivery API and every channel (through the content tree), the coverage
+    in ``/api/v1/locales/`` and the translators' report all ask this, so they
+    agree about what is translated.
+    """
+    made_as_translation = Exists(
+        Translation.objects.filter(
+            source__object_id=OuterRef("translation_key"),
+            target_locale_id=OuterRef("locale_id"),
+            enabled=True,
+        )
+    )
+    has_translated_text = Exists(
+        StringTranslation.objects.filter(
+            context__object_id=OuterRef("translation_key"),
+            locale_id=OuterRef("locale_id"),
+        )
+    )
+    return Q(alias_of__isnull=True) & (~made_as_translation | has_translated_text)
 
 
 @dataclass(frozen=True)
@@ -161,7 +194,7 @@ class PageTranslationState:
         return round(100 * self.counts.translated / self.counts.total)
 
     @property
-    def status(self) -> TranslationStatus | Literal["missing"]:
+    def status(self) -> ReportStatus:
         if self.page_id is None or self.translation_source_id is None:
             return "missing"
         return _status(self.counts, self.source_changed)
@@ -244,9 +277,9 @@ def translation_states_for_locale(*, locale_code: str) -> list[PageTranslationSt
     )
     keys = [p["translation_key"] for p in sources_pages]
     targets = dict(
-        Page.objects.filter(locale=locale, translation_key__in=keys)
-        .exclude(alias_of__isnull=False)
-        .values_list("translation_key", "id")
+        Page.objects.filter(
+            translated_version(), locale=locale, translation_key__in=keys
+        ).values_list("translation_key", "id")
     )
     sources = {
         row["object_id"]: row
@@ -282,7 +315,7 @@ def translation_states_for_locale(*, locale_code: str) -> list[PageTranslationSt
     return states
 
 
-def translation_status_for(page: Page) -> TranslationStatus:
+def translation_status_for(page: Page) -> ReportStatus:
     """How current the published text of ``page`` (a page in any locale) is.
 
     For the delivery API's ``translation_status``:
@@ -292,17 +325,21 @@ def translation_status_for(page: Page) -> TranslationStatus:
       (it has no wagtail-localize translation);
     - ``"outdated"``: the German page changed after its text was extracted for
       translation, or some segments are untranslated or were translated from an
-      older German text (shown there in German or in the older wording); an alias
-      of the German page (not translated at all) counts as outdated too;
+      older German text (shown there in German or in the older wording);
     - ``"machine"``: complete and current, but some segments come from a machine
-      translator and no person has reviewed them.
+      translator and no person has reviewed them;
+    - ``"missing"``: not a translation (:func:`translated_version`): an alias, or
+      a copy nobody has translated yet. Readers get the German page instead.
 
     Two or three queries; for many pages of one locale use
     :func:`translation_states_for_locale`.
     """
     default_locale = Locale.get_default()
-    if page.alias_of_id is not None and page.locale_id != default_locale.pk:
-        return "outdated"
+    if (
+        page.locale_id != default_locale.pk
+        and not Page.objects.filter(translated_version(), pk=page.pk).exists()
+    ):
+        return "missing"
     source_published_at = (
         Page.objects.filter(translation_key=page.translation_key, locale=default_locale)
         .values_list("last_published_at", flat=True)
@@ -357,6 +394,39 @@ def translation_status_query(*, translation_key, locale_id: int) -> QuerySet:
         .values("total", "translated", "machine", "outdated", "extracted_at")
         .order_by()
     )
+
+
+def translation_status_rows(
+    *, translation_keys: Iterable[Any], locale_id: int
+) -> dict[Any, dict[str, Any]]:
+    """:func:`translation_status_query` rows for many pages of one locale at once,
+    by translation key: one query, whatever the number of pages. A page with no
+    translation source has no row (read it as :data:`NO_TRANSLATION_SOURCE`)."""
+    rows = (
+        StringSegment.objects.filter(
+            source__object_id__in=list(translation_keys),
+            source__translations__target_locale_id=locale_id,
+            source__translations__enabled=True,
+        )
+        .exclude(source__locale_id=locale_id)
+        .values("source__object_id")
+        .annotate(
+            **_segment_count_aggregates(locale_id),
+            extracted_at=Max("source__last_updated_at"),
+        )
+        .order_by()
+    )
+    return {row.pop("source__object_id"): row for row in rows}
+
+
+# What translation_status_query answers for a page without a translation source.
+NO_TRANSLATION_SOURCE: dict[str, Any] = {
+    "total": 0,
+    "translated": 0,
+    "machine": 0,
+    "outdated": 0,
+    "extracted_at": None,
+}
 
 
 def translation_status_from(

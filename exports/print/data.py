@@ -61,7 +61,7 @@ from exports.content import (
     Resolution,
     content_locale_get,
     document_build,
-    images_for_locale,
+    images_for_locales,
     locale_chain,
     page_document_for,
     public_pages,
@@ -555,7 +555,9 @@ class _PrintTree:
         """The JPEG renditions of every placed image, by their name in the build."""
         if not self.images:
             return {}
-        images = images_for_locale(set(self.images), self.locale_code)
+        images = images_for_locales(set(self.images), [self.locale_code])[
+            self.locale_code
+        ]
         files: dict[str, Path] = {}
         for image_id in self.images:
             image = images.get(image_id)

@@ -20,7 +20,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from exports.richtext import SAFE_URL
+from exports.content.inline import SAFE_URL
 
 Run = dict[str, Any]
 Block = dict[str, Any]

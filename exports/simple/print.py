@@ -31,8 +31,8 @@ from wagtail.models import Locale, Page
 
 from cms.pages.models import HandbookPage, PortraitPage
 from exports.content import Document, page_document_for, public_pages
+from exports.content.inline import MEDIOPUNKT, MEDIOPUNKT_SPLIT
 from exports.print.data import PrintSource
-from exports.richtext import MEDIOPUNKT, MEDIOPUNKT_SPLIT
 from exports.simple.selectors import SIMPLE_LOCALE
 
 Run = dict[str, Any]

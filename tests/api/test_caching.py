@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from cms.api.caching import BODY_CACHE_PREFIX
@@ -124,7 +125,7 @@ def test_compiled_resolution_query_answers_like_the_orm(monkeypatch):
     from django.conf import settings
     from wagtail.models import Page
 
-    from exports import content
+    from exports.content import resolve as content
 
     pages = list(Page.objects.filter(depth__gt=1))
     lookups = [{"page_id": 0}, {"url_path": "/nirgends/"}]
@@ -149,6 +150,14 @@ def test_compiled_resolution_query_answers_like_the_orm(monkeypatch):
     ]
     assert compiled == by_orm
     assert sum(r.served is not None for r in compiled) > len(pages)
+    # Resolving many pages at once (the content tree) answers the same.
+    for code in locales:
+        bulk = content.page_versions_resolve(locale_code=code, keys=Q(depth__gt=1))
+        for page in pages:
+            one = content.page_version_resolve(
+                locale_code=code, translation_key=page.translation_key
+            )
+            assert bulk[page.translation_key] == one
 
 
 def test_compiled_translation_status_answers_like_the_orm(monkeypatch):
@@ -161,7 +170,7 @@ def test_compiled_translation_status_answers_like_the_orm(monkeypatch):
     from wagtail.models import Page
     from wagtail_localize.models import StringTranslation, TranslationSource
 
-    from exports import content
+    from exports.content import resolve as content
 
     chapter = demo_page("menschen-fuer-engagement-gewinnen")
     # Beyond the demo's finished translations: machine-translated in Arabic; a
@@ -183,13 +192,10 @@ def test_compiled_translation_status_answers_like_the_orm(monkeypatch):
         for code in locales
         for page in pages
     ]
-    served = [(r.served, r.source, r.requested) for r in resolutions if r.served]
+    served = [r for r in resolutions if r.served]
 
     def statuses() -> list[str]:
-        return [
-            content.translation_status_for(served=v, source=s, requested=code)
-            for v, s, code in served
-        ]
+        return [content.translation_status_get(r) for r in served]
 
     content._compiled_statuses.clear()
     compiled = statuses()
@@ -198,6 +204,13 @@ def test_compiled_translation_status_answers_like_the_orm(monkeypatch):
     monkeypatch.setattr(content, "_compiled_status", lambda *args: None)
     assert compiled == statuses()
     assert set(Counter(compiled)) == {"up_to_date", "outdated", "machine", "fallback"}
+    # Many pages at once (the content tree: one query per locale) answer the same.
+    for code in locales:
+        group = [r for r in served if r.requested == code]
+        bulk = content.translation_statuses(group)
+        assert [bulk[r.served.translation_key] for r in group] == [
+            content.translation_status_get(r) for r in group
+        ]
 
 
 def test_resolution_query_is_a_prepared_statement_on_postgresql(api, settings):

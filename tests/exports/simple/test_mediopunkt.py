@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from exports.richtext import rich_text_clean
+
 from tests.conftest import wait_until
 from tests.exports.conftest import settled
 from tests.exports.simple.conftest import simple_version

@@ -1,0 +1,40 @@
+"""The channel-neutral content tree (see the modules; DESIGN.md explains the idea)."""
+
+from cms.locales import UnknownLocale, content_locale_get, locale_chain, locales_reading
+from exports.content.build import (
+    build_content_tree,
+    handbooks_source,
+    page_node_build,
+    page_nodes_build,
+)
+from exports.content.documents import (
+    Document,
+    document_build,
+    document_bytes,
+    draft_document,
+    image_document,
+    node_document,
+    page_document_for,
+)
+from exports.content.nodes import HandbookTree, PageNode, TranslationStatus
+from exports.content.pages import PAGE_MODELS, PAGE_TYPES
+from exports.content.references import API_PREFIX, images_for_locales, page_api_path
+from exports.content.resolve import (
+    PageVersion,
+    Resolution,
+    page_version_resolve,
+    page_versions_resolve,
+    translation_status_get,
+)
+from exports.content.visibility import Audience, public_pages, restricted_path_exists
+
+__all__ = [
+    "API_PREFIX", "PAGE_MODELS", "PAGE_TYPES", "Audience", "Document", "HandbookTree",
+    "PageNode", "PageVersion", "Resolution", "TranslationStatus", "UnknownLocale",
+    "build_content_tree", "content_locale_get", "document_build", "document_bytes",
+    "draft_document", "handbooks_source", "image_document", "images_for_locales",
+    "locale_chain", "locales_reading", "node_document", "page_api_path",
+    "page_document_for", "page_node_build", "page_nodes_build", "page_version_resolve",
+    "page_versions_resolve", "public_pages", "restricted_path_exists",
+    "translation_status_get",
+]  # fmt: skip

@@ -1,0 +1,240 @@
+"""Building the content tree: a handbook, a batch of pages or one page, as nodes.
+
+``build_content_tree`` builds one handbook in one locale for one audience in a
+fixed number of queries, whatever the number of pages: the versions of every page
+(one), translation statuses (one per served translation locale), the specific
+pages (one per page type, plus their prefetches) and what they refer to
+(``References.fetch``). ``page_nodes_build`` does the same for any set of resolved
+pages (resync batches); ``page_node_build`` for one (an API detail request reads
+its own page's node, not the whole handbook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from wagtail.models import Page
+
+from cms.locales import SOURCE_LOCALE, locale_chain
+from cms.pages.models import HandbookPage
+from exports.content.nodes import HandbookTree, PageMeta, PageNode, TermRef
+from exports.content.pages import PAGE_TYPES_BY_MODEL, PageType
+from exports.content.references import References, page_api_path
+from exports.content.resolve import (
+    PageVersion,
+    Resolution,
+    page_versions_resolve,
+    translation_status_get,
+    translation_statuses,
+)
+from exports.content.visibility import Audience, visibility_today
+
+
+def _page_type(model: type[Any] | None) -> PageType | None:
+    return PAGE_TYPES_BY_MODEL.get(model) if model is not None else None
+
+
+def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
+    """The served pages as their specific models: one query per page type."""
+    by_type: dict[int, list[int]] = {}
+    for version in versions:
+        by_type.setdefault(version.content_type_id, []).append(version.id)
+    pages: dict[int, Page] = {}
+    for content_type_id, ids in by_type.items():
+        # type[Any]: Wagtail's Page is untyped, so issubclass() cannot narrow to it.
+        model: type[Any] | None = ContentType.objects.get_for_id(
+            content_type_id
+        ).model_class()
+        if model is None or not issubclass(model, Page):
+            continue
+        page_type = _page_type(model)
+        queryset = model.objects.filter(pk__in=ids)
+        if page_type and page_type.select_related:
+            queryset = queryset.select_related(*page_type.select_related)
+        if page_type and page_type.prefetch_related:
+            queryset = queryset.prefetch_related(*page_type.prefetch_related)
+        pages.update((page.pk, page) for page in queryset)
+    return pages
+
+
+def _meta(resolution: Resolution, status: Any) -> PageMeta:
+    served = resolution.served
+    assert served is not None
+    source = resolution.source
+    return PageMeta(
+        requested_locale=resolution.requested,
+        served_locale=served.locale,
+        fallback=resolution.fallback,
+        translation_status=status,
+        revision=served.live_revision_id,
+        source_revision=source.live_revision_id if source else None,
+        first_published_at=served.first_published_at,
+        last_published_at=served.last_published_at,
+        api_url=page_api_path(served.id, resolution.requested),
+    )
+
+
+def _node(
+    page: Page, resolution: Resolution, refs: References, status: Any
+) -> PageNode:
+    served = resolution.served
+    assert served is not None
+    page_type = _page_type(type(page))
+    head: dict[str, Any] = {
+        "id": served.id,
+        "translation_key": served.translation_key,
+        "locale": served.locale,
+        "title": page.title,
+        "slug": page.slug,
+        "path": served.url_path,
+        "meta": _meta(resolution, status),
+    }
+    if page_type is None:
+        return PageNode(**head)
+    return page_type.node(**head, **page_type.build(page, refs, served.locale))
+
+
+def _references_for(requested: str, pages: Iterable[tuple[Page, str]]) -> References:
+    """Fetch what ``pages`` (each with the locale it is served in) refer to."""
+    refs = References(requested=requested, chain=locale_chain(requested))
+    images: set[int] = set()
+    terms: set[int] = set()
+    contacts: set[int] = set()
+    served_locales: set[str] = set()
+    for page, served in pages:
+        served_locales.add(served)
+        page_type = _page_type(type(page))
+        if page_type is not None:
+            i, g, c = page_type.references(page)
+            images |= i
+            terms |= g
+            contacts |= c
+    refs.fetch(
+        image_ids=images,
+        glossary_ids=terms,
+        contact_ids=contacts,
+        served_locales=sorted(served_locales),
+    )
+    return refs
+
+
+def page_nodes_build(resolutions: Sequence[Resolution]) -> dict[UUID, PageNode]:
+    """Nodes for resolved pages of one requested locale, by translation key.
+
+    Pages that nothing serves are left out. A fixed number of queries, whatever
+    the number of pages.
+    """
+    return _nodes_with_references(resolutions)[0]
+
+
+def _nodes_with_references(
+    resolutions: Sequence[Resolution],
+) -> tuple[dict[UUID, PageNode], References | None]:
+    serving = [r for r in resolutions if r.served is not None]
+    if not serving:
+        return {}, None
+    requested = serving[0].requested
+    pages = _specific_pages(r.served for r in serving if r.served)
+    statuses = translation_statuses(serving)
+    pairs = [
+        (pages[r.served.id], r) for r in serving if r.served and r.served.id in pages
+    ]
+    refs = _references_for(
+        requested, [(page, r.served.locale) for page, r in pairs if r.served]
+    )
+    nodes = {
+        r.served.translation_key: _node(
+            page, r, refs, statuses[r.served.translation_key]
+        )
+        for page, r in pairs
+        if r.served
+    }
+    return nodes, refs
+
+
+def page_node_build(
+    resolution: Resolution, page: Page | None = None
+) -> PageNode | None:
+    """The node of one resolved page; None if nothing serves it.
+
+    ``page`` replaces the stored version, e.g. a draft revision for previews.
+    """
+    served = resolution.served
+    if served is None:
+        return None
+    if page is None:
+        page = _specific_pages([served]).get(served.id)
+        if page is None:
+            raise LookupError(f"page {served.id} has no page model installed")
+    refs = _references_for(resolution.requested, [(page, served.locale)])
+    return _node(page, resolution, refs, translation_status_get(resolution))
+
+
+def build_content_tree(
+    *,
+    handbook: HandbookPage | Page,
+    locale_code: str,
+    audience: Audience = "web",
+    on: date | None = None,
+) -> HandbookTree:
+    """One handbook (its German root page) in ``locale_code``, as ``audience`` may
+    see it on ``on`` (today): every visible page as a node, children in the German
+    tree's order, and the glossary.
+
+    A page whose parent is not visible is left out with it (a private chapter hides
+    its pages). A fixed number of queries, whatever the number of pages.
+    """
+    day = on or visibility_today()
+    source_path = handbook.path
+    resolutions = page_versions_resolve(
+        locale_code=locale_code,
+        keys=Q(path__startswith=source_path, locale__language_code=SOURCE_LOCALE),
+        audience=audience,
+        on=day,
+    )
+    nodes, refs = _nodes_with_references(list(resolutions.values()))
+    # The German path of every page: the tree's order and its parents.
+    order = sorted(
+        (r.source.path, key)
+        for key, r in resolutions.items()
+        if r.source is not None and key in nodes
+    )
+    by_path: dict[str, PageNode] = {}
+    root: PageNode | None = None
+    for path, key in order:
+        node = nodes[key]
+        if path == source_path:
+            root = node
+            by_path[path] = node
+            continue
+        parent = by_path.get(path[:-4])
+        if parent is not None:
+            parent.children.append(node)
+            by_path[path] = node
+    if refs is None:  # nothing visible: the glossary still belongs to the book
+        refs = _references_for(locale_code, [])
+    glossary = tuple(
+        TermRef(slug=t.slug, term=t.term, explanation=t.explanation)
+        for t in refs.glossary_terms
+    )
+    return HandbookTree(
+        requested_locale=locale_code,
+        audience=audience,
+        root=root,
+        glossary=glossary,
+        on=day,
+    )
+
+
+def handbooks_source() -> list[HandbookPage]:
+    """The German handbook roots, in tree order (whatever their visibility)."""
+    return list(
+        HandbookPage.objects.filter(locale__language_code=SOURCE_LOCALE).order_by(
+            "path"
+        )
+    )

@@ -1,0 +1,105 @@
+"""The JSON serialization of the content tree: what the API serves and webhooks push.
+
+One function turns a node into a document (``node_document``), so a page pulled
+from ``/api/v1/pages/<id>/`` and a page pushed by webhook are byte-identical
+(``document_bytes`` is the one encoding). Key order follows the node classes:
+``id, translation_key, type, locale, title, slug, path``, the page type's fields
+in declaration order, then ``meta``. Rich text becomes clean HTML, dates ISO 8601,
+blocks ``{"type", "id", …}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+from wagtail.models import Page
+
+from exports.content.build import page_node_build
+from exports.content.inline import RichText, rich_text_html
+from exports.content.nodes import Block, PageNode
+from exports.content.references import image_ref
+from exports.content.resolve import PageVersion, Resolution, page_version_resolve
+
+Document = dict[str, Any]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, RichText):
+        return rich_text_html(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Block):
+        return {"type": value.type, **_json_fields(value)}
+    if is_dataclass(value) and not isinstance(value, type):
+        return _json_fields(value)
+    return value
+
+
+def _json_fields(value: Any) -> Document:
+    out: Document = {}
+    for f in fields(value):
+        name = f.metadata.get("json", f.name)
+        if name is None or f.metadata.get("document") == "last":
+            continue
+        out[name] = _json_value(getattr(value, f.name))
+    return out
+
+
+def node_document(node: PageNode) -> Document:
+    """The API document of one page node."""
+    head = {
+        "id": node.id,
+        "translation_key": str(node.translation_key),
+        "type": node.type,
+    }
+    body = _json_fields(node)
+    body.pop("id")
+    body.pop("translation_key")
+    return {**head, **body, "meta": _json_value(node.meta)}
+
+
+def document_build(resolution: Resolution, page: Page | None = None) -> Document | None:
+    """The document for a resolved page; None if nothing serves it.
+
+    ``page`` replaces the stored version, e.g. a draft revision for previews.
+    """
+    node = page_node_build(resolution, page)
+    return node_document(node) if node is not None else None
+
+
+def draft_document(revision: Any) -> Document:
+    """The document a draft revision would publish, for the website's preview."""
+    page = revision.as_object()
+    version = PageVersion.of(page, revision_id=revision.pk)
+    resolution = Resolution(
+        requested=version.locale, served=version, source=None, stamp=0
+    )
+    document = document_build(resolution, page=page)
+    if document is None:  # cannot happen: the draft itself serves
+        raise LookupError(f"revision {revision.pk} built no document")
+    document["meta"]["preview"] = True
+    return document
+
+
+def page_document_for(page: Page, locale_code: str) -> Document | None:
+    """The public document for ``page`` in ``locale_code``, or None if there is none."""
+    return document_build(
+        page_version_resolve(
+            locale_code=locale_code, translation_key=page.translation_key
+        )
+    )
+
+
+def image_document(image: Any) -> Document:
+    """An image (with ``localized_alt``) as the API serves it."""
+    return _json_fields(image_ref(image))
+
+
+def document_bytes(document: Any) -> bytes:
+    """Canonical encoding: compact, key order as built, UTF-8 (not \\u escapes)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
