@@ -3,9 +3,11 @@
 from cms.locales import UnknownLocale, content_locale_get, locale_chain, locales_reading
 from exports.content.build import (
     build_content_tree,
+    draft_node_build,
     handbooks_source,
     page_node_build,
     page_nodes_build,
+    parent_node_build,
 )
 from exports.content.documents import (
     Document,
@@ -29,12 +31,37 @@ from exports.content.resolve import (
 from exports.content.visibility import Audience, public_pages, restricted_path_exists
 
 __all__ = [
-    "API_PREFIX", "PAGE_MODELS", "PAGE_TYPES", "Audience", "Document", "HandbookTree",
-    "PageNode", "PageVersion", "Resolution", "TranslationStatus", "UnknownLocale",
-    "build_content_tree", "content_locale_get", "document_build", "document_bytes",
-    "draft_document", "handbooks_source", "image_document", "images_for_locales",
-    "locale_chain", "locales_reading", "node_document", "page_api_path",
-    "page_document_for", "page_node_build", "page_nodes_build", "page_version_resolve",
-    "page_versions_resolve", "public_pages", "restricted_path_exists",
+    "API_PREFIX",
+    "PAGE_MODELS",
+    "PAGE_TYPES",
+    "Audience",
+    "Document",
+    "HandbookTree",
+    "PageNode",
+    "PageVersion",
+    "Resolution",
+    "TranslationStatus",
+    "UnknownLocale",
+    "build_content_tree",
+    "content_locale_get",
+    "document_build",
+    "document_bytes",
+    "draft_document",
+    "draft_node_build",
+    "handbooks_source",
+    "image_document",
+    "images_for_locales",
+    "locale_chain",
+    "locales_reading",
+    "node_document",
+    "page_api_path",
+    "page_document_for",
+    "page_node_build",
+    "page_nodes_build",
+    "page_version_resolve",
+    "page_versions_resolve",
+    "parent_node_build",
+    "public_pages",
+    "restricted_path_exists",
     "translation_status_get",
-]  # fmt: skip
+]

@@ -28,6 +28,7 @@ from exports.content.references import References, page_api_path
 from exports.content.resolve import (
     PageVersion,
     Resolution,
+    page_version_resolve,
     page_versions_resolve,
     translation_status_get,
     translation_statuses,
@@ -173,6 +174,34 @@ def page_node_build(
             raise LookupError(f"page {served.id} has no page model installed")
     refs = _references_for(resolution.requested, [(page, served.locale)])
     return _node(page, resolution, refs, translation_status_get(resolution))
+
+
+def draft_node_build(page: Page, *, revision_id: int | None = None) -> PageNode:
+    """The node ``page`` (an unsaved draft or a revision's object) would publish,
+    in its own locale: what previews show."""
+    version = PageVersion.of(page, revision_id=revision_id)
+    node = page_node_build(
+        Resolution(requested=version.locale, served=version, source=None, stamp=0),
+        page=page,
+    )
+    if node is None:  # cannot happen: the draft itself serves
+        raise LookupError(f"page {page.pk} built no node")
+    return node
+
+
+def parent_node_build(page: Page, *, audience: Audience = "web") -> PageNode | None:
+    """The node of ``page``'s parent in ``page``'s locale, if visible (a preview of
+    a recommendation shows it inside its chapter)."""
+    if not page.pk:
+        return None
+    parent = page.get_parent()
+    if parent is None:
+        return None
+    return page_node_build(
+        page_version_resolve(
+            locale_code=page.locale.language_code, page_id=parent.pk, audience=audience
+        )
+    )
 
 
 def build_content_tree(

@@ -17,11 +17,11 @@ from typing import Any
 
 from wagtail.models import Page
 
-from exports.content.build import page_node_build
+from exports.content.build import draft_node_build, page_node_build
 from exports.content.inline import RichText, rich_text_html
 from exports.content.nodes import Block, PageNode
 from exports.content.references import image_ref
-from exports.content.resolve import PageVersion, Resolution, page_version_resolve
+from exports.content.resolve import Resolution, page_version_resolve
 
 Document = dict[str, Any]
 
@@ -74,14 +74,8 @@ def document_build(resolution: Resolution, page: Page | None = None) -> Document
 
 def draft_document(revision: Any) -> Document:
     """The document a draft revision would publish, for the website's preview."""
-    page = revision.as_object()
-    version = PageVersion.of(page, revision_id=revision.pk)
-    resolution = Resolution(
-        requested=version.locale, served=version, source=None, stamp=0
-    )
-    document = document_build(resolution, page=page)
-    if document is None:  # cannot happen: the draft itself serves
-        raise LookupError(f"revision {revision.pk} built no document")
+    node = draft_node_build(revision.as_object(), revision_id=revision.pk)
+    document = node_document(node)
     document["meta"]["preview"] = True
     return document
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -295,6 +296,20 @@ def images_for_locales(
             localized.localized_alt = getattr(image, f"alt_{n}")
             by_locale[code][image.pk] = localized
     return by_locale
+
+
+def image_files(image_ids: set[int], spec: str) -> dict[int, Path]:
+    """The file of rendition ``spec`` of each public image, by id (print copies them
+    into its build folder). Creates missing renditions."""
+    if not image_ids:
+        return {}
+    images = (
+        get_image_model()
+        .objects.filter(pk__in=image_ids)
+        .annotate(is_restricted=restricted_collection_exists())
+        .filter(is_restricted=False)
+    )
+    return {image.pk: Path(image.get_rendition(spec).file.path) for image in images}
 
 
 def _localized(objects: list, ids: set[int], chain: tuple[str, ...]) -> dict[int, Any]:

@@ -1,9 +1,10 @@
 """The content tree for print: one JSON-serialisable dict per locale.
 
-Built from the same documents the delivery API serves (``page_document_for``), in the
-German tree's order, so print and web never disagree. Rich text arrives as clean
-HTML and leaves as print blocks (``exports.print.richtext``): data, never Typst
-markup. Images are copied in as JPEG renditions through ``PrintSource.files``.
+Built from the content tree (``build_content_tree``, audience ``print``: portraits
+need the person's print consent), in the German tree's order, so print and web
+never disagree about what a page says. Rich text arrives as tree nodes and leaves as
+print blocks (``exports.print.richtext``): data, never Typst markup. Images are
+copied in as JPEG renditions through ``PrintSource.files``.
 
 The dict is deterministic (no timestamps, fixed order): its hash is the build's
 content address (``print_source_hash``).
@@ -37,36 +38,50 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
-from cms.pages.models import (
-    ChapterPage,
-    HandbookPage,
-    PortraitIndexPage,
-    PortraitPage,
-)
-from cms.snippets.models import GlossaryTerm
+from cms.locales import content_locale_get
 from exports.content import (
-    PageVersion,
-    Resolution,
-    content_locale_get,
-    document_build,
-    images_for_locales,
-    locale_chain,
-    page_document_for,
-    public_pages,
-    restricted_path_exists,
+    HandbookTree,
+    PageNode,
+    build_content_tree,
+    draft_node_build,
+    handbooks_source,
+    parent_node_build,
 )
+from exports.content.nodes import Block as TreeBlock
+from exports.content.nodes import (
+    ContactBlock,
+    ContactRef,
+    GlossaryBlock,
+    HeadingBlock,
+    ImageBlock,
+    ImageRef,
+    MunicipalityRef,
+    ParagraphBlock,
+    QuoteBlock,
+    Step,
+    StepsBlock,
+    TipBlock,
+    TopicRef,
+)
+from exports.content.pages import (
+    BestPracticeNode,
+    ChapterNode,
+    HandbookNode,
+    PortraitIndexNode,
+    PortraitNode,
+    RecommendationNode,
+)
+from exports.content.references import image_files
 from exports.print.richtext import plain_runs, print_blocks, text_blocks
 
 Data = dict[str, Any]
@@ -90,17 +105,21 @@ class PrintSource:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def print_source(
-    locale_code: str, *, handbook: HandbookPage | None = None
-) -> PrintSource:
+def print_source(locale_code: str, *, handbook: Page | None = None) -> PrintSource:
     """The handbook in ``locale_code``, ready for ``print_build``.
 
     ``handbook`` (its German root page) picks one of several handbooks; by default
-    the first public one.
+    the first one.
     """
-    tree = _PrintTree(locale_code)
-    data = tree.handbook_data(handbook)
-    return PrintSource(locale=locale_code, data=data, files=tree.files())
+    if handbook is None:
+        handbook = next(iter(handbooks_source()), None)
+    layout = _PrintLayout(locale_code)
+    data = layout.handbook_data(
+        build_content_tree(handbook=handbook, locale_code=locale_code, audience="print")
+        if handbook is not None
+        else None
+    )
+    return PrintSource(locale=locale_code, data=data, files=layout.files())
 
 
 def print_preview_source(page: Page) -> PrintSource:
@@ -111,9 +130,11 @@ def print_preview_source(page: Page) -> PrintSource:
     practice example inside its chapter, a portrait in the portraits section.
     """
     locale_code = page.locale.language_code
-    tree = _PrintTree(locale_code)
-    data = tree.preview_data(page)
-    return PrintSource(locale=locale_code, data=data, files=tree.files())
+    layout = _PrintLayout(locale_code)
+    data = layout.preview_data(
+        draft_node_build(page), parent_node_build(page, audience="print")
+    )
+    return PrintSource(locale=locale_code, data=data, files=layout.files())
 
 
 def print_source_hash(source: PrintSource) -> str:
@@ -143,135 +164,78 @@ def _renderer_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def print_data(locale_code: str) -> dict[str, Any]:
-    """The handbook in ``locale_code`` as the print template reads it."""
-    return print_source(locale_code).data
-
-
 def print_data_hash(data: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON: equal content, equal address."""
     encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()
 
 
-# --- Selecting pages -----------------------------------------------------------------
+# --- Laying out the tree ------------------------------------------------------------
 
 
-def print_pages(queryset: QuerySet) -> QuerySet:
-    """What may be printed: public pages, portraits only with print consent.
-
-    ``public_pages`` admits portraits by their *web* consent; print asks the
-    person's print consent instead (someone may agree to the website and not to
-    paper, or the other way round), and a withdrawn consent excludes them.
-    """
-    if queryset.model is PortraitPage:
-        return (
-            queryset.filter(live=True)
-            .annotate(is_restricted=restricted_path_exists())
-            .filter(
-                is_restricted=False,
-                consent__print=True,
-                consent__withdrawn_on__isnull=True,
-            )
-        )
-    return public_pages(queryset)
-
-
-# --- Building ------------------------------------------------------------------------
-
-
-class _PrintTree:
-    """Builds the print data for one locale and remembers the images it placed."""
+class _PrintLayout:
+    """Turns content tree nodes into print data for one locale, and remembers the
+    images it placed (to copy their renditions into the build folder)."""
 
     def __init__(self, locale_code: str) -> None:
         self.content_locale = content_locale_get(locale_code)  # or UnknownLocale
         self.locale_code = locale_code
-        self.chain = locale_chain(locale_code)
-        self.source_locale = Locale.get_default()
-        # Every image document placed, in order of first use: id → document.
-        self.images: dict[int, Data] = {}
+        # Every image placed, in order of first use: id → image.
+        self.images: dict[int, ImageRef] = {}
 
     # -- whole handbook --------------------------------------------------------------
 
-    def handbook_data(self, handbook: HandbookPage | None = None) -> Data:
-        if handbook is None:
-            handbook = (
-                public_pages(HandbookPage.objects.filter(locale=self.source_locale))
-                .order_by("path")
-                .first()
-            )
-        root = page_document_for(handbook, self.locale_code) if handbook else None
+    def handbook_data(self, tree: HandbookTree | None) -> Data:
+        root = tree.root if tree else None
         chapters: list[Data] = []
         portraits: Data | None = None
-        if handbook is not None:
-            for chapter in public_pages(
-                ChapterPage.objects.child_of(handbook).filter(locale=self.source_locale)
-            ).order_by("path"):
-                document = page_document_for(chapter, self.locale_code)
-                if document is None:
-                    continue
-                entry = self._chapter(document)
-                for child in public_pages(
-                    Page.objects.child_of(chapter).filter(locale=self.source_locale)
-                ).order_by("path"):
-                    self._chapter_child(
-                        entry, page_document_for(child, self.locale_code)
-                    )
+        for node in root.children if root else []:
+            if isinstance(node, ChapterNode):
+                entry = self._chapter(node)
+                for child in node.children:
+                    self._chapter_child(entry, child)
                 chapters.append(entry)
-            index = public_pages(
-                PortraitIndexPage.objects.child_of(handbook).filter(
-                    locale=self.source_locale
-                )
-            ).first()
-            if index is not None:
-                portraits = self._portraits(index)
-        return self._assemble(root, chapters, portraits, glossary=self._glossary())
+            elif isinstance(node, PortraitIndexNode) and portraits is None:
+                portraits = self._portraits(node, node.children)
+        glossary = self._glossary(tree) if tree else []
+        handbook = root if isinstance(root, HandbookNode) else None
+        return self._assemble(handbook, chapters, portraits, glossary=glossary)
 
     # -- one page for the print preview ----------------------------------------------
 
-    def preview_data(self, page: Page) -> Data:
-        document = _draft_page_document(page)
+    def preview_data(self, node: PageNode, parent: PageNode | None) -> Data:
         chapters: list[Data] = []
         portraits: Data | None = None
-        root: Data | None = None
-        kind = document["type"]
-        if kind == "handbook":
-            root = document
-        elif kind == "chapter":
-            chapters.append(self._chapter(document))
-        elif kind in ("recommendation", "best_practice"):
-            parent = page.get_parent().specific if page.pk else None
-            title = parent.title if isinstance(parent, ChapterPage) else ""
-            number = parent.number if isinstance(parent, ChapterPage) else None
+        root: HandbookNode | None = None
+        if isinstance(node, HandbookNode):
+            root = node
+        elif isinstance(node, ChapterNode):
+            chapters.append(self._chapter(node))
+        elif isinstance(node, RecommendationNode | BestPracticeNode):
+            chapter = parent if isinstance(parent, ChapterNode) else None
             entry: Data = {
-                **_language(document),
-                "number": number,
-                "title": title,
+                **_language(node),
+                "number": chapter.number if chapter else None,
+                "title": chapter.title if chapter else "",
                 "intro": [],
                 "body": [],
                 "recommendations": [],
                 "practices": [],
             }
-            self._chapter_child(entry, document)
+            self._chapter_child(entry, node)
             chapters.append(entry)
-        elif kind == "portrait_index":
+        elif isinstance(node, PortraitIndexNode):
+            portraits = self._portraits(node, [])
+        elif isinstance(node, PortraitNode):
             portraits = {
-                **_language(document),
-                "title": document["title"],
-                "intro": print_blocks(document["intro"]),
-                "items": [],
-            }
-        elif kind == "portrait":
-            parent = page.get_parent().specific if page.pk else None
-            portraits = {
-                **_language(document),
+                **_language(node),
                 "title": parent.title if parent else "",
                 "intro": [],
-                "items": [self._portrait(document)],
+                "items": [self._portrait(node)],
             }
         data = self._assemble(root, chapters, portraits, glossary=[])
         # PDF/UA needs a document title; the page's own names the preview.
-        data["title"] = data["title"] or document["title"]
+        data["title"] = data["title"] or node.title
         data["preview"] = True
         return data
 
@@ -279,23 +243,23 @@ class _PrintTree:
 
     def _assemble(
         self,
-        root: Data | None,
+        root: HandbookNode | None,
         chapters: list[Data],
         portraits: Data | None,
         *,
         glossary: list[Data],
     ) -> Data:
-        cover_image = self._image(root.get("cover_image")) if root else None
+        cover_image = self._image(root.cover_image) if root else None
         with translation.override(self.locale_code):
             labels = _labels()
             edition = (
-                date_format(_date(root["edition_date"]), "F Y")
-                if root and root.get("edition_date")
+                date_format(root.edition_date, "F Y")
+                if root and root.edition_date
                 else ""
             )
-        title = root["title"] if root else ""
-        subtitle = (root.get("subtitle") or "") if root else ""
-        publisher = (root.get("publisher") or "") if root else ""
+        title = root.title if root else ""
+        subtitle = (root.subtitle or "") if root else ""
+        publisher = (root.publisher or "") if root else ""
         return {
             "lang": self.locale_code.split("-")[0],
             "locale": self.locale_code,
@@ -317,255 +281,191 @@ class _PrintTree:
             }
             if root
             else None,
-            "intro": print_blocks(root.get("intro")) if root else [],
+            "intro": print_blocks(root.intro) if root else [],
             "imprint": {
                 "publisher": publisher,
                 "partners": [
-                    {"organisation": p["organisation"], "role": p["role"]}
-                    for p in root.get("partners", [])
+                    {"organisation": p.organisation, "role": p.role}
+                    for p in root.partners
                 ],
-                "funding": print_blocks(root.get("funding_note")),
-                "text": print_blocks(root.get("imprint")),
+                "funding": print_blocks(root.funding_note),
+                "text": print_blocks(root.imprint),
                 "edition": edition,
             }
             if root
             else None,
             # The language of cover, introduction and imprint (a fallback's own).
-            "front": _language(root)
-            if root
-            else _language({"locale": self.locale_code}),
+            "front": _language(root) if root else _language_of(self.locale_code),
             "chapters": chapters,
             "portraits": portraits,
             "glossary": glossary,
             "credits": self._credits(),
         }
 
-    def _chapter(self, document: Data) -> Data:
+    def _chapter(self, node: ChapterNode) -> Data:
         return {
-            **_language(document),
-            "number": document.get("number"),
-            "title": document["title"],
-            "intro": print_blocks(document.get("intro")),
-            "body": self._stream(document.get("body", [])),
+            **_language(node),
+            "number": node.number,
+            "title": node.title,
+            "intro": print_blocks(node.intro),
+            "body": self._stream(node.body),
             "recommendations": [],
             "practices": [],
         }
 
-    def _chapter_child(self, chapter: Data, document: Data | None) -> None:
-        if document is None:
-            return
-        if document["type"] == "recommendation":
+    def _chapter_child(self, chapter: Data, node: PageNode) -> None:
+        if isinstance(node, RecommendationNode):
             chapter["recommendations"].append(
                 {
-                    **_language(document),
-                    "title": document["title"],
-                    "topic": _name(document.get("topic")),
-                    "municipalities": [
-                        m["name"] for m in document.get("municipalities", []) if m
-                    ],
-                    "summary": plain_runs(document.get("summary")),
-                    "why": print_blocks(document.get("why")),
-                    "steps": [_step(s) for s in document.get("steps", [])],
-                    "who_acts": print_blocks(document.get("who_acts")),
+                    **_language(node),
+                    "title": node.title,
+                    "topic": _name(node.topic),
+                    "municipalities": [m.name for m in node.municipalities if m],
+                    "summary": plain_runs(node.summary),
+                    "why": print_blocks(node.why),
+                    "steps": [_step(s) for s in node.steps],
+                    "who_acts": print_blocks(node.who_acts),
                 }
             )
-        elif document["type"] == "best_practice":
+        elif isinstance(node, BestPracticeNode):
             chapter["practices"].append(
                 {
-                    **_language(document),
-                    "title": document["title"],
-                    "municipality": _name(document.get("municipality")),
-                    "topic": _name(document.get("topic")),
-                    "what": print_blocks(document.get("what")),
-                    "how": print_blocks(document.get("how")),
-                    "outcome": print_blocks(document.get("outcome")),
-                    "contact": _contact(document.get("contact")),
+                    **_language(node),
+                    "title": node.title,
+                    "municipality": _name(node.municipality),
+                    "topic": _name(node.topic),
+                    "what": print_blocks(node.what),
+                    "how": print_blocks(node.how),
+                    "outcome": print_blocks(node.outcome),
+                    "contact": _contact(node.contact),
                 }
             )
 
-    def _portraits(self, index: PortraitIndexPage) -> Data | None:
-        document = page_document_for(index, self.locale_code)
-        if document is None:
-            return None
-        items = []
-        for portrait in print_pages(
-            PortraitPage.objects.child_of(index).filter(locale=self.source_locale)
-        ).order_by("path"):
-            portrait_document = self._print_document(portrait)
-            if portrait_document is not None:
-                items.append(self._portrait(portrait_document))
+    def _portraits(
+        self, index: PortraitIndexNode, children: list[PageNode]
+    ) -> Data | None:
         return {
-            **_language(document),
-            "title": document["title"],
-            "intro": print_blocks(document.get("intro")),
-            "items": items,
+            **_language(index),
+            "title": index.title,
+            "intro": print_blocks(index.intro),
+            "items": [
+                self._portrait(child)
+                for child in children
+                if isinstance(child, PortraitNode)
+            ],
         }
 
-    def _print_document(self, source: PortraitPage) -> Data | None:
-        """The portrait's document in this locale, chosen by print consent.
-
-        ``page_document_for`` would apply the web consent; the version is chosen
-        here along the same fallback chain, among versions print may show.
-        """
-        versions = {
-            page.locale.language_code: page
-            for page in print_pages(
-                PortraitPage.objects.filter(
-                    translation_key=source.translation_key,
-                    locale__language_code__in=self.chain,
-                )
-            ).select_related("locale")
-        }
-        served = next((versions[c] for c in self.chain if c in versions), None)
-        if served is None:
-            return None
-        return document_build(
-            Resolution(
-                requested=self.locale_code,
-                served=PageVersion.of(served),
-                source=None,
-                stamp=0,
-            )
-        )
-
-    def _portrait(self, document: Data) -> Data:
+    def _portrait(self, node: PortraitNode) -> Data:
         return {
-            **_language(document),
-            "name": document.get("display_name") or document["title"],
-            "title": document["title"],
-            "municipality": _name(document.get("municipality")),
-            "origin": document.get("origin") or "",
-            "year": document.get("year_of_arrival"),
-            "quote": document.get("quote") or "",
-            "story": self._stream(document.get("story", [])),
-            "photo": self._image(document.get("photo")),
-            "example": bool(document.get("is_example")),
+            **_language(node),
+            "name": node.display_name or node.title,
+            "title": node.title,
+            "municipality": _name(node.municipality),
+            "origin": node.origin or "",
+            "year": node.year_of_arrival,
+            "quote": node.quote or "",
+            "story": self._stream(node.story),
+            "photo": self._image(node.photo),
+            "example": bool(node.is_example),
         }
 
-    def _stream(self, blocks: list[Data]) -> list[Data]:
+    def _stream(self, blocks: tuple[TreeBlock, ...]) -> list[Data]:
         out: list[Data] = []
         for block in blocks:
-            kind = block.get("type")
-            if kind == "paragraph":
-                out += print_blocks(block.get("html"))
-            elif kind == "heading":
-                level = {"h2": 2, "h3": 3, "h4": 3}.get(block.get("level", "h2"), 2)
+            if isinstance(block, ParagraphBlock):
+                out += print_blocks(block.text)
+            elif isinstance(block, HeadingBlock):
+                level = {"h2": 2, "h3": 3, "h4": 3}.get(block.level, 2)
                 out.append(
-                    {
-                        "kind": "heading",
-                        "level": level,
-                        "runs": plain_runs(block["text"]),
-                    }
+                    {"kind": "heading", "level": level, "runs": plain_runs(block.text)}
                 )
-            elif kind == "quote":
+            elif isinstance(block, QuoteBlock):
                 out.append(
                     {
                         "kind": "quote",
-                        "runs": plain_runs(block.get("text")),
-                        "attribution": block.get("attribution") or "",
+                        "runs": plain_runs(block.text),
+                        "attribution": block.attribution or "",
                     }
                 )
-            elif kind == "image":
-                image = self._image(block.get("image"))
-                if image is not None:
-                    out.append(
-                        {
-                            "kind": "image",
-                            "image": image,
-                            "caption": block.get("caption") or "",
-                        }
-                    )
-            elif kind == "tip":
+            elif isinstance(block, ImageBlock):
+                out.append(
+                    {
+                        "kind": "image",
+                        "image": self._image(block.image),
+                        "caption": block.caption or "",
+                    }
+                )
+            elif isinstance(block, TipBlock):
                 out.append(
                     {
                         "kind": "tip",
-                        "tone": block.get("kind") or "tip",
-                        "title": block.get("title") or "",
-                        "blocks": print_blocks(block.get("html")),
+                        "tone": block.kind or "tip",
+                        "title": block.title or "",
+                        "blocks": print_blocks(block.text),
                     }
                 )
-            elif kind == "steps":
+            elif isinstance(block, StepsBlock):
                 out.append(
                     {
                         "kind": "steps",
-                        "title": block.get("title") or "",
-                        "steps": [_step(s) for s in block.get("steps", [])],
+                        "title": block.title or "",
+                        "steps": [_step(s) for s in block.steps],
                     }
                 )
-            elif kind == "glossary":
-                term = block["term"]
+            elif isinstance(block, GlossaryBlock):
                 out.append(
                     {
                         "kind": "term",
-                        "term": term["term"],
-                        "explanation": term["explanation"],
+                        "term": block.term.term,
+                        "explanation": block.term.explanation,
                     }
                 )
-            elif kind == "contact":
-                contact = _contact(block.get("contact"))
-                if contact is not None:
-                    out.append({"kind": "contact", "contact": contact})
+            elif isinstance(block, ContactBlock):
+                out.append({"kind": "contact", "contact": _contact(block.contact)})
         return out
 
-    def _glossary(self) -> list[Data]:
+    def _glossary(self, tree: HandbookTree) -> list[Data]:
         """Every glossary term, in this locale where translated (else its fallback).
 
         Sorted by the term as printed, so the glossary reads alphabetically in
         every language.
         """
-        rank = {code: i for i, code in enumerate(self.chain)}
-        best: dict[Any, GlossaryTerm] = {}
-        for term in GlossaryTerm.objects.filter(
-            Q(locale__language_code__in=self.chain)
-        ).select_related("locale"):
-            code = term.locale.language_code
-            current = best.get(term.translation_key)
-            if current is None or rank[code] < rank[current.locale.language_code]:
-                best[term.translation_key] = term
-        terms = sorted(best.values(), key=lambda t: (t.term.casefold(), t.slug))
+        terms = sorted(tree.glossary, key=lambda t: (t.term.casefold(), t.slug))
         return [{"term": t.term, "explanation": t.explanation} for t in terms]
 
     # -- images ----------------------------------------------------------------------
 
-    def _image(self, document: Data | None) -> Data | None:
-        """An image document from the tree as print places it; None if it has none."""
-        if not document:
+    def _image(self, image: ImageRef | None) -> Data | None:
+        """An image of the tree as print places it; None if there is none."""
+        if image is None:
             return None
-        image_id = int(document["id"])
-        self.images.setdefault(image_id, document)
+        self.images.setdefault(image.id, image)
         return {
-            "id": image_id,
-            "path": f"images/{image_id}.jpg",
-            "alt": document.get("alt") or "",
-            "width": document.get("width"),
-            "height": document.get("height"),
-            "credit": document.get("credit") or "",
+            "id": image.id,
+            "path": f"images/{image.id}.jpg",
+            "alt": image.alt or "",
+            "width": image.width,
+            "height": image.height,
+            "credit": image.credit or "",
         }
 
     def _credits(self) -> list[Data]:
         """Credit lines in order of first use, each with the images it covers."""
         by_credit: dict[str, list[int]] = {}
-        for image_id, document in self.images.items():
-            credit = (document.get("credit") or "").strip()
+        for image_id, image in self.images.items():
+            credit = (image.credit or "").strip()
             if credit:
                 by_credit.setdefault(credit, []).append(image_id)
         return [{"credit": c, "images": ids} for c, ids in by_credit.items()]
 
     def files(self) -> dict[str, Path]:
         """The JPEG renditions of every placed image, by their name in the build."""
-        if not self.images:
-            return {}
-        images = images_for_locales(set(self.images), [self.locale_code])[
-            self.locale_code
-        ]
-        files: dict[str, Path] = {}
-        for image_id in self.images:
-            image = images.get(image_id)
-            if image is None:
-                continue
-            rendition = image.get_rendition(PRINT_RENDITION)
-            files[f"images/{image_id}.jpg"] = Path(rendition.file.path)
-        return files
+        found = image_files(set(self.images), PRINT_RENDITION)
+        return {
+            f"images/{image_id}.jpg": found[image_id]
+            for image_id in self.images
+            if image_id in found
+        }
 
 
 # --- Small pieces --------------------------------------------------------------------
@@ -607,46 +507,32 @@ def _labels() -> dict[str, str]:
     }
 
 
-def _language(document: Data) -> Data:
+def _language(node: PageNode) -> Data:
     """The language a part is written in: a fallback is set as its own language
     (German text in the Persian handbook is German, left to right, hyphenated)."""
-    code = document["locale"]
+    return _language_of(node.locale)
+
+
+def _language_of(code: str) -> Data:
     return {"lang": code.split("-")[0], "dir": content_locale_get(code).direction}
 
 
-def _name(value: Data | None) -> str:
-    return str(value["name"]) if value else ""
+def _name(value: TopicRef | MunicipalityRef | None) -> str:
+    return value.name if value else ""
 
 
-def _step(step: Data) -> Data:
-    return {"title": step.get("title") or "", "text": text_blocks(step.get("text"))}
+def _step(step: Step) -> Data:
+    return {"title": step.title or "", "text": text_blocks(step.text)}
 
 
-def _contact(contact: Data | None) -> Data | None:
-    if not contact:
+def _contact(contact: ContactRef | None) -> Data | None:
+    if contact is None:
         return None
-    municipality = contact.get("municipality")
     return {
-        "name": contact.get("name") or "",
-        "role": contact.get("role") or "",
-        "organisation": contact.get("organisation") or "",
-        "municipality": municipality["name"] if municipality else "",
-        "email": contact.get("email") or "",
-        "phone": contact.get("phone") or "",
+        "name": contact.name or "",
+        "role": contact.role or "",
+        "organisation": contact.organisation or "",
+        "municipality": contact.municipality.name if contact.municipality else "",
+        "email": contact.email or "",
+        "phone": contact.phone or "",
     }
-
-
-def _date(iso: str) -> date:
-    return date.fromisoformat(iso)
-
-
-def _draft_page_document(page: Page) -> Data:
-    """The document ``page`` (an unsaved preview object) would publish."""
-    version = PageVersion.of(page)
-    document = document_build(
-        Resolution(requested=version.locale, served=version, source=None, stamp=0),
-        page=page,
-    )
-    if document is None:  # cannot happen: the page itself serves
-        raise LookupError(f"page {page.pk} built no document")
-    return document

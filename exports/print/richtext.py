@@ -1,8 +1,8 @@
-"""Clean HTML (what the content tree carries) to print blocks: plain JSON data.
+"""Rich text nodes of the content tree to print blocks: plain JSON data.
 
-The content tree holds rich text as a small closed HTML vocabulary
-(``exports.richtext``). Typst must never see editor text as markup, so print gets
-the same text as data instead: a list of blocks, each with inline runs::
+The content tree holds rich text as typed nodes (``exports.content.inline``).
+Typst must never see editor text as markup, so print gets the text as data: a list
+of blocks, each with inline runs::
 
     {"kind": "paragraph", "runs": [{"text": "Hallo "}, {"text": "Welt", "bold": true}]}
     {"kind": "heading", "level": 3, "runs": [...]}
@@ -17,10 +17,26 @@ point at the API and mean nothing on paper, so their text stays and the link goe
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from typing import Any
 
-from exports.content.inline import SAFE_URL
+from exports.content.inline import (
+    MEDIOPUNKT,
+    BlockQuote,
+    Element,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Link,
+    ListItem,
+    ListNode,
+    Mediopunkt,
+    Node,
+    Paragraph,
+    RichText,
+    Strong,
+    Term,
+    Text,
+)
 
 Run = dict[str, Any]
 Block = dict[str, Any]
@@ -30,9 +46,10 @@ _WHITESPACE = re.compile(r"\s+")
 _INLINE_FLAGS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic"}
 
 
-class _BlockParser(HTMLParser):
+class _BlockBuilder:
+    """Collects blocks from a walk over the nodes (start, text, end events)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self.runs: list[Run] | None = None  # the open block's runs
         self.block: Block | None = None
@@ -66,9 +83,9 @@ class _BlockParser(HTMLParser):
         assert self.runs is not None
         return self.runs
 
-    # -- parser events ---------------------------------------------------------------
+    # -- walk events -----------------------------------------------------------------
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, href: str | None = None) -> None:
         if tag == "p" and not self.list_stack:
             self._open({"kind": "paragraph", "runs": []})
         elif tag in _HEADING_LEVELS and not self.list_stack:
@@ -90,8 +107,9 @@ class _BlockParser(HTMLParser):
         elif tag == "dfn":
             self.flags.append((tag, "term", True))
         elif tag == "a":
-            href = dict(attrs).get("href") or ""
-            self.flags.append((tag, "link", href if SAFE_URL.match(href) else None))
+            # Links into the handbook's own pages point at the API: their text
+            # stays on paper, the link goes.
+            self.flags.append((tag, "link", href))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("p", "blockquote", *_HEADING_LEVELS) and not self.list_stack:
@@ -161,14 +179,46 @@ def _trim(runs: list[Run]) -> list[Run]:
     return runs
 
 
-def print_blocks(html: str | None) -> list[Block]:
-    """Clean HTML from the content tree as print blocks (see the module doc)."""
-    if not html:
+def _tag(node: Element) -> str:
+    if isinstance(node, Heading):
+        return f"h{node.level}"
+    if isinstance(node, ListNode):
+        return "ol" if node.ordered else "ul"
+    return {
+        Paragraph: "p",
+        ListItem: "li",
+        BlockQuote: "blockquote",
+        Strong: "strong",
+        Emphasis: "em",
+        Link: "a",
+        Term: "dfn",
+    }.get(type(node), "span")
+
+
+def _walk(builder: _BlockBuilder, nodes: tuple[Node, ...]) -> None:
+    for node in nodes:
+        if isinstance(node, Text):
+            builder.handle_data(node.text)
+        elif isinstance(node, Mediopunkt):
+            builder.handle_data(MEDIOPUNKT)
+        elif isinstance(node, LineBreak):
+            builder.handle_starttag("br")
+        elif isinstance(node, Element):
+            tag = _tag(node)
+            external = isinstance(node, Link) and node.page_id is None
+            href = node.href if isinstance(node, Link) and external else None
+            builder.handle_starttag(tag, href)
+            _walk(builder, node.children)
+            builder.handle_endtag(tag)
+
+
+def print_blocks(rich: RichText | None) -> list[Block]:
+    """Rich text from the content tree as print blocks (see the module doc)."""
+    if not rich:
         return []
-    parser = _BlockParser()
-    parser.feed(html)
-    parser.close()
-    return parser.result()
+    builder = _BlockBuilder()
+    _walk(builder, rich.nodes)
+    return builder.result()
 
 
 def text_blocks(text: str | None) -> list[Block]:

@@ -1,14 +1,26 @@
-"""Rich text for print: the content tree's clean HTML becomes data, not markup."""
+"""Rich text for print: the content tree's nodes become data, not markup."""
 
 from __future__ import annotations
 
+from exports.content.inline import GlossaryMark, RichText, rich_text_parse
 from exports.print.richtext import print_blocks, text_blocks
+
+
+def _rich(stored: str, glossary: tuple[GlossaryMark, ...] = ()) -> RichText:
+    """Rich text as Wagtail stores it, as the content tree holds it."""
+    return rich_text_parse(
+        stored,
+        page_link=lambda page_id: f"/api/v1/pages/{page_id}/?locale=de",
+        glossary=glossary,
+    )
 
 
 def test_paragraphs_keep_bold_italic_and_glossary_terms_as_flags():
     blocks = print_blocks(
-        "<p>Ein <strong>starkes</strong> und <em>leises</em> "
-        '<dfn data-glossary="ehrenamt" title="…">Ehrenamt</dfn>.</p>'
+        _rich(
+            "<p>Ein <b>starkes</b> und <i>leises</i> Ehrenamt.</p>",
+            (GlossaryMark(term="Ehrenamt", slug="ehrenamt", explanation="…"),),
+        )
     )
     assert blocks == [
         {
@@ -28,8 +40,10 @@ def test_paragraphs_keep_bold_italic_and_glossary_terms_as_flags():
 
 def test_external_links_stay_and_links_into_the_api_become_plain_text():
     blocks = print_blocks(
-        '<p><a href="https://example.org/kurs">Kurs</a> und '
-        '<a href="/api/v1/pages/3/?locale=de">Kapitel 3</a></p>'
+        _rich(
+            '<p><a href="https://example.org/kurs">Kurs</a> und '
+            '<a linktype="page" id="3">Kapitel 3</a></p>'
+        )
     )
     assert blocks[0]["runs"] == [
         {"text": "Kurs", "link": "https://example.org/kurs"},
@@ -39,9 +53,11 @@ def test_external_links_stay_and_links_into_the_api_become_plain_text():
 
 def test_headings_lists_quotes_and_line_breaks():
     blocks = print_blocks(
-        "<h2>Titel</h2><ul><li>eins</li><li><b>zwei</b></li></ul>"
-        "<ol><li>a<ul><li>a1</li></ul></li></ol>"
-        "<blockquote>Zitat</blockquote><p>Zeile<br>neue Zeile</p>"
+        _rich(
+            "<h2>Titel</h2><ul><li>eins</li><li><b>zwei</b></li></ul>"
+            "<ol><li>a<ul><li>a1</li></ul></li></ol>"
+            "<blockquote>Zitat</blockquote><p>Zeile<br>neue Zeile</p>"
+        )
     )
     assert blocks[0] == {"kind": "heading", "level": 2, "runs": [{"text": "Titel"}]}
     assert blocks[1] == {
@@ -63,13 +79,13 @@ def test_headings_lists_quotes_and_line_breaks():
 def test_typst_syntax_is_just_text():
     typed = '#read("/etc/passwd") ] * $x$ <x> @ref \\'
     escaped = typed.replace("<", "&lt;").replace(">", "&gt;")
-    assert print_blocks(f"<p>{escaped}</p>")[0]["runs"] == [{"text": typed}]
+    assert print_blocks(_rich(f"<p>{escaped}</p>"))[0]["runs"] == [{"text": typed}]
 
 
 def test_empty_and_whitespace_only_html_gives_no_blocks():
-    assert print_blocks("") == []
+    assert print_blocks(_rich("")) == []
     assert print_blocks(None) == []
-    assert print_blocks("<p> </p>\n<p></p>") == []
+    assert print_blocks(_rich("<p> </p>\n<p></p>")) == []
 
 
 def test_plain_text_fields_become_paragraphs():
