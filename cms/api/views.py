@@ -44,7 +44,6 @@ from cms.api.selectors import (
     serving_glossary_terms,
     serving_pages,
 )
-from cms.locales import SOURCE_LOCALE
 from cms.pages.models import (
     BestPracticePage,
     ChapterPage,
@@ -55,11 +54,13 @@ from cms.pages.models import (
 from cms.snippets.models import Municipality
 from exports.content import (
     PAGE_TYPES,
+    build_content_tree,
     document_build,
     document_bytes,
     image_document,
     images_for_locales,
     locale_chain,
+    outline_document,
     page_api_path,
     page_version_resolve,
 )
@@ -385,51 +386,22 @@ class HandbookTreeView(ApiView):
     def get(self, request: Request, page_id: int) -> HttpResponse:
         locale = locale_param(request.GET)
         resolution = page_version_resolve(locale_code=locale, page_id=page_id)
-        root = resolution.served
-        if root is None or resolution.source is None:
+        source = resolution.source
+        if resolution.served is None or source is None:
             raise ApiError("not_found", "No public handbook with this id.", 404)
-        source_root = Page.objects.filter(pk=resolution.source.id).values("path")[:1]
         stamp, newest_event, last_modified = list_stamp()
         etag = etag_for("tree", resolution.cache_key(), newest_event, stamp)
 
         def build() -> bytes:
-            keys = Page.objects.filter(
-                path__startswith=source_root[0]["path"] if source_root else "-",
-                locale__language_code=SOURCE_LOCALE,
-            ).values("translation_key")
-            rows = serving_pages(
-                Page.objects.filter(translation_key__in=keys), locale_code=locale
-            ).values(
-                "id",
-                "translation_key",
-                "title",
-                "slug",
-                "url_path",
-                "content_type_id",
-                "served_locale",
-                "source_path",
+            tree = build_content_tree(
+                handbook=Page.objects.get(pk=source.id),
+                locale_code=locale,
             )
-            nodes: dict[str, dict] = {}
-            top: list[dict] = []
-            for row in rows:
-                node = {
-                    "id": row["id"],
-                    "translation_key": str(row["translation_key"]),
-                    "type": schema.page_type_for_content_type(row["content_type_id"]),
-                    "locale": row["served_locale"],
-                    "title": row["title"],
-                    "slug": row["slug"],
-                    "path": row["url_path"],
-                    "fallback": row["served_locale"] != locale,
-                    "api_url": page_api_path(row["id"], locale),
-                    "children": [],
-                }
-                nodes[row["source_path"]] = node
-                parent = nodes.get(row["source_path"][:-4])
-                (parent["children"] if parent else top).append(node)
-            if not top:
+            if tree.root is None:
                 raise ApiError("not_found", "No public handbook with this id.", 404)
-            return document_bytes({"locale": locale, "tree": top[0]})
+            return document_bytes(
+                {"locale": locale, "tree": outline_document(tree.root)}
+            )
 
         return conditional_json(
             request, etag=etag, last_modified=last_modified, build=build

@@ -16,6 +16,7 @@ from exports.content.documents import (
     draft_document,
     image_document,
     node_document,
+    outline_document,
     page_document_for,
 )
 from exports.content.nodes import HandbookTree, PageNode, TranslationStatus
@@ -54,6 +55,7 @@ __all__ = [
     "locale_chain",
     "locales_reading",
     "node_document",
+    "outline_document",
     "page_api_path",
     "page_document_for",
     "page_node_build",

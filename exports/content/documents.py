@@ -63,6 +63,22 @@ def node_document(node: PageNode) -> Document:
     return {**head, **body, "meta": _json_value(node.meta)}
 
 
+def outline_document(node: PageNode) -> Document:
+    """A node and its children as the API's tree view lists them (no content)."""
+    return {
+        "id": node.id,
+        "translation_key": str(node.translation_key),
+        "type": node.type,
+        "locale": node.locale,
+        "title": node.title,
+        "slug": node.slug,
+        "path": node.path,
+        "fallback": node.meta.fallback,
+        "api_url": node.meta.api_url,
+        "children": [outline_document(child) for child in node.children],
+    }
+
+
 def document_build(resolution: Resolution, page: Page | None = None) -> Document | None:
     """The document for a resolved page; None if nothing serves it.
 
