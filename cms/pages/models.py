@@ -511,7 +511,3 @@ class PortraitPage(HeadlessPage):
     class Meta:
         verbose_name = _("portrait")
         verbose_name_plural = _("portraits")
-
-    def consent_permits(self, channel: Channel) -> bool:
-        """Whether this portrait may appear in ``channel``; no record means no."""
-        return self.consent is not None and self.consent.permits(channel)

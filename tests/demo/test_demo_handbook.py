@@ -73,9 +73,9 @@ def test_portraits_are_marked_as_fictional_with_generated_photos():
 
 def test_demo_shows_both_consent_exceptions():
     portraits = PortraitPage.objects.filter(locale=Locale.get_default())
-    assert [p for p in portraits if not p.consent_permits("print")]
+    assert [p for p in portraits if not p.consent.permits("print")]
     withdrawn = [p for p in portraits if p.consent.is_withdrawn]
-    assert withdrawn and not withdrawn[0].consent_permits("web")
+    assert withdrawn and not withdrawn[0].consent.permits("web")
 
 
 @pytest.mark.parametrize("code", ["en", "ar", "de-x-ls"])
