@@ -42,4 +42,4 @@ def print_layout_builder(layout: str, *, locale: str = "") -> PrintSourceBuilder
         ) from exc
     if not callable(builder):
         raise ImproperlyConfigured(f"{where}: {layout!r} is not a function.")
-    return builder  # type: ignore[no-any-return]
+    return builder

@@ -4,8 +4,8 @@ Publishing marks the affected locales' PDFs for a rebuild; the worker (real with
 REDIS_URL/DATABASE_URL, else on commit in this process) builds each locale once per
 window with the real Typst renderer, stores the PDF under its hash, announces it to
 the reference receiver on 127.0.0.1 and lists it in the delivery API. Builds are
-kept to two locales (the print channel's ``LOCALES``) so the suite stays fast; time is travelled
-by moving timestamps in the database, never by sleeping.
+kept to two locales (the print channel's ``LOCALES``) so the suite stays fast; time
+is travelled by moving timestamps in the database, never by sleeping.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
-from exports.print.data import PrintSource, print_source
 from exports.artifacts import artifact_file
 from exports.models import Artifact
+from exports.print.data import PrintSource, print_source
 from exports.print.models import PrintBuild
 from exports.website.models import WebhookDelivery
 from tests.conftest import wait_until
