@@ -22,6 +22,8 @@ from exports.print.tasks import PRINT_SWEEP_TASK, print_sweep_task
 
 
 class PrintMenuItem(MenuItem):
+    """*Druckausgabe*, shown to those who may see the print page."""
+
     def is_shown(self, request: HttpRequest) -> bool:
         return request.user.has_perm(views.VIEW_PERMISSION)
 

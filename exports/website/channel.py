@@ -24,6 +24,8 @@ from exports.website.tasks import SWEEP_DELIVERIES_TASK, sweep_deliveries_task
 
 
 class WebsiteDeliveriesMenuItem(MenuItem):
+    """*Website delivery*, shown to those who may see the deliveries."""
+
     def is_shown(self, request: HttpRequest) -> bool:
         return request.user.has_perm(views.VIEW_PERMISSION)
 
