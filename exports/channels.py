@@ -8,17 +8,25 @@ start-up; a wrong path, a class that is not a channel or bad options raise
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
-from exports.models import ContentEvent
+from exports.models import Artifact, ContentEvent
+
+if TYPE_CHECKING:
+    from django.urls import URLPattern, URLResolver
+    from wagtail.admin.menu import MenuItem
 
 # Called with (done, total) while a channel exports by hand.
 Progress = Callable[[int, int], None]
@@ -48,9 +56,22 @@ class ExportSummary:
 class ExportChannel:
     """One output of the pipeline (website, print, simple …).
 
-    Subclasses set ``name`` and implement what they need: ``events_recorded`` runs
-    inside the publishing transaction and writes the channel's own outbox rows;
-    ``export`` runs the channel by hand (``manage.py export <alias>``).
+    A channel is one package plus one ``EXPORT_CHANNELS`` entry; the core knows it
+    only through this interface, so adding a channel touches nothing outside its
+    package. Subclasses set ``name`` and implement what they need:
+
+    - content events, inside the publishing transaction: ``events_recorded``,
+      ``shared_content_changed``; another channel's new file: ``artifact_published``;
+    - running by hand: ``export`` (``manage.py export <alias>``);
+    - what the core wires up at start-up: ``ready`` (register hooks of other
+      layers, e.g. a preview mode), ``beat_schedule`` (periodic tasks),
+      ``on_worker_ready`` (catch up when a worker starts), ``admin_urls`` and
+      ``admin_menu_items`` (the channel's admin screens), ``locale_facts`` (what
+      ``/api/v1/locales/`` adds per locale);
+    - where its files live: ``artifact_root``.
+
+    The package's ``models`` and ``tasks`` modules, when present, are imported by
+    the core (``channel_modules_import``), found through the BACKEND path.
     """
 
     # Stable machine name of the channel type, used in logs and the admin.
@@ -71,11 +92,53 @@ class ExportChannel:
         records its work here.
         """
 
+    def artifact_published(self, artifact: Artifact) -> None:
+        """A channel made ``artifact`` current (inside that transaction).
+
+        Every channel hears of every new file, its own included; one that
+        announces files (the website) records its work here.
+        """
+
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
     ) -> ExportSummary:
         """Run the channel by hand for ``locales`` (all when None)."""
         raise NotImplementedError(f"the {self.alias!r} channel cannot be run by hand")
+
+    def ready(self) -> None:
+        """Start-up (the exports app's ``ready``): register what other layers read."""
+
+    def beat_schedule(self) -> dict[str, dict[str, Any]]:
+        """Celery beat entries of this channel (``CELERY_BEAT_SCHEDULE`` shape)."""
+        return {}
+
+    def on_worker_ready(self) -> None:
+        """A Celery worker started: enqueue what was missed while none ran."""
+
+    def admin_urls(self) -> list[URLPattern | URLResolver]:
+        """URL patterns of the channel's admin screens, mounted under ``/admin/``."""
+        return []
+
+    def admin_menu_items(self) -> list[MenuItem]:
+        """Admin menu items of the channel (each checks its own permission)."""
+        return []
+
+    def locale_facts(self, locale_code: str) -> dict[str, Any]:
+        """Fields this channel adds to a locale's item in ``/api/v1/locales/``.
+
+        Return the same keys for every locale (None where there is nothing), so the
+        listing's items all have one shape.
+        """
+        return {}
+
+    def artifact_root(self) -> Path:
+        """Where the channel's files are stored (``OPTIONS["ROOT"]``).
+
+        Default ``MEDIA_ROOT/<alias>``, read when asked, so a test's MEDIA_ROOT
+        applies.
+        """
+        root = self.options.get("ROOT")
+        return Path(root) if root else Path(settings.MEDIA_ROOT) / self.alias
 
 
 @cache
@@ -136,6 +199,71 @@ def channels_shared_content_changed() -> None:
     """Tell every channel that shared content changed (inside the transaction)."""
     for channel in channels().values():
         channel.shared_content_changed()
+
+
+def channels_artifact_published(artifact: Artifact) -> None:
+    """Tell every channel that ``artifact`` became current (inside the transaction).
+
+    This is how a channel announces a file: never by calling another channel.
+    """
+    for channel in channels().values():
+        channel.artifact_published(artifact)
+
+
+def channels_beat_schedule() -> dict[str, dict[str, Any]]:
+    """Every channel's beat entries, merged; two channels may not share a name."""
+    schedule: dict[str, dict[str, Any]] = {}
+    for alias, channel in channels().items():
+        for name, entry in channel.beat_schedule().items():
+            if name in schedule:
+                raise ImproperlyConfigured(
+                    f"EXPORT_CHANNELS[{alias!r}]: beat entry {name!r} is already "
+                    "used by another channel; give it a name of its own."
+                )
+            schedule[name] = entry
+    return schedule
+
+
+def channels_worker_ready() -> None:
+    """A worker started: every channel catches up."""
+    for channel in channels().values():
+        channel.on_worker_ready()
+
+
+def channel_package(backend: str) -> str:
+    """The package of a channel from its BACKEND path.
+
+    ``exports.print.channel.PrintChannel`` → ``exports.print``.
+    """
+    module = backend.rpartition(".")[0]
+    return module.rpartition(".")[0] or module
+
+
+def channel_modules_import(
+    name: str, config: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[ModuleType]:
+    """Import module ``name`` (``models``, ``tasks``) of every configured channel.
+
+    Found through the BACKEND paths, so the core names no channel; a package
+    without such a module is skipped. Reads the setting without loading the
+    channels, so it works while models are still being imported.
+    """
+    if config is None:
+        config = getattr(settings, "EXPORT_CHANNELS", {})
+    modules = []
+    for entry in config.values():
+        backend = entry.get("BACKEND", "") if isinstance(entry, Mapping) else ""
+        package = channel_package(backend) if backend else ""
+        if not package:
+            continue
+        dotted = f"{package}.{name}"
+        try:
+            found = importlib.util.find_spec(dotted)
+        except ModuleNotFoundError:
+            found = None  # the package itself is missing: channels_load says so
+        if found is not None:
+            modules.append(importlib.import_module(dotted))
+    return modules
 
 
 def _reset(*, setting: str, **kwargs: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,21 +65,76 @@ class ContentStamp(models.Model):
         return f"content stamp {self.value}"
 
 
-# The website channel's tables belong to this app (one migration history).
-# So are the print channel's.
-from exports.print.models import PrintArtifact, PrintBuild  # noqa: E402
-from exports.website.models import (  # noqa: E402
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+class Artifact(models.Model):
+    """One file a channel built for one locale (a PDF, an EPUB, an audio book …).
 
-__all__ = [
-    "ContentEvent",
-    "ContentStamp",
-    "PrintArtifact",
-    "PrintBuild",
-    "WebhookAttempt",
-    "WebhookDelivery",
-    "WebhookEndpoint",
-]
+    Generic, so the API serves and the website announces every channel's files the
+    same way and a new channel needs no table of its own. The file is stored
+    content-addressed under the channel's artifact root (``key`` is its name there,
+    ``<sha256>.<ext>``), written before the row switches, so a failed build never
+    replaces a good file. Exactly one row per channel and locale is ``is_current``;
+    older ones stay for a few builds (a download that started before a switch still
+    finds its file), then get pruned.
+    """
+
+    channel = models.CharField(_("Kanal"), max_length=50)
+    locale = models.CharField(_("Sprache"), max_length=20)
+    # The file's name under the channel's artifact root, e.g. ``3f…a9.pdf``.
+    key = models.CharField(_("Datei"), max_length=255)
+    media_type = models.CharField(_("Medientyp"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 der Datei"), max_length=64)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"))
+    built_at = models.DateTimeField(_("gebaut am"))
+    build_seconds = models.FloatField(_("Bauzeit (Sekunden)"))
+    # The build's inputs, hashed by the channel: an equal hash needs no rebuild.
+    source_hash = models.CharField(_("Quell-Hash"), max_length=64, blank=True)
+    # Channel-specific facts for the API item, e.g. a PDF's ``{"pages": 12}``.
+    details = models.JSONField(_("Details"), default=dict, blank=True)
+    is_current = models.BooleanField(_("aktuell"), default=False)
+
+    class Meta:
+        verbose_name = _("Datei eines Kanals")
+        verbose_name_plural = _("Dateien der Kanäle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "locale"],
+                condition=models.Q(is_current=True),
+                name="one_current_artifact_per_channel_locale",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["channel", "locale", "-built_at"], name="artifact_built"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} [{self.locale}] {self.sha256[:12]}"
+
+    @property
+    def extension(self) -> str:
+        """The extension the file is served under (``pdf``), from its media type."""
+        return media_type_extension(self.media_type)
+
+
+# The usual extension of the media types channels build; others ask ``mimetypes``.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "application/epub+zip": "epub",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "text/plain": "txt",
+    "application/json": "json",
+}
+
+
+def media_type_extension(media_type: str) -> str:
+    """``application/pdf`` → ``pdf``: the extension of a file's URL and key."""
+    base = media_type.split(";")[0].strip().lower()
+    if base in EXTENSIONS:
+        return EXTENSIONS[base]
+    guessed = mimetypes.guess_extension(base)
+    return guessed.lstrip(".") if guessed else "bin"
+
+
+__all__ = ["Artifact", "ContentEvent", "ContentStamp"]

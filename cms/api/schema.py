@@ -257,8 +257,11 @@ class ArtifactSerializer(serializers.Serializer):
     channel = serializers.CharField()
     locale = serializers.CharField()
     url = serializers.CharField()
+    media_type = serializers.CharField(help_text="The file's media type.")
     size = serializers.IntegerField()
-    pages = serializers.IntegerField()
+    pages = serializers.IntegerField(
+        allow_null=True, help_text="Pages of a paged file (a PDF), else null."
+    )
     sha256 = serializers.CharField()
     built_at = serializers.DateTimeField()
     build_seconds = serializers.FloatField(help_text="How long the build took.")

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from cms.api import views
+from cms.api import artifacts, views
 from cms.api.errors import api_not_found_view
 
 app_name = "api"
@@ -31,10 +31,11 @@ urlpatterns = [
     path(
         "municipalities/", views.MunicipalityListView.as_view(), name="municipalities"
     ),
-    path("artifacts/", views.ArtifactListView.as_view(), name="artifacts"),
-    path(
-        "artifacts/<slug:channel>/<str:locale>.pdf",
-        views.ArtifactDownloadView.as_view(),
+    path("artifacts/", artifacts.ArtifactListView.as_view(), name="artifacts"),
+    # The old ``print/<locale>.pdf`` is this same pattern.
+    re_path(
+        r"^artifacts/(?P<channel>[-\w]+)/(?P<locale>[-\w]+)\.(?P<ext>[a-z0-9]+)$",
+        artifacts.ArtifactDownloadView.as_view(),
         name="artifact-download",
     ),
     path("search/", views.SearchView.as_view(), name="search"),

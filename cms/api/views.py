@@ -10,10 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.utils.http import http_date, quote_etag
-from drf_spectacular.types import OpenApiTypes
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
@@ -52,6 +49,7 @@ from cms.pages.models import (
     RecommendationPage,
 )
 from cms.snippets.models import Municipality
+from exports.channels import channels
 from exports.content import (
     PAGE_TYPES,
     build_content_tree,
@@ -64,14 +62,6 @@ from exports.content import (
     page_api_path,
     page_version_resolve,
 )
-from exports.print.selectors import (
-    artifact_current,
-    artifact_file,
-    artifact_item,
-    artifacts_current,
-    artifacts_stamp,
-)
-from exports.simple.selectors import SIMPLE_LOCALE, simple_coverage_get
 
 ALWAYS = ("id", "type", "meta")
 LOCALE = OpenApiParameter(
@@ -408,7 +398,7 @@ class HandbookTreeView(ApiView):
         )
 
 
-# --- Snippets, locales, artifacts ----------------------------------------------------
+# --- Snippets, locales -----------------------------------------------------------
 
 
 class GlossaryView(ApiView):
@@ -488,10 +478,12 @@ class LocaleListView(ApiView):
     )
     def get(self, request: Request) -> HttpResponse:
         stamp, newest_event, last_modified = list_stamp()
+        coverage = list(locale_coverage())
+        # What the channels add per locale (e.g. simple's Leichte Sprache coverage).
         # Computed before the ETag and part of it: a Prüfgruppe approval or a
         # German publish changes a page's status without touching the stamp's
         # inputs in every case (approvals are not content events).
-        simple = simple_coverage_counts()
+        facts = {c.code: locale_facts(c.code) for c in coverage}
 
         def build() -> bytes:
             items = [
@@ -504,111 +496,26 @@ class LocaleListView(ApiView):
                     "pages": c.pages,
                     "translated_pages": c.translated,
                     "coverage": c.coverage,
-                    "simple_coverage": simple if c.code == SIMPLE_LOCALE else None,
+                    **facts[c.code],
                 }
-                for c in locale_coverage()
+                for c in coverage
             ]
             return document_bytes({"items": items})
 
         return conditional_json(
             request,
-            etag=etag_for("locales", stamp, newest_event, sorted(simple.items())),
+            etag=etag_for("locales", stamp, newest_event, document_bytes(facts)),
             last_modified=last_modified,
             build=build,
         )
 
 
-def simple_coverage_counts() -> dict[str, int]:
-    """The Leichte Sprache coverage as the locale listing shows it (empty when
-    de-x-ls is not a configured locale)."""
-    if not any(loc.code == SIMPLE_LOCALE for loc in settings.WEGWEISER_LOCALES):
-        return {}
-    coverage = simple_coverage_get()
-    counts = {str(status): n for status, n in coverage.counts.items()}
-    return {**counts, "total": coverage.total}
-
-
-class ArtifactListView(ApiView):
-    @extend_schema(
-        summary="Exported files per locale: the current print PDFs",
-        parameters=[LOCALE],
-        responses={200: schema.ArtifactListSerializer, 304: None, **ERRORS},
-        tags=["artifacts"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        locale = request.GET.get("locale")
-        if locale:
-            locale = locale_param(request.GET)
-        # The newest artifact id moves whenever a PDF becomes current.
-        stamp = artifacts_stamp()
-        current = list(artifacts_current(locale=locale or None))
-        last_modified = max((a.built_at for a in current), default=None)
-        items = [artifact_item(artifact) for artifact in current]
-        return conditional_json(
-            request,
-            etag=etag_for("artifacts", locale, stamp),
-            last_modified=last_modified,
-            build=lambda: document_bytes({"items": items}),
-        )
-
-
-class ArtifactDownloadView(ApiView):
-    def perform_content_negotiation(
-        self, request: Request, force: bool = False
-    ) -> tuple[Any, str]:
-        # The body is a file, not rendered JSON: "Accept: application/pdf" is fine.
-        return super().perform_content_negotiation(request, force=True)
-
-    @extend_schema(
-        summary="Download the current PDF of a channel in a locale",
-        operation_id="artifact_download",
-        parameters=[
-            OpenApiParameter(
-                "channel",
-                str,
-                OpenApiParameter.PATH,
-                description="Channel name as /api/v1/artifacts/ lists it (print).",
-            ),
-            OpenApiParameter(
-                "locale",
-                str,
-                OpenApiParameter.PATH,
-                enum=[loc.code for loc in settings.WEGWEISER_LOCALES],
-                description="Content locale of the file.",
-            ),
-        ],
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            304: None,
-            404: schema.ErrorSerializer,
-        },
-        tags=["artifacts"],
-    )
-    def get(self, request: Request, channel: str, locale: str) -> HttpResponseBase:
-        artifact = artifact_current(channel=channel, locale=locale)
-        path = artifact_file(artifact) if artifact else None
-        if artifact is None or path is None or not path.exists():
-            raise ApiError(
-                "not_found",
-                f"No {channel!r} file for locale {locale!r} yet; /api/v1/artifacts/ "
-                "lists the files there are.",
-                404,
-            )
-        etag = quote_etag(artifact.sha256)
-        if_none_match = request.headers.get("If-None-Match", "")
-        if etag in {tag.strip() for tag in if_none_match.split(",")}:
-            response: HttpResponseBase = HttpResponse(status=304)
-        else:
-            response = FileResponse(
-                path.open("rb"),
-                content_type="application/pdf",
-                as_attachment=request.GET.get("inline") is None,
-                filename=artifact.filename,
-            )
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(artifact.built_at.timestamp())
-        response["Cache-Control"] = settings.API_CACHE_CONTROL
-        return response
+def locale_facts(locale_code: str) -> dict[str, Any]:
+    """What every channel adds to a locale's item, merged in settings order."""
+    merged: dict[str, Any] = {}
+    for channel in channels().values():
+        merged.update(channel.locale_facts(locale_code))
+    return merged
 
 
 # --- Search, changes, preview --------------------------------------------------------

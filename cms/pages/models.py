@@ -31,6 +31,7 @@ from cms.pages.blocks import (
     HandbookStreamBlock,
     StepBlock,
 )
+from cms.pages.previews import preview_mode_get, preview_modes_extra
 
 Channel = Literal["web", "print", "simple"]
 
@@ -55,15 +56,14 @@ class HeadlessPage(Page):
 
     @property
     def preview_modes(self):
-        # "Druckansicht": the draft laid out by the print template (exports/print).
-        return [*Page.DEFAULT_PREVIEW_MODES, ("print", _("Druckansicht"))]
+        # Channels add theirs at start-up, e.g. print's "Druckansicht" (previews.py).
+        extra = [(mode.name, mode.label) for mode in preview_modes_extra()]
+        return [*Page.DEFAULT_PREVIEW_MODES, *extra]
 
     def serve_preview(self, request, mode_name):
-        if mode_name == "print":
-            # Imported here: the print channel imports these models.
-            from exports.print.preview import print_preview_response
-
-            return print_preview_response(self)
+        mode = preview_mode_get(mode_name)
+        if mode is not None:
+            return mode.render(self)
         return super().serve_preview(request, mode_name)
 
     def serve(self, request, *args, **kwargs):

@@ -247,9 +247,16 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 
 def export_channels_setting(
-    *, webhook_url: str, secrets: list[str], allowed_urls: list[str]
+    *,
+    webhook_url: str,
+    secrets: list[str],
+    allowed_urls: list[str],
+    print_locales: list[str],
+    print_build_delay: float,
 ) -> dict:
-    """EXPORT_CHANNELS for these website-webhook values (dev.py reuses it)."""
+    """EXPORT_CHANNELS for these website-webhook and print values (dev.py and
+    test.py reuse it). Each channel reads its own OPTIONS; their beat entries,
+    tasks and admin screens come from the channel packages."""
     return {
         "website": {
             "BACKEND": "exports.website.channel.WebsiteChannel",
@@ -263,11 +270,31 @@ def export_channels_setting(
                 "ALLOWED_URLS": allowed_urls or ([webhook_url] if webhook_url else []),
                 "TIMEOUT": env.float("WEBSITE_WEBHOOK_TIMEOUT", default=10.0),
                 "RETRY_HOURS": env.float("WEBSITE_WEBHOOK_RETRY_HOURS", default=72.0),
+                "SWEEP_SECONDS": env.float("DELIVERY_SWEEP_SECONDS", default=30.0),
             },
         },
-        # The handbook as a PDF per locale (Typst); see the PRINT_* settings below.
-        "print": {"BACKEND": "exports.print.channel.PrintChannel"},
-        # Leichte Sprache: coverage report and PDF (`manage.py export simple`).
+        # The handbook as a PDF per locale (Typst). A publish rebuilds the affected
+        # locales after BUILD_DELAY seconds, so many publishes in a row fold into
+        # one build. PDFs are stored content-addressed under ROOT (default
+        # MEDIA_ROOT/print); the newest KEEP files per locale are kept. LAYOUTS
+        # picks a locale's layout (exports/print/layouts/; default "handbook").
+        "print": {
+            "BACKEND": "exports.print.channel.PrintChannel",
+            "OPTIONS": {
+                "LOCALES": print_locales,
+                "BUILD_DELAY": print_build_delay,
+                **(
+                    {"ROOT": env.path("PRINT_ROOT")}
+                    if env("PRINT_ROOT", default="")
+                    else {}
+                ),
+                "KEEP": env.int("PRINT_KEEP", default=3),
+                "LAYOUTS": {"de-x-ls": "simple"},
+                "SWEEP_SECONDS": env.float("PRINT_SWEEP_SECONDS", default=30.0),
+            },
+        },
+        # Leichte Sprache: coverage report (`manage.py export simple`, the admin,
+        # /api/v1/locales/); its PDF is print's "simple" layout.
         "simple": {"BACKEND": "exports.simple.channel.SimpleChannel", "OPTIONS": {}},
     }
 
@@ -281,39 +308,15 @@ EXPORT_CHANNELS = export_channels_setting(
         env.str("WEBSITE_WEBHOOK_SECRET_PREVIOUS", default=""),
     ],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+    # Locales that get a PDF (default: every content locale).
+    print_locales=env.list(
+        "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
+    ),
+    print_build_delay=env.float("PRINT_BUILD_DELAY", default=30.0),
 )
-# Celery beat: deliveries whose broker message never arrived (broker down at publish)
-# or whose retry is due are enqueued by this sweep.
-CELERY_BEAT_SCHEDULE = {
-    "sweep-website-deliveries": {
-        "task": "exports.sweep_deliveries",
-        "schedule": env.float("DELIVERY_SWEEP_SECONDS", default=30.0),
-    },
-    # Print builds whose broker message was lost, retries of failed builds and
-    # builds of dead workers (leases run out) are started by this sweep.
-    "sweep-print-builds": {
-        "task": "exports.print_sweep",
-        "schedule": env.float("PRINT_SWEEP_SECONDS", default=30.0),
-    },
-}
-
-# --- Print channel (exports/print) ---------------------------------------------------
-# Locales that get a PDF (default: every content locale). A publish rebuilds the
-# affected ones after PRINT_BUILD_DELAY seconds, so many publishes in a row fold into
-# one build. PDFs are stored content-addressed under PRINT_ROOT; the newest
-# PRINT_KEEP files per locale are kept, older ones pruned.
-PRINT_LOCALES = env.list(
-    "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
-)
-PRINT_BUILD_DELAY = env.float("PRINT_BUILD_DELAY", default=30.0)
-PRINT_ROOT = Path(env.str("PRINT_ROOT", default=str(MEDIA_ROOT / "print")))
-PRINT_KEEP = env.int("PRINT_KEEP", default=3)
-# Which function builds a locale's PrintSource: {locale: "dotted.path"}; a locale
-# not named uses exports.print.data.print_source. Leichte Sprache has its own layout
-# (exports/print/templates/simple.typ).
-PRINT_SOURCES: dict[str, str] = {
-    "de-x-ls": "exports.simple.print.simple_print_source",
-}
+# Celery beat: the channels add their own entries (their sweeps) at start-up
+# (ExportChannel.beat_schedule); an entry here of the same name wins.
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Delivery API (cms/api) ----------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/

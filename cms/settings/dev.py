@@ -4,7 +4,13 @@ import base64
 import secrets
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, VAR_DIR, env, export_channels_setting
+from .base import (
+    STATIC_ROOT,
+    VAR_DIR,
+    WEGWEISER_LOCALES,
+    env,
+    export_channels_setting,
+)
 
 DEBUG = env.bool("DEBUG", default=True)
 # Only for a developer's own machine; production refuses to start without SECRET_KEY.
@@ -37,6 +43,9 @@ EXPORT_CHANNELS = export_channels_setting(
         env.str("WEBSITE_WEBHOOK_SECRET_PREVIOUS", default=""),
     ],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+    print_locales=env.list(
+        "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
+    ),
+    # A developer wants to see a publish in the PDF soon; production waits 30 s.
+    print_build_delay=env.float("PRINT_BUILD_DELAY", default=5.0),
 )
-# A developer wants to see a publish in the PDF soon; production waits 30 s.
-PRINT_BUILD_DELAY = env.float("PRINT_BUILD_DELAY", default=5.0)

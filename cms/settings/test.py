@@ -16,11 +16,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = Path(
     env.str("TEST_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 )
-# Print builds are opt-in per test (PRINT_LOCALES): a PDF per publish in every
-# test would slow the suite down and add announcements the website tests don't expect.
-PRINT_LOCALES = env.list("PRINT_LOCALES", default=[])
-PRINT_ROOT = MEDIA_ROOT / "print"
-PRINT_BUILD_DELAY = env.float("PRINT_BUILD_DELAY", default=0.0)
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # No webhook endpoint unless a test (or the environment) sets one: a developer's
@@ -29,4 +24,9 @@ EXPORT_CHANNELS = export_channels_setting(
     webhook_url=env.str("WEBSITE_WEBHOOK_URL", default=""),
     secrets=[env.str("WEBSITE_WEBHOOK_SECRET", default="")],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+    # Print builds are opt-in per test (the print channel's LOCALES): a PDF per
+    # publish in every test would slow the suite down and add announcements the
+    # website tests don't expect.
+    print_locales=env.list("PRINT_LOCALES", default=[]),
+    print_build_delay=env.float("PRINT_BUILD_DELAY", default=0.0),
 )

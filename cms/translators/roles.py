@@ -46,8 +46,8 @@ EDITOR_PERMISSIONS = (
     "exports.view_webhookdelivery",
     "exports.replay_webhookdelivery",
     # … and check and rebuild the print PDFs (Druckausgabe in the admin).
-    "exports.view_printartifact",
-    "exports.rebuild_printartifact",
+    "exports.view_printbuild",
+    "exports.rebuild_printbuild",
 )
 # Translators edit translated snippets; the before_edit_snippet hook keeps them to
 # the rows of their own locale.

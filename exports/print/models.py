@@ -1,9 +1,6 @@
-"""What the print channel remembers: the PDFs it built and the builds it owes.
+"""What the print channel remembers: the builds it owes.
 
-``PrintArtifact`` rows are the built PDFs, one row per file, newest last; exactly
-one per channel and locale is ``is_current``. Old rows stay for a few builds so a
-download that started before a switch still finds its file, then get pruned.
-
+The PDFs themselves are the core's generic ``exports.models.Artifact`` rows.
 ``PrintBuild`` is the channel's queue: one row per channel and locale. Publishing
 marks it ``pending`` with a ``not_before`` a short window ahead, so many publishes
 fold into one build; a worker claims it with a lease, so two workers never build the
@@ -13,48 +10,7 @@ same locale at once and a killed worker's build is taken over once the lease end
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-
-class PrintArtifact(models.Model):
-    """One built PDF, stored content-addressed under ``PRINT_ROOT``."""
-
-    channel = models.CharField(_("Kanal"), max_length=50)
-    locale = models.CharField(_("Sprache"), max_length=20)
-    sha256 = models.CharField(_("SHA-256 der PDF-Datei"), max_length=64)
-    # The build's content address (template + data + files): equal hash, no rebuild.
-    source_hash = models.CharField(_("Quell-Hash"), max_length=64)
-    size = models.PositiveBigIntegerField(_("Größe (Bytes)"))
-    page_count = models.PositiveIntegerField(_("Seiten"))
-    build_seconds = models.FloatField(_("Bauzeit (Sekunden)"))
-    built_at = models.DateTimeField(_("gebaut am"))
-    # Relative to PRINT_ROOT, e.g. ``3f…a9.pdf``.
-    path = models.CharField(_("Datei"), max_length=255)
-    is_current = models.BooleanField(_("aktuell"), default=False)
-
-    class Meta:
-        verbose_name = _("Druck-PDF")
-        verbose_name_plural = _("Druck-PDFs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "locale"],
-                condition=Q(is_current=True),
-                name="one_current_artifact_per_locale",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["channel", "locale", "-built_at"], name="artifact_age")
-        ]
-        permissions = [("rebuild_printartifact", _("Darf Druck-PDFs neu bauen"))]
-
-    def __str__(self) -> str:
-        return f"{self.channel} [{self.locale}] {self.sha256[:12]}"
-
-    @property
-    def filename(self) -> str:
-        """The name a download is saved under (``wegweiser-handbuch-ar.pdf``)."""
-        return f"wegweiser-handbuch-{self.locale}.pdf"
 
 
 class PrintBuild(models.Model):
@@ -103,6 +59,8 @@ class PrintBuild(models.Model):
                 fields=["channel", "locale"], name="one_print_build_per_locale"
             )
         ]
+        # The admin's print page shows builds and their PDFs; rebuilding is apart.
+        permissions = [("rebuild_printbuild", _("Darf Druck-PDFs neu bauen"))]
 
     def __str__(self) -> str:
         return f"{self.channel} [{self.locale}] {self.state}"

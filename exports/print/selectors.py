@@ -1,67 +1,14 @@
-"""Reads of the print channel: current PDFs, their API items and the admin overview."""
+"""Reads of the print channel: the admin overview of every locale's PDF and build."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
 
-from exports.content import API_PREFIX
-from exports.print.models import PrintArtifact, PrintBuild
-
-
-def print_root() -> Path:
-    """Where the PDFs live (``PRINT_ROOT``)."""
-    return Path(settings.PRINT_ROOT)
-
-
-def artifact_file(artifact: PrintArtifact) -> Path:
-    """The PDF file of ``artifact`` on disk."""
-    return print_root() / artifact.path
-
-
-def artifacts_current(
-    *, channel: str | None = None, locale: str | None = None
-) -> QuerySet[PrintArtifact]:
-    """The current PDF of every (channel, locale), by channel and locale."""
-    queryset = PrintArtifact.objects.filter(is_current=True)
-    if channel is not None:
-        queryset = queryset.filter(channel=channel)
-    if locale is not None:
-        queryset = queryset.filter(locale=locale)
-    return queryset.order_by("channel", "locale")
-
-
-def artifact_current(*, channel: str, locale: str) -> PrintArtifact | None:
-    """The current PDF of one locale, or None before the first good build."""
-    return artifacts_current(channel=channel, locale=locale).first()
-
-
-def artifacts_stamp() -> int:
-    """Moves whenever any PDF becomes current (the newest artifact id)."""
-    return PrintArtifact.objects.aggregate(m=Max("pk"))["m"] or 0
-
-
-def artifact_download_path(*, channel: str, locale: str) -> str:
-    """The delivery API path that serves the current PDF of a locale."""
-    return f"{API_PREFIX}/artifacts/{channel}/{locale}.pdf"
-
-
-def artifact_item(artifact: PrintArtifact) -> dict[str, Any]:
-    """The API item of one PDF (``/api/v1/artifacts/`` and the webhook document)."""
-    return {
-        "channel": artifact.channel,
-        "locale": artifact.locale,
-        "url": artifact_download_path(channel=artifact.channel, locale=artifact.locale),
-        "size": artifact.size,
-        "pages": artifact.page_count,
-        "sha256": artifact.sha256,
-        "built_at": artifact.built_at.isoformat(),
-        "build_seconds": round(artifact.build_seconds, 3),
-    }
+from exports.artifacts import artifacts_current
+from exports.models import Artifact
+from exports.print.models import PrintBuild
 
 
 @dataclass(frozen=True)
@@ -70,8 +17,16 @@ class PrintLocaleState:
 
     locale: str
     name: str
-    artifact: PrintArtifact | None
+    artifact: Artifact | None
     build: PrintBuild | None
+
+    @property
+    def pages(self) -> int | None:
+        """The current PDF's page count (None before the first build)."""
+        if self.artifact is None:
+            return None
+        pages = self.artifact.details.get("pages")
+        return pages if isinstance(pages, int) else None
 
 
 def print_overview(*, channel: str, locales: list[str]) -> list[PrintLocaleState]:

@@ -8,54 +8,62 @@ The life of a locale's build row::
                      failed ◄──exception (backoff, retried)─────┘
 
 A build renders only when the source hash differs from the current PDF's; the new
-PDF is written to a temporary file, synced and renamed into place under its SHA-256,
-and only then does the current-artifact row switch, in one transaction with the
-website announcement. A failure leaves the last good PDF current.
+PDF is published through the core (``exports.artifacts.artifact_publish``): written
+content-addressed and atomically, then the current row switches in the transaction
+that checks this worker's lease, and every channel hears of it there (the website
+announces it). A failure leaves the last good PDF current.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import random
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
+from celery import signature
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from exports.artifacts import (
+    artifact_current,
+    artifact_file,
+    artifact_publish,
+    artifacts_prune,
+)
 from exports.channels import ExportRefused, ExportSummary, Progress
 from exports.content import content_locale_get
-from exports.print.channel import print_locales, print_source_builder
+from exports.models import Artifact
 from exports.print.data import print_source_hash
-from exports.print.models import PrintArtifact, PrintBuild
+from exports.print.models import PrintBuild
+from exports.print.options import print_options, print_options_all
 from exports.print.render import print_build
-from exports.print.selectors import artifact_current, artifact_file, print_root
 
 logger = logging.getLogger(__name__)
 
 State = PrintBuild.State
 Outcome = PrintBuild.Outcome
 
-# The task's hard time limit (tasks.py) plus a margin: a build still ``running``
-# after this belongs to a worker that died, and the sweep hands it to another.
-LEASE = timedelta(seconds=420)
+# The build task's name (tasks.py); services enqueue by name, so queued messages of
+# older releases still run and this module needs nothing of the task module.
+PRINT_BUILD_TASK = "exports.print_build"
+PDF = "application/pdf"
+# A build renders the whole handbook (0.3–2 s with Typst, more for a big one); the
+# task limits stop a runaway build long before the LEASE ends.
+PRINT_SOFT_LIMIT = 300
+PRINT_HARD_LIMIT = 360
+# The task's hard time limit plus a margin: a build still ``running`` after this
+# belongs to a worker that died, and the sweep hands it to another.
+LEASE = timedelta(seconds=PRINT_HARD_LIMIT + 60)
 # Failed builds are retried after a random wait up to min(CAP, BASE · 2ⁿ⁻¹) …
 BACKOFF_BASE = timedelta(seconds=60)
 BACKOFF_CAP = timedelta(hours=2)
 # … this many times in a row; then they wait for the next publish or an editor.
 MAX_ATTEMPTS = 8
-
-
-def _delay() -> timedelta:
-    return timedelta(seconds=float(getattr(settings, "PRINT_BUILD_DELAY", 30.0)))
 
 
 # --- Requesting (inside the publishing transaction) ---------------------------------
@@ -66,14 +74,14 @@ def print_builds_request(
 ) -> list[int]:
     """Owe every locale in ``locales`` a build, folding into one already waiting.
 
-    The first request opens a window of ``delay`` (``PRINT_BUILD_DELAY``); later
+    The first request opens a window of ``delay`` (``BUILD_DELAY``); later
     requests inside it only count. A request while a build runs sends the row back
     to pending when that build ends, so the newest content always gets built. The
     broker is told after commit; if it is down, the sweep starts the builds.
     Returns the ids of the builds handed to the broker.
     """
     now = timezone.now()
-    window = _delay() if delay is None else delay
+    window = print_options(channel).build_delay if delay is None else delay
     touched: list[tuple[int, datetime]] = []
     # Wagtail sends page_published outside a transaction; the row locks need one.
     with transaction.atomic():
@@ -134,14 +142,14 @@ def print_builds_enqueue(*, builds: Sequence[tuple[int, datetime]]) -> int:
     A broker that is down is logged, not raised: the rows stay pending and the
     sweep starts them. Publishing never fails because of the print channel.
     """
-    from exports.tasks import print_build_task
-
     sent = 0
     now = timezone.now()
     try:
         for build_id, not_before in builds:
             countdown = max(0.0, (not_before - now).total_seconds())
-            print_build_task.apply_async((build_id,), countdown=countdown, retry=False)
+            signature(PRINT_BUILD_TASK, args=(build_id,)).apply_async(
+                countdown=countdown, retry=False
+            )
             sent += 1
     except (BrokerUnavailable, OSError) as exc:
         logger.warning(
@@ -162,7 +170,7 @@ class PrintBuildResult:
 
     locale: str
     outcome: str
-    artifact: PrintArtifact | None = None
+    artifact: Artifact | None = None
     seconds: float = 0.0
     error: str = ""
 
@@ -222,7 +230,8 @@ def print_build_run(*, build_id: int, force: bool = False) -> PrintBuildResult:
 
 def _build(build: PrintBuild) -> PrintBuildResult:
     clock = time.monotonic()
-    source = print_source_builder(build.locale)(build.locale)
+    options = print_options(build.channel)
+    source = options.builder(build.locale)(build.locale)
     source_hash = print_source_hash(source)
     current = artifact_current(channel=build.channel, locale=build.locale)
     if (
@@ -240,9 +249,6 @@ def _build(build: PrintBuild) -> PrintBuildResult:
             seconds=seconds,
         )
     rendered = print_build(source)
-    sha256 = hashlib.sha256(rendered.pdf).hexdigest()
-    name = f"{sha256}.pdf"
-    _write_atomically(print_root() / name, rendered.pdf)
     seconds = time.monotonic() - clock
     with transaction.atomic():
         if not _lease_held(build):
@@ -251,45 +257,35 @@ def _build(build: PrintBuild) -> PrintBuildResult:
             raise BuildTakenOver(
                 f"the lease on {build.locale} ran out; another worker builds it"
             )
-        if current is not None and current.sha256 == sha256:
-            # A different source gave the same bytes: nothing new to announce.
-            PrintArtifact.objects.filter(pk=current.pk).update(source_hash=source_hash)
-            _finish_ok(build, outcome=Outcome.UNCHANGED, seconds=seconds)
-            return PrintBuildResult(
-                locale=build.locale,
-                outcome=Outcome.UNCHANGED,
-                artifact=current,
-                seconds=seconds,
-            )
-        PrintArtifact.objects.filter(
-            channel=build.channel, locale=build.locale, is_current=True
-        ).update(is_current=False)
-        artifact = PrintArtifact.objects.create(
+        published = artifact_publish(
             channel=build.channel,
             locale=build.locale,
-            sha256=sha256,
-            source_hash=source_hash,
-            size=len(rendered.pdf),
-            page_count=rendered.page_count,
+            content=rendered.pdf,
+            media_type=PDF,
             build_seconds=seconds,
-            built_at=timezone.now(),
-            path=name,
-            is_current=True,
+            source_hash=source_hash,
+            details={
+                "pages": rendered.page_count,
+                "filename": f"wegweiser-handbuch-{build.locale}.pdf",
+            },
+            prune=False,
         )
-        _announce(artifact)
-        _finish_ok(build, outcome=Outcome.BUILT, seconds=seconds)
+        outcome = Outcome.BUILT if published.is_new else Outcome.UNCHANGED
+        _finish_ok(build, outcome=outcome, seconds=seconds)
+    artifacts_prune(channel=build.channel, locale=build.locale, keep=options.keep)
+    artifact = published.artifact
     logger.info(
-        "Print %s [%s]: built %s (%d bytes, %d pages) in %.2f s",
+        "Print %s [%s]: %s %s (%d bytes, %d pages) in %.2f s",
         build.channel,
         build.locale,
-        sha256[:12],
+        outcome,
+        artifact.sha256[:12],
         artifact.size,
-        artifact.page_count,
+        rendered.page_count,
         seconds,
     )
-    print_artifacts_prune(channel=build.channel, locale=build.locale)
     return PrintBuildResult(
-        locale=build.locale, outcome=Outcome.BUILT, artifact=artifact, seconds=seconds
+        locale=build.locale, outcome=outcome, artifact=artifact, seconds=seconds
     )
 
 
@@ -303,41 +299,6 @@ def _lease_held(build: PrintBuild) -> bool:
         pk=build.pk, state=State.RUNNING, lease_expires_at=build.lease_expires_at
     )
     return bool(list(mine.values_list("pk", flat=True)[:1]))
-
-
-def _write_atomically(target: os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``target`` so a reader sees the old file or the whole new one.
-
-    Temporary file in the same folder, fsync, rename, fsync of the folder: a crash
-    at any point leaves no half-written PDF under a content address.
-    """
-    folder = os.path.dirname(target)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".building-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def _announce(artifact: PrintArtifact) -> None:
-    """Tell the website about the new PDF (``artifact.updated``), after commit."""
-    from exports.website.services import website_artifact_deliveries_record
-
-    website_artifact_deliveries_record(
-        channel=artifact.channel, locale=artifact.locale, sequence=artifact.pk
-    )
 
 
 def _finish_ok(build: PrintBuild, *, outcome: str, seconds: float) -> None:
@@ -387,35 +348,6 @@ def backoff_delay(failures: int) -> timedelta:
     return timedelta(seconds=random.uniform(low, max(low, ceiling.total_seconds())))
 
 
-# --- Pruning -------------------------------------------------------------------------
-
-
-def print_artifacts_prune(*, channel: str, locale: str, keep: int | None = None) -> int:
-    """Drop all but the newest ``keep`` PDFs of a locale (``PRINT_KEEP``).
-
-    The current one is always kept; a file still named by another row (the same
-    bytes built for another locale or channel) stays on disk. Returns rows dropped.
-    """
-    keep = max(1, keep if keep is not None else int(settings.PRINT_KEEP))
-    old = list(
-        PrintArtifact.objects.filter(channel=channel, locale=locale, is_current=False)
-        .order_by("-built_at", "-pk")
-        .values_list("pk", "path")[keep - 1 :]
-    )
-    if not old:
-        return 0
-    PrintArtifact.objects.filter(pk__in=[pk for pk, _path in old]).delete()
-    still_used = set(
-        PrintArtifact.objects.filter(path__in={p for _pk, p in old}).values_list(
-            "path", flat=True
-        )
-    )
-    for _pk, path in old:
-        if path not in still_used:
-            (print_root() / path).unlink(missing_ok=True)
-    return len(old)
-
-
 # --- Sweep (Celery beat, every 30 s, and when a worker starts) ----------------------
 
 
@@ -431,29 +363,24 @@ def print_builds_sweep(*, ensure_missing: bool = False) -> PrintSweepResult:
     ``ensure_missing`` also requests a build for every print locale that has no PDF
     and no build yet (a fresh installation, a newly configured locale).
     """
-    from exports.channels import channels
-    from exports.print.channel import PrintChannel
-
     requested = 0
     if ensure_missing:
-        for channel in channels().values():
-            if not isinstance(channel, PrintChannel):
-                continue
+        for alias, options in print_options_all().items():
             have = set(
-                PrintBuild.objects.filter(channel=channel.alias).values_list(
+                PrintBuild.objects.filter(channel=alias).values_list(
                     "locale", flat=True
                 )
             ) | set(
-                PrintArtifact.objects.filter(
-                    channel=channel.alias, is_current=True
-                ).values_list("locale", flat=True)
+                Artifact.objects.filter(channel=alias, is_current=True).values_list(
+                    "locale", flat=True
+                )
             )
-            missing = [code for code in print_locales() if code not in have]
+            missing = [code for code in options.locales if code not in have]
             if missing:
                 with transaction.atomic():
                     requested += len(
                         print_builds_request(
-                            channel=channel.alias, locales=missing, delay=timedelta(0)
+                            channel=alias, locales=missing, delay=timedelta(0)
                         )
                     )
     now = timezone.now()
@@ -504,7 +431,7 @@ def _result_text(result: PrintBuildResult) -> str:
         return f"{result.locale} {result.outcome}"
     return (
         f"{result.locale} {result.outcome} ({artifact.size / 1024:.0f} KB, "
-        f"{artifact.page_count} pages, {result.seconds:.2f} s)"
+        f"{artifact.details.get('pages', '?')} pages, {result.seconds:.2f} s)"
     )
 
 
@@ -517,15 +444,15 @@ def print_export(
     """Build the PDFs of ``locales`` (every print locale when None) in this process.
 
     Raises UnknownLocale for a locale that is not configured, and ExportRefused for
-    one that gets no PDF (not in ``PRINT_LOCALES``).
+    one that gets no PDF (not in the channel's ``LOCALES``).
     """
-    configured = print_locales()
+    configured = list(print_options(channel).locales)
     codes = list(locales or configured)
     for code in codes:
         content_locale_get(code)  # UnknownLocale names the configured ones
         if code not in configured:
             raise ExportRefused(
-                f"locale {code!r} gets no PDF; PRINT_LOCALES: "
+                f"locale {code!r} gets no PDF; LOCALES of {channel!r}: "
                 f"{', '.join(configured) or 'none'}"
             )
     summary = PrintExportSummary(channel=channel)

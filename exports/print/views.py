@@ -13,13 +13,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exports.channels import channels
-from exports.print.channel import PrintChannel, print_locales
-from exports.print.selectors import artifact_current, artifact_file, print_overview
+from exports.artifacts import artifact_current, artifact_file, artifact_filename
+from exports.print.options import print_options_all
+from exports.print.selectors import print_overview
 from exports.print.services import print_build_now
 
-VIEW_PERMISSION = "exports.view_printartifact"
-REBUILD_PERMISSION = "exports.rebuild_printartifact"
+VIEW_PERMISSION = "exports.view_printbuild"
+REBUILD_PERMISSION = "exports.rebuild_printbuild"
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -28,17 +28,18 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 
 def _print_channel_alias() -> str | None:
-    for channel in channels().values():
-        if isinstance(channel, PrintChannel):
-            return channel.alias
-    return None
+    return next(iter(print_options_all()), None)
+
+
+def _print_locales(alias: str | None) -> list[str]:
+    return list(print_options_all()[alias].locales) if alias else []
 
 
 def print_overview_view(request: HttpRequest) -> TemplateResponse:
     """Every print locale: current PDF, state of its build, download and rebuild."""
     _require(request, VIEW_PERMISSION)
     alias = _print_channel_alias()
-    rows = print_overview(channel=alias, locales=print_locales()) if alias else []
+    rows = print_overview(channel=alias, locales=_print_locales(alias)) if alias else []
     return TemplateResponse(
         request,
         "exports/print.html",
@@ -63,7 +64,7 @@ def print_download_view(request: HttpRequest, locale: str) -> FileResponse:
         artifact_file(artifact).open("rb"),
         content_type="application/pdf",
         as_attachment=True,
-        filename=artifact.filename,
+        filename=artifact_filename(artifact),
     )
     response["ETag"] = f'"{artifact.sha256}"'
     response["Cache-Control"] = "private, no-cache"
@@ -75,7 +76,7 @@ def print_rebuild_view(request: HttpRequest, locale: str) -> HttpResponseRedirec
     """Build one locale's PDF now, without waiting for the next publish."""
     _require(request, REBUILD_PERMISSION)
     alias = _print_channel_alias()
-    if alias is None or locale not in print_locales():
+    if alias is None or locale not in _print_locales(alias):
         raise Http404(_("Für diese Sprache wird kein PDF gebaut."))
     print_build_now(channel=alias, locale=locale)
     messages.success(

@@ -1,51 +1,42 @@
-"""The simple channel backend: the Leichte Sprache outputs, run by hand.
+"""The simple channel backend: the Leichte Sprache coverage, run by hand.
 
 The ``de-x-ls`` documents need nothing of their own: they are pushed by the
 website channel and served by the delivery API like every locale. This channel
-reports the coverage (which German pages have a checked, current simple version)
-and builds the Leichte Sprache PDF. When ``de-x-ls`` is a print locale, the PDF is
-built by the print pipeline (``PRINT_SOURCES`` names this layout), so it becomes the
-current artifact: listed in the API, announced to the website, kept on failure.
-Otherwise it is written to ``OUTPUT_DIR``.
+reports the coverage (which German pages have a checked, current simple version),
+in the admin, in ``/api/v1/locales/`` and by hand. The Leichte Sprache PDF is the
+print channel's (its layout ``simple``, chosen by print's ``LAYOUTS``): channels
+never call each other, so ``manage.py export simple`` says how to build it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
 
+from cms.locales import SIMPLE_LOCALE
 from exports.channels import ExportChannel, ExportSummary, Progress
 from exports.content import content_locale_get
-from exports.print.channel import print_locales
-from exports.print.render import PrintRenderError, print_build
-from exports.print.services import print_export
-from exports.simple.print import simple_print_source
-from exports.simple.selectors import SIMPLE_LOCALE, simple_coverage_get
+from exports.simple.selectors import simple_coverage_counts, simple_coverage_get
+from exports.simple.views import simple_coverage_view
 
 
 class SimpleChannel(ExportChannel):
-    """Leichte Sprache: coverage report and the PDF with its own layout.
+    """Leichte Sprache: how far the simple version has got, page by page.
 
-    OPTIONS:
-      ``OUTPUT_DIR``: where ``manage.py export simple`` writes the PDF (default
-      ``MEDIA_ROOT/simple``).
+    No OPTIONS.
     """
 
     # The channel type, as shown in the admin and logs.
     name: ClassVar[str] = "simple"
 
-    def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
-        super().__init__(alias=alias, options=options)
-        output = options.get("OUTPUT_DIR") or Path(settings.MEDIA_ROOT) / "simple"
-        self.output_dir = Path(output)
-
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
     ) -> ExportSummary:
-        """Report the coverage, page by page, and build the Leichte Sprache PDF."""
+        """Report the coverage, page by page, and say how the PDF is built."""
         summary = ExportSummary(channel=self.alias)
         for code in locales or [SIMPLE_LOCALE]:
             content_locale_get(code)  # UnknownLocale names the known ones
@@ -56,40 +47,36 @@ class SimpleChannel(ExportChannel):
                 )
                 continue
             coverage = simple_coverage_get()
-            total = coverage.total + 1  # every page, then the PDF
             for done, page in enumerate(coverage.pages, start=1):
                 summary.details.append(
                     f"{page.status:<9} {'  ' * (page.depth - 2)}{page.title}"
                 )
                 if progress:
-                    progress(done, total)
+                    progress(done, coverage.total)
             summary.details.append(f"coverage {code}: {coverage.summary()}")
-            if code in print_locales():
-                printed = print_export(channel="print", locales=[code])
-                summary.done += printed.done
-                summary.failed += printed.failed
-                summary.skipped += printed.skipped
-                summary.details.extend(f"PDF {line}" for line in printed.details)
-                if progress:
-                    progress(total, total)
-                continue
-            try:
-                rendered = print_build(simple_print_source(code))
-            except PrintRenderError as exc:
-                summary.failed += 1
-                summary.details.append(f"PDF {code} failed: {exc}")
-            else:
-                target = self.output_dir / f"handbook-{code}.pdf"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # Written beside, then renamed: a failed write never replaces a
-                # good file.
-                partial = target.with_suffix(".pdf.part")
-                partial.write_bytes(rendered.pdf)
-                partial.replace(target)
-                summary.done += 1
-                summary.details.append(
-                    f"PDF {code}: {target} ({rendered.page_count} pages)"
-                )
-            if progress:
-                progress(total, total)
+            summary.details.append(
+                f"PDF {code}: built by the print channel in the Leichte Sprache "
+                f"layout: python manage.py export print --locale {code}"
+            )
+            summary.done += 1
         return summary
+
+    def locale_facts(self, locale_code: str) -> dict[str, Any]:
+        # Only de-x-ls has a coverage; every locale gets the key (one item shape).
+        if locale_code != SIMPLE_LOCALE:
+            return {"simple_coverage": None}
+        return {"simple_coverage": simple_coverage_counts() or None}
+
+    def admin_urls(self) -> list[URLPattern | URLResolver]:
+        urls = [path("", simple_coverage_view, name="coverage")]
+        return [path("leichte-sprache/", include((urls, "simple"), namespace="simple"))]
+
+    def admin_menu_items(self) -> list[MenuItem]:
+        return [
+            MenuItem(
+                gettext_lazy("Leichte Sprache"),
+                reverse("simple:coverage"),
+                icon_name="doc-full",
+                order=870,
+            )
+        ]

@@ -19,14 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import Q
 from wagtail.models import Locale, Page, TaskState
 
+from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.models import PlainLanguageReviewTask
 from cms.translators.selectors import translation_states_for_locale
 from exports.content import restricted_path_exists
 
-SIMPLE_LOCALE = "de-x-ls"
+__all__ = ["SIMPLE_LOCALE", "simple_coverage_counts", "simple_coverage_get"]
 CoverageStatus = Literal["missing", "outdated", "unchecked", "checked"]
 # Best first: the order of counts in the API and of filters in the admin.
 COVERAGE_STATUSES: tuple[CoverageStatus, ...] = (
@@ -168,3 +170,13 @@ def simple_coverage_get() -> SimpleCoverage:
             )
         )
     return SimpleCoverage(pages=pages)
+
+
+def simple_coverage_counts() -> dict[str, int]:
+    """The coverage as ``/api/v1/locales/`` shows it: pages per status and total
+    (empty when de-x-ls is not a configured locale)."""
+    if not any(loc.code == SIMPLE_LOCALE for loc in settings.WEGWEISER_LOCALES):
+        return {}
+    coverage = simple_coverage_get()
+    counts = {str(status): n for status, n in coverage.counts.items()}
+    return {**counts, "total": coverage.total}

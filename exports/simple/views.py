@@ -7,11 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
-from exports.simple.selectors import (
-    COVERAGE_STATUSES,
-    SIMPLE_LOCALE,
-    simple_coverage_get,
-)
+from cms.locales import SIMPLE_LOCALE
+from exports.simple.selectors import COVERAGE_STATUSES, simple_coverage_get
 
 
 def coverage_status_labels() -> dict[str, str]:

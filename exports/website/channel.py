@@ -1,48 +1,33 @@
-"""The website channel backend: configuration, validated once at start-up."""
+"""The website channel backend: configuration, validated once at start-up, and what
+it wires up (tasks, beat entry, admin screens, announcements of new files)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
 
-from exports.channels import ExportChannel, ExportSummary, Progress
-from exports.models import ContentEvent
-from exports.website.signing import webhook_secret_key
-
-
-@dataclass(frozen=True)
-class EndpointConfig:
-    """One receiver from settings: where to send and which secrets sign."""
-
-    name: str
-    url: str
-    # The first secret is the current one; a second one signs too while the
-    # receiver rotates (Standard Webhooks sends one signature per secret).
-    secrets: tuple[str, ...]
+from exports.channels import ExportChannel, ExportSummary, Progress, channels
+from exports.models import Artifact, ContentEvent
+from exports.website import views
+from exports.website.deliveries import (
+    website_artifact_deliveries_record,
+    website_deliveries_record,
+)
+from exports.website.endpoints import EndpointConfig, WebsiteConfig
+from exports.website.resync import website_resync
+from exports.website.tasks import SWEEP_DELIVERIES_TASK, sweep_deliveries_task
 
 
-def url_allowed(url: str, allowed: Sequence[str]) -> bool:
-    """Whether ``url`` starts with one of the allowed prefixes (scheme, host, port).
+class WebsiteDeliveriesMenuItem(MenuItem):
+    """*Website delivery*, shown to those who may see the deliveries."""
 
-    Comparing parsed parts, not strings, so ``https://site.example.org.evil.test``
-    does not pass for ``https://site.example.org``.
-    """
-    target = urlsplit(url)
-    for prefix in allowed:
-        allowed_url = urlsplit(prefix)
-        if (
-            target.scheme == allowed_url.scheme
-            and target.hostname == allowed_url.hostname
-            and target.port == allowed_url.port
-            and target.path.startswith(allowed_url.path or "/")
-        ):
-            return True
-    return False
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(views.VIEW_PERMISSION)
 
 
 class WebsiteChannel(ExportChannel):
@@ -54,7 +39,8 @@ class WebsiteChannel(ExportChannel):
       ``ALLOWED_URLS``: URL prefixes a target must match (the SSRF guard);
       ``TIMEOUT``: seconds to wait for an answer (default 10);
       ``RETRY_HOURS``: how long failed deliveries are retried before they are
-      given up (default 72, at least 72).
+      given up (default 72, at least 72);
+      ``SWEEP_SECONDS``: how often beat sweeps due deliveries (default 30).
     """
 
     # The channel type, as shown in the admin and logs.
@@ -62,57 +48,74 @@ class WebsiteChannel(ExportChannel):
 
     def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
         super().__init__(alias=alias, options=options)
-        self.allowed_urls: tuple[str, ...] = tuple(options.get("ALLOWED_URLS", ()))
-        self.timeout = float(options.get("TIMEOUT", 10))
-        self.retry_window = timedelta(hours=float(options.get("RETRY_HOURS", 72)))
-        if self.retry_window < timedelta(hours=72):
-            raise ImproperlyConfigured(
-                "RETRY_HOURS must be at least 72 so a website that is down over a "
-                "weekend misses nothing."
-            )
-        self.endpoints: dict[str, EndpointConfig] = {}
-        for raw in options.get("ENDPOINTS", ()):
-            endpoint = self._endpoint_config(raw)
-            if endpoint.name in self.endpoints:
-                raise ImproperlyConfigured(f"two endpoints are named {endpoint.name!r}")
-            self.endpoints[endpoint.name] = endpoint
+        self.website_config = WebsiteConfig.parse(alias=alias, options=options)
 
-    def _endpoint_config(self, raw: Mapping[str, Any]) -> EndpointConfig:
-        name, url = raw.get("NAME", "website"), raw.get("URL", "")
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise ImproperlyConfigured(
-                f"endpoint {name!r}: {url!r} is not an http(s) URL "
-                "(set WEBSITE_WEBHOOK_URL)."
-            )
-        if not url_allowed(url, self.allowed_urls):
-            raise ImproperlyConfigured(
-                f"endpoint {name!r}: {url} is not in the allow-list "
-                f"({', '.join(self.allowed_urls) or 'empty'}); add its origin to "
-                "WEBSITE_WEBHOOK_ALLOWED_URLS."
-            )
-        secrets = tuple(s for s in raw.get("SECRETS", ()) if s)
-        if not secrets:
-            raise ImproperlyConfigured(
-                f"endpoint {name!r} has no signing secret; set WEBSITE_WEBHOOK_SECRET "
-                "(a 'whsec_…' value, e.g. from `manage.py website_endpoint "
-                "--new-secret`)."
-            )
-        for secret in secrets:
-            try:
-                webhook_secret_key(secret)
-            except ValueError as exc:
-                raise ImproperlyConfigured(f"endpoint {name!r}: {exc}") from exc
-        return EndpointConfig(name=name, url=url, secrets=secrets)
+    @property
+    def endpoints(self) -> Mapping[str, EndpointConfig]:
+        """The configured receivers by name."""
+        return self.website_config.endpoints
 
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
-        from exports.website.services import website_deliveries_record
-
         if self.endpoints:
-            website_deliveries_record(channel=self, events=events)
+            website_deliveries_record(channel=self.website_config, events=events)
+
+    def artifact_published(self, artifact: Artifact) -> None:
+        # Any channel's new file reaches the website as ``artifact.updated``.
+        if self.endpoints:
+            website_artifact_deliveries_record(
+                channel=self.website_config, artifact=artifact
+            )
 
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
     ) -> ExportSummary:
-        from exports.website.services import website_resync
+        return website_resync(
+            channel=self.website_config, locales=locales, progress=progress
+        )
 
-        return website_resync(channel=self, locales=locales, progress=progress)
+    def beat_schedule(self) -> dict[str, dict[str, Any]]:
+        # Deliveries whose broker message never arrived (broker down at publish)
+        # or whose retry is due are enqueued by this sweep.
+        return {
+            "sweep-website-deliveries": {
+                "task": SWEEP_DELIVERIES_TASK,
+                "schedule": float(self.options.get("SWEEP_SECONDS", 30.0)),
+            }
+        }
+
+    def on_worker_ready(self) -> None:
+        sweep_deliveries_task.delay()
+
+    def admin_urls(self) -> list[URLPattern | URLResolver]:
+        urls = [
+            path("", views.deliveries_view, name="index"),
+            path("<int:delivery_id>/", views.delivery_view, name="detail"),
+            path("<int:delivery_id>/replay/", views.replay_view, name="replay"),
+            path("replay-failed/", views.replay_view, name="replay_failed"),
+            path(
+                "endpoints/<int:endpoint_id>/enable/",
+                views.endpoint_enable_view,
+                name="endpoint_enable",
+            ),
+        ]
+        return [
+            path(
+                "website-deliveries/",
+                include((urls, "website_deliveries"), namespace="website_deliveries"),
+            )
+        ]
+
+    def admin_menu_items(self) -> list[MenuItem]:
+        return [
+            WebsiteDeliveriesMenuItem(
+                gettext_lazy("Website delivery"),
+                reverse("website_deliveries:index"),
+                icon_name="globe",
+                order=850,
+            )
+        ]
+
+
+def website_channels() -> list[WebsiteChannel]:
+    """The configured website channels (for commands and the admin)."""
+    return [c for c in channels().values() if isinstance(c, WebsiteChannel)]

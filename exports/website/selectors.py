@@ -7,6 +7,7 @@ import json
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from exports.artifacts import artifact_current, artifact_item
 from exports.content import document_build, document_bytes, page_version_resolve
 from exports.website.models import WebhookDelivery, WebhookEndpoint
 
@@ -14,7 +15,7 @@ from exports.website.models import WebhookDelivery, WebhookEndpoint
 # deleted, made private, consent withdrawn) is "removed" for that locale.
 PAGE_UPDATED = "page.updated"
 PAGE_REMOVED = "page.removed"
-# A channel's file (a print PDF) in one locale was replaced by a new one.
+# A channel's file (a print PDF, …) in one locale was replaced by a new one.
 ARTIFACT_UPDATED = "artifact.updated"
 
 
@@ -63,8 +64,6 @@ def artifact_payload(delivery: WebhookDelivery) -> bytes:
     ``sequence`` is the file's id (it grows with every new file) and ``document``
     is the file's item exactly as ``/api/v1/artifacts/`` lists it.
     """
-    from exports.print.selectors import artifact_current, artifact_item
-
     artifact = artifact_current(
         channel=delivery.artifact_channel, locale=delivery.locale
     )

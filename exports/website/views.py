@@ -15,14 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from exports.website.endpoints import endpoints_for, website_configs
 from exports.website.models import WebhookDelivery, WebhookEndpoint
+from exports.website.replay import website_deliveries_replay, website_endpoint_enable
 from exports.website.selectors import deliveries_list, endpoint_overview
-from exports.website.services import (
-    endpoints_for,
-    website_channels,
-    website_deliveries_replay,
-    website_endpoint_enable,
-)
 
 VIEW_PERMISSION = "exports.view_webhookdelivery"
 REPLAY_PERMISSION = "exports.replay_webhookdelivery"
@@ -36,8 +32,8 @@ def _require(request: HttpRequest, permission: str) -> None:
 def deliveries_view(request: HttpRequest) -> TemplateResponse:
     """Endpoints with their health, and every delivery, newest first."""
     _require(request, VIEW_PERMISSION)
-    for channel in website_channels():
-        endpoints_for(channel)  # configured endpoints show up before the first push
+    for config in website_configs():
+        endpoints_for(config)  # configured endpoints show up before the first push
     status = request.GET.get("status", "")
     if status not in WebhookDelivery.Status.values:
         status = ""

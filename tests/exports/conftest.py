@@ -8,6 +8,7 @@ commit. Either way every push crosses real HTTP to the reference receiver on
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import threading
 from datetime import timedelta
@@ -77,6 +78,15 @@ class Website:
         return {row["locale"]: row for row in rows}
 
 
+def channel_options_override(settings, alias: str, **options) -> None:
+    """Set options of ``EXPORT_CHANNELS[alias]`` for this test (merged into its
+    OPTIONS); the registry reloads the channels, as for any settings change."""
+    configured = copy.deepcopy(settings.EXPORT_CHANNELS)
+    entry = configured[alias]
+    entry["OPTIONS"] = {**entry.get("OPTIONS", {}), **options}
+    settings.EXPORT_CHANNELS = configured
+
+
 @pytest.fixture
 def website(settings, tmp_path):
     """The website channel pointed at the session's receiver port (receiver down)."""
@@ -113,7 +123,7 @@ def pipeline(request, wagtail_tree):
 
 def deliveries_sweep() -> None:
     """What Celery beat does every 30 s."""
-    from exports.tasks import sweep_deliveries_task
+    from exports.website.tasks import sweep_deliveries_task
 
     sweep_deliveries_task.delay()
 

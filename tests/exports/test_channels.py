@@ -106,3 +106,49 @@ def test_start_up_stops_on_a_webhook_url_outside_the_allow_list(tmp_path):
     assert result.returncode != 0
     assert "not in the allow-list" in result.stderr
     assert "WEBSITE_WEBHOOK_ALLOWED_URLS" in result.stderr
+
+
+def test_channels_bring_their_tasks_and_beat_entries_to_celery():
+    from celery import current_app
+
+    from exports.channels import channels_beat_schedule
+
+    schedule = channels_beat_schedule()
+    assert schedule["sweep-website-deliveries"]["task"] == "exports.sweep_deliveries"
+    assert schedule["sweep-print-builds"]["task"] == "exports.print_sweep"
+    # Merged into Celery's schedule at start-up; settings name no channel entry.
+    assert set(schedule) <= set(current_app.conf.beat_schedule)
+    # The tasks keep the names queued messages carry.
+    for name in (
+        "exports.deliver_webhook",
+        "exports.sweep_deliveries",
+        "exports.print_build",
+        "exports.print_sweep",
+    ):
+        assert name in current_app.tasks, name
+
+
+def test_a_starting_worker_asks_every_channel_to_catch_up(settings, monkeypatch):
+    from exports.channels import channels
+    from exports.tasks import channels_catch_up_when_worker_starts
+
+    settings.EXPORT_CHANNELS = {
+        "toy": {"BACKEND": "tests.exports.toy_channel.ToyChannel"},
+        "toy2": {"BACKEND": "tests.exports.toy_channel.ToyChannel"},
+    }
+    asked = []
+    for channel in channels().values():
+        monkeypatch.setattr(
+            channel, "on_worker_ready", lambda c=channel: asked.append(c.alias)
+        )
+    channels_catch_up_when_worker_starts()
+    assert asked == ["toy", "toy2"]
+
+
+@pytest.mark.django_db
+def test_the_print_channel_adds_its_preview_mode_to_the_pages():
+    from cms.pages.models import ChapterPage
+
+    assert ("print", "Druckansicht") in [
+        (name, str(label)) for name, label in ChapterPage().preview_modes
+    ]

@@ -108,7 +108,7 @@ def test_broker_down_at_publish_delivers_once_it_is_back(website, pipeline, capl
     working = current_app.conf.broker_url
     _point_producer_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens
     try:
-        with caplog.at_level(logging.WARNING, logger="exports.website.services"):
+        with caplog.at_level(logging.WARNING, logger="exports.website.deliveries"):
             handbook = handbook_factory()  # publishing itself succeeds
     finally:
         _point_producer_at(working)

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exports.content import UnknownLocale
 from exports.management.progress import progress_bar
-from exports.website.services import website_channels, website_resync
+from exports.website.channel import website_channels
+from exports.website.resync import website_resync
 
 
 class Command(BaseCommand):
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             ) as progress:
                 try:
                     summary = website_resync(
-                        channel=channel,
+                        channel=channel.website_config,
                         locales=options["locales"] or None,
                         progress=progress,
                         jobs=options["jobs"],

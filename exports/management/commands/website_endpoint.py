@@ -6,13 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from exports.website.endpoints import endpoints_for, website_configs
 from exports.website.models import WebhookEndpoint
+from exports.website.replay import website_endpoint_enable
 from exports.website.selectors import endpoint_overview
-from exports.website.services import (
-    endpoints_for,
-    website_channels,
-    website_endpoint_enable,
-)
 from exports.website.signing import webhook_secret_generate
 
 
@@ -34,8 +31,8 @@ class Command(BaseCommand):
         if options["new_secret"]:
             self.stdout.write(webhook_secret_generate())
             return
-        for channel in website_channels():
-            endpoints_for(channel)
+        for config in website_configs():
+            endpoints_for(config)
         if options["enable"]:
             endpoint = WebhookEndpoint.objects.filter(name=options["enable"]).first()
             if endpoint is None:

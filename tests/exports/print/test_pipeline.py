@@ -4,8 +4,8 @@ Publishing marks the affected locales' PDFs for a rebuild; the worker (real with
 REDIS_URL/DATABASE_URL, else on commit in this process) builds each locale once per
 window with the real Typst renderer, stores the PDF under its hash, announces it to
 the reference receiver on 127.0.0.1 and lists it in the delivery API. Builds are
-kept to two locales (``PRINT_LOCALES``) so the suite stays fast; time is travelled
-by moving timestamps in the database, never by sleeping.
+kept to two locales (the print channel's ``LOCALES``) so the suite stays fast; time
+is travelled by moving timestamps in the database, never by sleeping.
 """
 
 from __future__ import annotations
@@ -21,15 +21,19 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
+from exports.artifacts import artifact_file
+from exports.models import Artifact
 from exports.print.data import PrintSource, print_source
-from exports.print.models import PrintArtifact, PrintBuild
-from exports.print.selectors import artifact_file
+from exports.print.models import PrintBuild
 from exports.website.models import WebhookDelivery
 from tests.conftest import wait_until
-from tests.exports.conftest import settled
+from tests.exports.conftest import channel_options_override, settled
 from tests.factories.pages import chapter_factory, handbook_factory
 
-PRINT_CHANNEL = {"BACKEND": "exports.print.channel.PrintChannel"}
+PRINT_CHANNEL = {
+    "BACKEND": "exports.print.channel.PrintChannel",
+    "OPTIONS": {"LOCALES": ["de", "ar"], "BUILD_DELAY": 0, "LAYOUTS": {}},
+}
 ARTIFACT_KEY = "artifact:print"
 
 
@@ -45,9 +49,6 @@ def broken_print_source(locale_code: str) -> PrintSource:
 def print_channel(settings, website):
     """The website channel plus the print channel, building de and ar at once."""
     settings.EXPORT_CHANNELS = {**settings.EXPORT_CHANNELS, "print": PRINT_CHANNEL}
-    settings.PRINT_LOCALES = ["de", "ar"]
-    settings.PRINT_BUILD_DELAY = 0
-    settings.PRINT_SOURCES = {}
     return website
 
 
@@ -70,7 +71,7 @@ def builds_finished() -> bool:
 
 def print_sweep() -> None:
     """What Celery beat does every 30 s."""
-    from exports.tasks import print_sweep_task
+    from exports.print.tasks import print_sweep_task
 
     print_sweep_task.delay()
 
@@ -109,8 +110,9 @@ def editor_client(client):
 def test_publishes_within_the_window_fold_into_one_build_per_locale(
     print_channel, pipeline, settings
 ):
-    settings.PRINT_LOCALES = ["de", "ar", "de-x-ls"]
-    settings.PRINT_BUILD_DELAY = 3600
+    channel_options_override(
+        settings, "print", LOCALES=["de", "ar", "de-x-ls"], BUILD_DELAY=3600
+    )
     handbook = handbook_factory()
     chapter = chapter_factory(handbook, title="Ankommen")
     republish(chapter, "Ankommen im Landkreis")
@@ -123,12 +125,12 @@ def test_publishes_within_the_window_fold_into_one_build_per_locale(
     assert all(b.requests == 3 for b in builds.values()), [
         (b.locale, b.requests, b.state) for b in builds.values()
     ]
-    assert not PrintArtifact.objects.exists()
+    assert not Artifact.objects.exists()
 
     PrintBuild.objects.update(not_before=F("not_before") - timedelta(hours=2))
     print_sweep()
     assert wait_until(builds_finished, timeout=120)
-    per_locale = sorted(PrintArtifact.objects.values_list("locale", flat=True))
+    per_locale = sorted(Artifact.objects.values_list("locale", flat=True))
     assert per_locale == ["ar", "de"]
     assert {b.last_outcome for b in PrintBuild.objects.all()} == {"built"}
 
@@ -142,7 +144,7 @@ def test_a_new_pdf_is_announced_listed_and_downloadable(
     handbook = printed_handbook()
     chapter_factory(handbook, title="Ankommen im Landkreis")
     assert wait_until(builds_finished, timeout=120)
-    current = {a.locale: a for a in PrintArtifact.objects.filter(is_current=True)}
+    current = {a.locale: a for a in Artifact.objects.filter(is_current=True)}
     assert set(current) == {"de", "ar"}
 
     # The website hears of each PDF, with its hash, as artifact.updated.
@@ -212,9 +214,9 @@ def test_republishing_unchanged_content_builds_no_file_and_announces_nothing(
     chapter = chapter_factory(handbook, title="Mobilität auf dem Land")
     assert wait_until(builds_finished, timeout=120)
     assert wait_until(settled)
-    artifacts = set(PrintArtifact.objects.values_list("pk", "sha256"))
+    artifacts = set(Artifact.objects.values_list("pk", "sha256"))
     files = sorted(
-        p.name for p in artifact_file(PrintArtifact.objects.first()).parent.iterdir()
+        p.name for p in artifact_file(Artifact.objects.first()).parent.iterdir()
     )
     messages = len(website.messages(ARTIFACT_KEY))
 
@@ -228,12 +230,9 @@ def test_republishing_unchanged_content_builds_no_file_and_announces_nothing(
         timeout=120,
     )
     assert wait_until(settled)
-    assert set(PrintArtifact.objects.values_list("pk", "sha256")) == artifacts
+    assert set(Artifact.objects.values_list("pk", "sha256")) == artifacts
     assert (
-        sorted(
-            p.name
-            for p in artifact_file(PrintArtifact.objects.first()).parent.iterdir()
-        )
+        sorted(p.name for p in artifact_file(Artifact.objects.first()).parent.iterdir())
         == files
     )
     assert len(website.messages(ARTIFACT_KEY)) == messages
@@ -263,20 +262,22 @@ def test_a_changed_glossary_term_owes_every_print_locale_a_build(print_channel):
 def test_a_failed_build_keeps_the_last_good_pdf_and_shows_the_error(
     print_channel, settings, client
 ):
-    # Built in this process by the export command: the PRINT_SOURCES override
+    # Built in this process by the export command: the LAYOUTS override
     # below cannot reach the session's worker process.
-    settings.PRINT_LOCALES = ["ar"]
+    channel_options_override(settings, "print", LOCALES=["ar"])
     call_command("export", "print", "--locale", "ar", stdout=StringIO())
-    good = PrintArtifact.objects.get(locale="ar", is_current=True)
+    good = Artifact.objects.get(locale="ar", is_current=True)
     good_bytes = artifact_file(good).read_bytes()
 
-    settings.PRINT_SOURCES = {"ar": f"{__name__}.broken_print_source"}
+    channel_options_override(
+        settings, "print", LAYOUTS={"ar": f"{__name__}.broken_print_source"}
+    )
     out = StringIO()
     with pytest.raises(CommandError, match="1 failed"):
         call_command("export", "print", "--locale", "ar", stdout=out)
     assert "ar failed (PrintRenderError: Typst: " in out.getvalue()
 
-    current = PrintArtifact.objects.get(locale="ar", is_current=True)
+    current = Artifact.objects.get(locale="ar", is_current=True)
     assert current.pk == good.pk
     assert artifact_file(current).read_bytes() == good_bytes
     build = PrintBuild.objects.get(locale="ar")
@@ -319,30 +320,30 @@ def test_a_dead_workers_build_is_taken_over_and_a_live_one_left_alone(print_chan
 def test_export_print_builds_one_locale_and_sums_it_up(print_channel):
     out = StringIO()
     call_command("export", "print", "--locale", "ar", stdout=out)
-    artifact = PrintArtifact.objects.get(locale="ar", is_current=True)
+    artifact = Artifact.objects.get(locale="ar", is_current=True)
     last = out.getvalue().strip().splitlines()[-1]
     assert last.startswith("print: ar built (")
-    assert f"{artifact.page_count} pages" in last
+    assert f"{artifact.details['pages']} pages" in last
     assert "1 built" in last
 
     out = StringIO()
     call_command("export", "print", "--locale", "ar", stdout=out)
     assert "print: ar unchanged (" in out.getvalue()
-    assert PrintArtifact.objects.filter(locale="ar").count() == 1
+    assert Artifact.objects.filter(locale="ar").count() == 1
 
 
 @pytest.mark.django_db
 def test_old_pdfs_are_pruned_but_the_newest_few_kept(print_channel, settings):
-    settings.PRINT_KEEP = 2
+    channel_options_override(settings, "print", KEEP=2)
     handbook = printed_handbook()
     built = []
     for title in ("Vereine öffnen sich", "Sprechstunden im Rathaus", "Mitfahrbänke"):
         chapter_factory(handbook, title=title)
         call_command("export", "print", "--locale", "de", stdout=StringIO())
-        built.append(PrintArtifact.objects.get(locale="de", is_current=True))
+        built.append(Artifact.objects.get(locale="de", is_current=True))
 
     assert len({artifact.sha256 for artifact in built}) == 3
-    kept = set(PrintArtifact.objects.filter(locale="de").values_list("pk", flat=True))
+    kept = set(Artifact.objects.filter(locale="de").values_list("pk", flat=True))
     assert kept == {built[1].pk, built[2].pk}
     assert not artifact_file(built[0]).exists()
     assert artifact_file(built[1]).exists() and artifact_file(built[2]).exists()
@@ -352,16 +353,19 @@ def test_old_pdfs_are_pruned_but_the_newest_few_kept(print_channel, settings):
 def test_export_print_names_what_is_wrong_with_a_locale(print_channel):
     with pytest.raises(CommandError, match="'xx' is not configured; known: de"):
         call_command("export", "print", "--locale", "xx")
-    with pytest.raises(CommandError, match="'tr' gets no PDF; PRINT_LOCALES: de, ar"):
+    with pytest.raises(
+        CommandError, match="'tr' gets no PDF; LOCALES of 'print': de, ar"
+    ):
         call_command("export", "print", "--locale", "tr")
 
 
 def test_a_print_source_path_that_does_not_import_stops_start_up(settings):
     from exports.channels import channels_load
 
-    settings.PRINT_SOURCES = {"de-x-ls": "exports.simple.nowhere.print_source"}
-    with pytest.raises(ImproperlyConfigured, match=r"PRINT_SOURCES\['de-x-ls'\]"):
-        channels_load({"print": PRINT_CHANNEL})
+    broken = {"de-x-ls": "exports.print.layouts.nowhere.print_source"}
+    config = {"print": {**PRINT_CHANNEL, "OPTIONS": {"LAYOUTS": broken}}}
+    with pytest.raises(ImproperlyConfigured, match=r"LAYOUTS\['de-x-ls'\]"):
+        channels_load(config)
 
 
 # --- Admin ---------------------------------------------------------------------------
@@ -370,7 +374,7 @@ def test_a_print_source_path_that_does_not_import_stops_start_up(settings):
 @pytest.mark.django_db
 def test_editors_see_download_and_rebuild_print_pdfs(print_channel, client):
     call_command("export", "print", "--locale", "de", stdout=StringIO())
-    artifact = PrintArtifact.objects.get(locale="de", is_current=True)
+    artifact = Artifact.objects.get(locale="de", is_current=True)
     client = editor_client(client)
 
     admin_home = client.get("/admin/")

@@ -28,7 +28,7 @@ def simple_channel(settings, tmp_path):
         **settings.EXPORT_CHANNELS,
         "simple": {
             "BACKEND": "exports.simple.channel.SimpleChannel",
-            "OPTIONS": {"OUTPUT_DIR": str(tmp_path / "simple")},
+            "OPTIONS": {},
         },
     }
     return tmp_path / "simple"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from exports.richtext import rich_text_clean
 
+from exports.content.inline import GlossaryMark, rich_text_html, rich_text_parse
 from tests.conftest import wait_until
 from tests.exports.conftest import settled
 from tests.exports.simple.conftest import simple_version
@@ -17,6 +17,11 @@ SPLIT_HTML = '<span class="mediopunkt" aria-hidden="true">·</span>'
 
 def no_links(page_id: int) -> None:
     return None
+
+
+def rich_text_clean(source: str, **kwargs) -> str:
+    """Stored rich text as the API serves it: parsed into the tree, then HTML."""
+    return rich_text_html(rich_text_parse(source, **kwargs))
 
 
 def test_german_rich_text_marks_splits_for_screen_readers():
@@ -36,8 +41,6 @@ def test_other_languages_keep_the_character_as_it_is():
 
 
 def test_a_glossary_word_is_found_with_or_without_a_split():
-    from exports.richtext import GlossaryMark
-
     html = rich_text_clean(
         "<p>Fragen Sie den Bürger·meister.</p>",
         page_link=no_links,

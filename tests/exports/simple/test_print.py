@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from exports.print.layouts.simple import sentences_split, simple_print_source, text_runs
 from exports.print.render import print_build
-from exports.simple.print import sentences_split, simple_print_source, text_runs
 from tests.conftest import REPO
 
 SIMPLE_OUTPUT = REPO / "test-output" / "simple"

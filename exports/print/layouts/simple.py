@@ -1,4 +1,4 @@
-"""The Leichte Sprache PDF: the de-x-ls handbook as data for ``simple.typ``.
+"""The print layout ``simple``: the de-x-ls handbook as data for ``simple.typ``.
 
 One home for the content: every page comes from ``page_document_for(page,
 "de-x-ls")`` over the German tree, in its order, so the PDF shows what the API
@@ -29,11 +29,11 @@ from django.utils import translation
 from django.utils.translation import pgettext
 from wagtail.models import Locale, Page
 
+from cms.locales import SIMPLE_LOCALE
 from cms.pages.models import HandbookPage, PortraitPage
 from exports.content import Document, page_document_for, public_pages
 from exports.content.inline import MEDIOPUNKT, MEDIOPUNKT_SPLIT
 from exports.print.data import PrintSource
-from exports.simple.selectors import SIMPLE_LOCALE
 
 Run = dict[str, Any]
 Sentence = list[Run]
@@ -151,7 +151,7 @@ def plain_block(text: str, *, kind: str = "text") -> Block | None:
 
 
 class _HtmlBlocks(HTMLParser):
-    """The channels' clean HTML (exports.richtext) as blocks of sentences."""
+    """The channels' clean HTML as blocks of sentences."""
 
     def __init__(self, seen_terms: set[str]) -> None:
         super().__init__(convert_charrefs=True)
@@ -424,7 +424,7 @@ def simple_print_data(
 
 
 def simple_print_source(locale_code: str = SIMPLE_LOCALE) -> PrintSource:
-    """The Leichte Sprache PDF's source, for ``print_build`` and ``PRINT_SOURCES``."""
+    """The Leichte Sprache PDF's source: the print layout ``simple`` (``LAYOUTS``)."""
     files: dict[str, Path] = {}
     data = simple_print_data(locale_code, files)
     return PrintSource(locale=locale_code, data=data, template="simple", files=files)

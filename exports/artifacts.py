@@ -1,0 +1,232 @@
+"""Channels' files (artifacts): where they are, what the API lists, how one is made.
+
+Any channel that builds files (print's PDFs, an EPUB, an audio book) publishes them
+through ``artifact_publish``: the bytes are written content-addressed and atomically
+under the channel's artifact root, the row switches in one transaction, and every
+channel hears of it (``ExportChannel.artifact_published``) inside that transaction,
+so the website's announcement commits with the switch or not at all.
+
+The life of a locale's file::
+
+    build ──write <sha256>.<ext> (temp, fsync, rename)──► row current ──► announced
+      │                                                       │
+      └──same bytes as the current file: nothing changes      └──older rows pruned
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from exports.channels import channels, channels_artifact_published
+from exports.content import API_PREFIX
+from exports.models import Artifact, media_type_extension
+
+# Files kept per channel and locale when the caller does not say (the current one
+# included): a download that started before a switch still finds its file.
+DEFAULT_KEEP = 3
+
+
+# --- Reads ---------------------------------------------------------------------------
+
+
+def artifact_root(channel: str) -> Path:
+    """Where ``channel``'s files live (its ``artifact_root``; by alias if unknown)."""
+    configured = channels().get(channel)
+    if configured is None:
+        return Path(settings.MEDIA_ROOT) / channel
+    return configured.artifact_root()
+
+
+def artifact_file(artifact: Artifact) -> Path:
+    """The file of ``artifact`` on disk."""
+    return artifact_root(artifact.channel) / artifact.key
+
+
+def artifacts_current(
+    *, channel: str | None = None, locale: str | None = None
+) -> QuerySet[Artifact]:
+    """The current file of every (channel, locale), by channel and locale."""
+    queryset = Artifact.objects.filter(is_current=True)
+    if channel is not None:
+        queryset = queryset.filter(channel=channel)
+    if locale is not None:
+        queryset = queryset.filter(locale=locale)
+    return queryset.order_by("channel", "locale")
+
+
+def artifact_current(*, channel: str, locale: str) -> Artifact | None:
+    """The current file of one channel and locale, or None before the first build."""
+    return artifacts_current(channel=channel, locale=locale).first()
+
+
+def artifacts_stamp() -> int:
+    """Moves whenever any file becomes current (the newest artifact id)."""
+    stamp: int | None = Artifact.objects.aggregate(m=Max("pk"))["m"]
+    return stamp or 0
+
+
+def artifact_download_path(*, channel: str, locale: str, extension: str) -> str:
+    """The delivery API path that serves the current file of a channel and locale."""
+    return f"{API_PREFIX}/artifacts/{channel}/{locale}.{extension}"
+
+
+def artifact_filename(artifact: Artifact) -> str:
+    """The name a download is saved under (a channel may set ``details.filename``)."""
+    named = artifact.details.get("filename") if artifact.details else None
+    if isinstance(named, str) and named:
+        return named
+    return f"wegweiser-{artifact.channel}-{artifact.locale}.{artifact.extension}"
+
+
+def artifact_item(artifact: Artifact) -> dict[str, Any]:
+    """The API item of one file (``/api/v1/artifacts/`` and the webhook document)."""
+    pages = artifact.details.get("pages") if artifact.details else None
+    return {
+        "channel": artifact.channel,
+        "locale": artifact.locale,
+        "url": artifact_download_path(
+            channel=artifact.channel,
+            locale=artifact.locale,
+            extension=artifact.extension,
+        ),
+        "media_type": artifact.media_type,
+        "size": artifact.size,
+        "pages": pages,
+        "sha256": artifact.sha256,
+        "built_at": artifact.built_at.isoformat(),
+        "build_seconds": round(artifact.build_seconds, 3),
+    }
+
+
+# --- Writes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArtifactPublication:
+    """What ``artifact_publish`` did: the current row, and whether it is new."""
+
+    artifact: Artifact
+    # False: the bytes equal the current file's, nothing was switched or announced.
+    is_new: bool
+
+
+def artifact_publish(
+    *,
+    channel: str,
+    locale: str,
+    content: bytes,
+    media_type: str,
+    build_seconds: float = 0.0,
+    source_hash: str = "",
+    details: Mapping[str, Any] | None = None,
+    keep: int | None = None,
+    prune: bool = True,
+) -> ArtifactPublication:
+    """Make ``content`` the current file of ``channel`` in ``locale`` and announce it.
+
+    The file is stored as ``<sha256>.<ext>`` (temporary file, fsync, rename) before
+    the row switches, so a reader sees the old file or the whole new one and a
+    failure leaves the last good file current. Bytes equal to the current file's
+    only refresh its ``source_hash``. Runs in the caller's transaction if there is
+    one (a caller that checks something, like print's lease, opens it first);
+    then the caller passes ``prune=False`` and calls ``artifacts_prune`` after its
+    commit, so no file goes before the rows that name it. Otherwise older files
+    beyond ``keep`` are pruned here.
+    """
+    sha256 = hashlib.sha256(content).hexdigest()
+    key = f"{sha256}.{media_type_extension(media_type)}"
+    file_write_atomically(artifact_root(channel) / key, content)
+    with transaction.atomic():
+        current = (
+            Artifact.objects.select_for_update()
+            .filter(channel=channel, locale=locale, is_current=True)
+            .first()
+        )
+        if current is not None and current.sha256 == sha256:
+            # Different inputs gave the same bytes: nothing new to announce.
+            Artifact.objects.filter(pk=current.pk).update(source_hash=source_hash)
+            current.source_hash = source_hash
+            return ArtifactPublication(artifact=current, is_new=False)
+        if current is not None:
+            Artifact.objects.filter(pk=current.pk).update(is_current=False)
+        artifact = Artifact.objects.create(
+            channel=channel,
+            locale=locale,
+            key=key,
+            media_type=media_type,
+            sha256=sha256,
+            size=len(content),
+            built_at=timezone.now(),
+            build_seconds=build_seconds,
+            source_hash=source_hash,
+            details=dict(details or {}),
+            is_current=True,
+        )
+        channels_artifact_published(artifact)
+    if prune:
+        artifacts_prune(channel=channel, locale=locale, keep=keep)
+    return ArtifactPublication(artifact=artifact, is_new=True)
+
+
+def artifacts_prune(*, channel: str, locale: str, keep: int | None = None) -> int:
+    """Drop all but the newest ``keep`` files of a channel and locale.
+
+    The current one is always kept; a file still named by another row (the same
+    bytes built for another locale) stays on disk. Returns the rows dropped.
+    """
+    keep = max(1, keep if keep is not None else DEFAULT_KEEP)
+    old = list(
+        Artifact.objects.filter(channel=channel, locale=locale, is_current=False)
+        .order_by("-built_at", "-pk")
+        .values_list("pk", "key")[keep - 1 :]
+    )
+    if not old:
+        return 0
+    Artifact.objects.filter(pk__in=[pk for pk, _key in old]).delete()
+    still_used = set(
+        Artifact.objects.filter(
+            channel=channel, key__in={key for _pk, key in old}
+        ).values_list("key", flat=True)
+    )
+    root = artifact_root(channel)
+    for _pk, key in old:
+        if key not in still_used:
+            (root / key).unlink(missing_ok=True)
+    return len(old)
+
+
+def file_write_atomically(target: os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``target`` so a reader sees the old file or the whole new one.
+
+    Temporary file in the same folder, fsync, rename, fsync of the folder: a crash
+    at any point leaves no half-written file under a content address.
+    """
+    folder = os.path.dirname(target)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".building-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -1,0 +1,148 @@
+"""Resync by hand: push every public page in some locales to every endpoint."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from wagtail.models import Page
+
+from exports.channels import ExportSummary, Progress
+from exports.content import content_locale_get, locale_chain, public_pages
+from exports.models import ContentEvent
+from exports.website.endpoints import WebsiteConfig, endpoints_for
+from exports.website.models import WebhookDelivery, WebhookEndpoint
+from exports.website.sending import AttemptResult, website_deliveries_send
+
+logger = logging.getLogger(__name__)
+
+# A resync claims and records deliveries this many at a time.
+RESYNC_BATCH = 50
+
+
+def website_resync(
+    *,
+    channel: WebsiteConfig,
+    locales: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> ExportSummary:
+    """Push every public page in ``locales`` (all when None) to every endpoint.
+
+    Sends from this process (``jobs`` threads on PostgreSQL, one on SQLite) so the
+    caller can show progress; failures stay pending for the worker to retry.
+    """
+    summary = ExportSummary(channel=channel.alias)
+    codes = list(locales or [loc.code for loc in settings.WEGWEISER_LOCALES])
+    for code in codes:
+        content_locale_get(code)  # UnknownLocale names the configured ones
+    sequence = ContentEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    delivery_ids: list[int] = []
+    with transaction.atomic():
+        for endpoint in endpoints_for(channel):
+            for code in codes:
+                delivery_ids += _resync_rows(endpoint, code, sequence)
+    total = len(delivery_ids)
+    if jobs is None:
+        jobs = 1 if connection.vendor == "sqlite" else 4
+    done = 0
+
+    batches = [
+        delivery_ids[i : i + RESYNC_BATCH]
+        for i in range(0, len(delivery_ids), RESYNC_BATCH)
+    ]
+    if progress:
+        progress(0, total)
+    if jobs <= 1:
+        for batch in batches:
+            for result in website_deliveries_send(delivery_ids=batch):
+                done += 1
+                _count(summary, result)
+            if progress:
+                progress(done, total)
+        return summary
+
+    # Several senders, each with its own database connection, closed at the end.
+    todo: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
+    results: queue.SimpleQueue[list[AttemptResult]] = queue.SimpleQueue()
+    for batch in batches:
+        todo.put(batch)
+
+    def sender() -> None:
+        try:
+            while (batch := todo.get()) is not None:
+                try:
+                    results.put(website_deliveries_send(delivery_ids=batch))
+                except Exception as exc:
+                    logger.exception("resync: a batch of %d failed", len(batch))
+                    error = AttemptResult("failed", error=str(exc)[:500])
+                    results.put([error] * len(batch))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(jobs)]
+    for thread in threads:
+        todo.put(None)
+        thread.start()
+    for _ in batches:
+        for result in results.get():
+            done += 1
+            _count(summary, result)
+        if progress:
+            progress(done, total)
+    for thread in threads:
+        thread.join()
+    return summary
+
+
+def _count(summary: ExportSummary, result: AttemptResult) -> None:
+    if result.outcome == "delivered":
+        summary.done += 1
+    elif result.outcome == "skipped":
+        summary.skipped += 1
+    else:
+        summary.failed += 1
+
+
+def _resync_rows(endpoint: WebhookEndpoint, code: str, sequence: int) -> list[int]:
+    keys = (
+        public_pages(
+            Page.objects.filter(
+                locale__language_code__in=locale_chain(code), depth__gt=1
+            )
+        )
+        .order_by()
+        .values_list("translation_key", flat=True)
+        .distinct()
+    )
+    now = timezone.now()
+    existing = dict(
+        WebhookDelivery.objects.filter(
+            endpoint=endpoint, locale=code, status="pending"
+        ).values_list("translation_key", "pk")
+    )
+    new = [
+        WebhookDelivery(
+            endpoint=endpoint,
+            translation_key=key,
+            locale=code,
+            sequence=sequence,
+            event_kind="resync",
+            next_attempt_at=now,
+            # Marked as handed over: this process sends them itself.
+            enqueued_at=now,
+        )
+        for key in keys
+        if key not in existing
+    ]
+    created = WebhookDelivery.objects.bulk_create(new, batch_size=500)
+    WebhookDelivery.objects.filter(pk__in=existing.values()).update(
+        next_attempt_at=now, enqueued_at=now
+    )
+    return [d.pk for d in created] + list(existing.values())
