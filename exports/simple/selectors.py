@@ -3,8 +3,8 @@
 Coverage has one status per page of the German handbook (``de``, live and public;
 portraits only with consent for the Leichte Sprache version):
 
-- ``missing``: no live, public ``de-x-ls`` version (an alias of the German page
-  counts as missing: it shows German text);
+- ``missing``: no live, public ``de-x-ls`` version that is a translation (an alias
+  or an untranslated copy counts as missing: it shows German text);
 - ``outdated``: the German page was published after the ``de-x-ls`` version was
   last published, or wagtail-localize knows that the German text changed since
   it was extracted, or some segments are untranslated or were translated from an
@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Q
 from wagtail.models import Locale, Page, TaskState
 
 from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.models import PlainLanguageReviewTask
 from cms.translators.selectors import translation_states_for_locale
-from exports.content import restricted_path_exists
+from exports.content import public_pages, restricted_path_exists
+from exports.content.visibility import translated_annotation
 
 __all__ = ["SIMPLE_LOCALE", "simple_coverage_counts", "simple_coverage_get"]
 CoverageStatus = Literal["missing", "outdated", "unchecked", "checked"]
@@ -75,20 +75,14 @@ class SimpleCoverage:
         return f"{self.total} pages: {parts}"
 
 
-def _simple_consent() -> Q:
-    """Portraits only with consent for the Leichte Sprache version (not withdrawn)."""
-    return Q(portraitpage__isnull=True) | Q(
-        portraitpage__consent__simple=True,
-        portraitpage__consent__withdrawn_on__isnull=True,
-    )
-
-
 def simple_source_pages() -> list[dict]:
-    """The German pages the Leichte Sprache version should cover, in tree order."""
+    """The German pages the Leichte Sprache version should cover, in tree order:
+    what readers of the Leichte Sprache edition may see (the channels' rule)."""
     return list(
-        Page.objects.filter(locale=Locale.get_default(), depth__gte=2, live=True)
-        .annotate(is_restricted=restricted_path_exists())
-        .filter(_simple_consent(), is_restricted=False)
+        public_pages(
+            Page.objects.filter(locale=Locale.get_default(), depth__gte=2),
+            audience="simple",
+        )
         .order_by("path")
         .values("id", "title", "depth", "translation_key", "last_published_at")
     )
@@ -107,14 +101,17 @@ def simple_coverage_get() -> SimpleCoverage:
         for row in Page.objects.filter(
             locale__language_code=SIMPLE_LOCALE, translation_key__in=keys
         )
-        .annotate(is_restricted=restricted_path_exists())
+        .annotate(
+            is_restricted=restricted_path_exists(),
+            is_translated=translated_annotation(),
+        )
         .values(
             "id",
             "title",
             "translation_key",
             "live",
             "is_restricted",
-            "alias_of_id",
+            "is_translated",
             "live_revision_id",
             "last_published_at",
         )
@@ -142,7 +139,7 @@ def simple_coverage_get() -> SimpleCoverage:
             version is None
             or not version["live"]
             or version["is_restricted"]
-            or version["alias_of_id"] is not None
+            or not version["is_translated"]
         ):
             status = "missing"
         elif (

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from exports.channels import ExportSummary, Progress
-from exports.content import content_locale_get, locale_chain, public_pages
+from exports.content import content_locale_get, page_versions_resolve
 from exports.models import ContentEvent
 from exports.website.endpoints import WebsiteConfig, endpoints_for
 from exports.website.models import WebhookDelivery, WebhookEndpoint
@@ -111,16 +110,14 @@ def _count(summary: ExportSummary, result: AttemptResult) -> None:
 
 
 def _resync_rows(endpoint: WebhookEndpoint, code: str, sequence: int) -> list[int]:
-    keys = (
-        public_pages(
-            Page.objects.filter(
-                locale__language_code__in=locale_chain(code), depth__gt=1
-            )
-        )
-        .order_by()
-        .values_list("translation_key", flat=True)
-        .distinct()
-    )
+    # Every page the content tree serves in the locale (one query).
+    keys = [
+        key
+        for key, resolution in page_versions_resolve(
+            locale_code=code, keys=Q(depth__gt=1)
+        ).items()
+        if resolution.served is not None
+    ]
     now = timezone.now()
     existing = dict(
         WebhookDelivery.objects.filter(

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from exports.artifacts import artifact_current, artifact_item
-from exports.content import document_build, document_bytes, page_version_resolve
+from exports.content import (
+    PageNode,
+    Resolution,
+    document_bytes,
+    node_document,
+    page_nodes_build,
+    page_versions_resolve,
+)
 from exports.website.models import WebhookDelivery, WebhookEndpoint
 
 # Payload ``type`` values. A page that no longer serves a locale (unpublished,
@@ -20,22 +29,47 @@ ARTIFACT_UPDATED = "artifact.updated"
 
 
 def website_payload(delivery: WebhookDelivery) -> bytes:
-    """The body of one webhook: the page's current state in the delivery's locale.
+    """The body of one webhook (see ``website_payloads``)."""
+    return website_payloads([delivery])[0]
+
+
+def website_payloads(deliveries: Sequence[WebhookDelivery]) -> list[bytes]:
+    """The bodies of a batch of webhooks: each page's current state in its locale.
 
     A delivery that announces a file (``artifact_channel`` set) gets the file's
     payload instead (``artifact_payload``).
 
-    ``data.document`` is spliced in as the exact bytes the delivery API serves for
-    ``/api/v1/pages/<id>/?locale=…``, so pulled and pushed documents are identical.
-    ``data.sequence`` grows with every change; receivers keep the highest.
+    The pages' nodes come from the content tree, built together for each locale of
+    the batch (a fixed number of queries per locale, whatever the batch size), and
+    ``data.document`` is the node's document: the exact bytes the delivery API
+    serves for ``/api/v1/pages/<id>/?locale=…``. ``data.sequence`` grows with every
+    change; receivers keep the highest.
     """
-    if delivery.is_artifact:
-        return artifact_payload(delivery)
-    resolution = page_version_resolve(
-        locale_code=delivery.locale, translation_key=delivery.translation_key
-    )
-    document = document_build(resolution)
-    served = resolution.served
+    by_locale: dict[str, list[WebhookDelivery]] = {}
+    for delivery in deliveries:
+        if not delivery.is_artifact:
+            by_locale.setdefault(delivery.locale, []).append(delivery)
+    pages: dict[tuple[str, UUID], tuple[Resolution | None, PageNode | None]] = {}
+    for code, group in by_locale.items():
+        keys = {d.translation_key for d in group}
+        resolutions = page_versions_resolve(
+            locale_code=code, keys=Q(translation_key__in=keys)
+        )
+        nodes = page_nodes_build(list(resolutions.values()))
+        for key in keys:
+            pages[(code, key)] = (resolutions.get(key), nodes.get(key))
+    return [
+        artifact_payload(d)
+        if d.is_artifact
+        else _page_payload(d, *pages[(d.locale, d.translation_key)])
+        for d in deliveries
+    ]
+
+
+def _page_payload(
+    delivery: WebhookDelivery, resolution: Resolution | None, node: PageNode | None
+) -> bytes:
+    served = resolution.served if resolution else None
     data = {
         "translation_key": str(delivery.translation_key),
         "locale": delivery.locale,
@@ -45,12 +79,12 @@ def website_payload(delivery: WebhookDelivery) -> bytes:
         "event": delivery.event_kind,
     }
     envelope = {
-        "type": PAGE_UPDATED if document is not None else PAGE_REMOVED,
+        "type": PAGE_UPDATED if node is not None else PAGE_REMOVED,
         "timestamp": timezone.now().isoformat(),
     }
     head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))[:-1]
     data_head = json.dumps(data, ensure_ascii=False, separators=(",", ":"))[:-1]
-    doc = document_bytes(document) if document is not None else b"null"
+    doc = document_bytes(node_document(node)) if node is not None else b"null"
     return (
         head.encode() + b',"data":' + data_head.encode() + b',"document":' + doc + b"}}"
     )

@@ -39,7 +39,7 @@ from exports.website.endpoints import (
     website_configs,
 )
 from exports.website.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from exports.website.selectors import website_payload
+from exports.website.selectors import website_payloads
 from exports.website.signing import webhook_headers
 
 # One attempt is a build plus one HTTP request with a 10 s timeout; these task limits
@@ -103,6 +103,8 @@ def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResul
     delivery in flight come back as ``skipped``.
     """
     claimed = _claim(delivery_ids)
+    # Every page of the batch built together from the content tree.
+    bodies = dict(zip((d.pk for d in claimed), website_payloads(claimed), strict=True))
     results: dict[int, AttemptResult] = {}
     delivered: list[tuple[WebhookDelivery, datetime, int, AttemptResult, str]] = []
     for delivery in claimed:
@@ -113,7 +115,7 @@ def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResul
             results[delivery.pk] = result
             continue
         started, clock = timezone.now(), time.monotonic()
-        body = website_payload(delivery)
+        body = bodies[delivery.pk]
         result, retry_after, excerpt = _post(channel, config, delivery, body)
         duration = int((time.monotonic() - clock) * 1000)
         results[delivery.pk] = result

@@ -1,8 +1,9 @@
 """The print layout ``simple``: the de-x-ls handbook as data for ``simple.typ``.
 
-One home for the content: every page comes from ``page_document_for(page,
-"de-x-ls")`` over the German tree, in its order, so the PDF shows what the API
-serves. The data is plain JSON the template places as content (never markup):
+One home for the content: the de-x-ls content tree (``build_content_tree``, audience
+``simple``: portraits need consent for the Leichte Sprache version), in the German
+tree's order, so the PDF shows what the API serves. The data is plain JSON the
+template places as content (never markup):
 
 - text is cut into sentences (one per line in print) made of runs: ``{"text",
   "strong"}`` or ``{"split": true}`` for a compound split (Mediopunkt), which the
@@ -21,18 +22,52 @@ them); portraits need consent for the Leichte Sprache version as well.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import pgettext
-from wagtail.models import Locale, Page
 
 from cms.locales import SIMPLE_LOCALE
-from cms.pages.models import HandbookPage, PortraitPage
-from exports.content import Document, page_document_for, public_pages
-from exports.content.inline import MEDIOPUNKT, MEDIOPUNKT_SPLIT
+from exports.content import PageNode, build_content_tree, handbooks_source
+from exports.content.inline import (
+    MEDIOPUNKT,
+    MEDIOPUNKT_SPLIT,
+    BlockQuote,
+    Element,
+    Heading,
+    LineBreak,
+    ListItem,
+    Mediopunkt,
+    Node,
+    Paragraph,
+    RichText,
+    Strong,
+    Term,
+    Text,
+)
+from exports.content.nodes import Block as TreeBlock
+from exports.content.nodes import (
+    ContactBlock,
+    GlossaryBlock,
+    HeadingBlock,
+    ImageBlock,
+    ImageRef,
+    ParagraphBlock,
+    QuoteBlock,
+    Step,
+    StepsBlock,
+    TipBlock,
+)
+from exports.content.pages import (
+    BestPracticeNode,
+    ChapterNode,
+    HandbookNode,
+    PortraitIndexNode,
+    PortraitNode,
+    RecommendationNode,
+)
+from exports.content.references import image_files
 from exports.print.data import PrintSource
 
 Run = dict[str, Any]
@@ -46,9 +81,6 @@ HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)+")
 # Pictures are printed from this rendition; Typst reads these formats.
 IMAGE_SPEC = "width-1200"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif"})
-HEADINGS = frozenset({"h2", "h3", "h4"})
-# Block-level tags: each starts a new block of sentences.
-BLOCKS = frozenset({"p", "li", "blockquote", *HEADINGS})
 
 
 def _hyphen_runs(text: str, strong: bool) -> list[Run]:
@@ -150,18 +182,15 @@ def plain_block(text: str, *, kind: str = "text") -> Block | None:
     return {"kind": kind, "sentences": sentences, "notes": []} if sentences else None
 
 
-class _HtmlBlocks(HTMLParser):
-    """The channels' clean HTML as blocks of sentences."""
+class _SentenceBlocks:
+    """Rich text nodes of the content tree as blocks of sentences (a walk)."""
 
     def __init__(self, seen_terms: set[str]) -> None:
-        super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self.runs: list[Run] = []
         self.notes: list[dict[str, Any]] = []
         self.kind = "text"
         self.strong = 0
-        self.in_split = 0
-        self.term: dict[str, str] | None = None
         self.seen_terms = seen_terms
 
     def _flush(self) -> None:
@@ -172,148 +201,118 @@ class _HtmlBlocks(HTMLParser):
             )
         self.runs, self.notes, self.kind = [], [], "text"
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag in BLOCKS:
-            self._flush()
-            self.kind = "heading" if tag in HEADINGS else "text"
-            if tag == "li":
-                self.runs.append({"text": "• ", "strong": False})
-        elif tag == "br":
-            # The writer broke the line: what follows starts a line of its own.
-            self.runs.append({"break": True})
-        elif tag in ("strong", "dfn"):
-            self.strong += 1
-            if tag == "dfn":
-                slug = attributes.get("data-glossary") or ""
-                self.term = {
-                    "slug": slug,
-                    "explanation": attributes.get("title") or "",
-                    "text": "",
-                }
-        elif tag == "span" and attributes.get("class") == "mediopunkt":
-            self.in_split += 1
+    def walk(self, nodes: tuple[Node, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, Text):
+                self.runs.extend(text_runs(node.text, strong=bool(self.strong)))
+            elif isinstance(node, Mediopunkt):
+                self.runs.append({"split": True})
+            elif isinstance(node, LineBreak):
+                # The writer broke the line: what follows starts a line of its own.
+                self.runs.append({"break": True})
+            elif isinstance(node, Paragraph | ListItem | BlockQuote | Heading):
+                self._flush()
+                self.kind = "heading" if isinstance(node, Heading) else "text"
+                if isinstance(node, ListItem):
+                    self.runs.append({"text": "• ", "strong": False})
+                self.walk(node.children)
+                self._flush()
+            elif isinstance(node, Strong | Term):
+                self.strong += 1
+                self.walk(node.children)
+                self.strong -= 1
+                if isinstance(node, Term):
+                    self._note(node)
+            elif isinstance(node, Element):
+                # Lists, links, emphasis (no italics in Leichte Sprache): their text.
+                self.walk(node.children)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in BLOCKS:
-            self._flush()
-        elif tag in ("strong", "dfn"):
-            self.strong = max(0, self.strong - 1)
-            if tag == "dfn" and self.term is not None:
-                term, self.term = self.term, None
-                if term["slug"] not in self.seen_terms:
-                    self.seen_terms.add(term["slug"])
-                    self.notes.append(
-                        {
-                            "term": text_runs(term["text"], strong=True),
-                            "explanation": sentences_split(
-                                text_runs(term["explanation"])
-                            ),
-                        }
-                    )
-        elif tag == "span" and self.in_split:
-            self.in_split -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.in_split:
-            self.runs.append({"split": True})
-            if self.term is not None:
-                self.term["text"] += MEDIOPUNKT
+    def _note(self, term: Term) -> None:
+        """The first use of a glossary word on a page brings its explanation."""
+        if term.slug in self.seen_terms:
             return
-        if self.term is not None:
-            self.term["text"] += data
-        self.runs.extend(text_runs(data, strong=bool(self.strong)))
+        self.seen_terms.add(term.slug)
+        self.notes.append(
+            {
+                "term": text_runs(RichText(term.children).plain(), strong=True),
+                "explanation": sentences_split(text_runs(term.explanation)),
+            }
+        )
 
     def result(self) -> list[Block]:
         self._flush()
         return self.blocks
 
 
-def html_blocks(html: str | None, *, seen_terms: set[str]) -> list[Block]:
-    """Blocks of sentences from clean HTML; glossary notes for first uses only."""
-    parser = _HtmlBlocks(seen_terms)
-    parser.feed(html or "")
-    parser.close()
-    return parser.result()
-
-
-def image_file(image_id: int) -> Path | None:
-    """The print-size rendition of a public image, on disk (None if unreadable)."""
-    from wagtail.images import get_image_model
-
-    image = get_image_model().objects.filter(pk=image_id).first()
-    if image is None:
-        return None
-    try:
-        path = Path(image.get_rendition(IMAGE_SPEC).file.path)
-    except (NotImplementedError, OSError, ValueError):
-        return None  # storage without local files, or the file is gone
-    return path if path.suffix.lower() in IMAGE_SUFFIXES and path.exists() else None
+def rich_blocks(rich: RichText, *, seen_terms: set[str]) -> list[Block]:
+    """Blocks of sentences from rich text; glossary notes for first uses only."""
+    builder = _SentenceBlocks(seen_terms)
+    builder.walk(rich.nodes)
+    return builder.result()
 
 
 def image_block(
-    image: Document | None, caption: str, files: dict[str, Path]
+    image: ImageRef | None, caption: str, files: dict[str, Path]
 ) -> list[Block]:
     """A picture with its caption; its file is copied into the build folder."""
-    if not image or not image.get("id"):
+    if image is None:
         return []
-    path = image_file(int(image["id"]))
-    if path is None:
+    path = image_files({image.id}, IMAGE_SPEC).get(image.id)
+    if path is None or path.suffix.lower() not in IMAGE_SUFFIXES or not path.exists():
         return []
-    name = f"images/{image['id']}{path.suffix.lower()}"
+    name = f"images/{image.id}{path.suffix.lower()}"
     files[name] = path
     return [
         {
             "kind": "image",
             "src": name,
             # PDF/UA needs a text for every picture: the alt text, else the caption.
-            "alt": image.get("alt") or caption or image.get("credit") or "",
+            "alt": image.alt or caption or image.credit or "",
             "sentences": sentences_split(text_runs(caption)),
-            "credit": image.get("credit") or "",
+            "credit": image.credit or "",
             "notes": [],
         }
     ]
 
 
 def _stream_blocks(
-    stream: list[Document], seen_terms: set[str], files: dict[str, Path]
+    stream: tuple[TreeBlock, ...], seen_terms: set[str], files: dict[str, Path]
 ) -> list[Block]:
     blocks: list[Block] = []
     for item in stream:
-        kind = item.get("type")
-        if kind == "image":
-            blocks += image_block(item.get("image"), item.get("caption") or "", files)
-        elif kind == "paragraph":
-            blocks += html_blocks(item.get("html"), seen_terms=seen_terms)
-        elif kind == "heading":
-            blocks += _plain(item.get("text"), kind="heading")
-        elif kind == "quote":
-            blocks += _plain(item.get("text"), kind="quote")
-            blocks += _plain(item.get("attribution"))
-        elif kind == "tip":
-            blocks += _plain(item.get("title"), kind="heading")
-            blocks += html_blocks(item.get("html"), seen_terms=seen_terms)
-        elif kind == "steps":
-            blocks += _plain(item.get("title"), kind="heading")
-            blocks += _steps_blocks(item.get("steps") or [])
-        elif kind == "glossary":
-            term = item.get("term") or {}
-            seen_terms.add(term.get("slug", ""))
+        if isinstance(item, ImageBlock):
+            blocks += image_block(item.image, item.caption or "", files)
+        elif isinstance(item, ParagraphBlock):
+            blocks += rich_blocks(item.text, seen_terms=seen_terms)
+        elif isinstance(item, HeadingBlock):
+            blocks += _plain(item.text, kind="heading")
+        elif isinstance(item, QuoteBlock):
+            blocks += _plain(item.text, kind="quote")
+            blocks += _plain(item.attribution)
+        elif isinstance(item, TipBlock):
+            blocks += _plain(item.title, kind="heading")
+            blocks += rich_blocks(item.text, seen_terms=seen_terms)
+        elif isinstance(item, StepsBlock):
+            blocks += _plain(item.title, kind="heading")
+            blocks += _steps_blocks(item.steps)
+        elif isinstance(item, GlossaryBlock):
+            seen_terms.add(item.term.slug)
             blocks.append(
                 {
                     "kind": "term",
-                    "sentences": [text_runs(term.get("term", ""), strong=True)],
+                    "sentences": [text_runs(item.term.term, strong=True)],
                     "notes": [],
-                    "explanation": sentences_split(
-                        text_runs(term.get("explanation", ""))
-                    ),
+                    "explanation": sentences_split(text_runs(item.term.explanation)),
                 }
             )
-        elif kind == "contact":
-            contact = item.get("contact") or {}
+        elif isinstance(item, ContactBlock):
+            contact = item.contact
             lines = [
-                contact.get(name) or ""
-                for name in ("name", "role", "organisation", "email", "phone")
+                contact.name,
+                contact.role,
+                contact.organisation or "",
+                contact.email,
+                contact.phone,
             ]
             runs = [text_runs(line) for line in lines if line]
             if runs:
@@ -326,43 +325,38 @@ def _plain(text: str | None, *, kind: str = "text") -> list[Block]:
     return [block] if block else []
 
 
-def _steps_blocks(steps: list[dict[str, Any]]) -> list[Block]:
+def _steps_blocks(steps: tuple[Step, ...]) -> list[Block]:
     blocks: list[Block] = []
     for number, step in enumerate(steps, start=1):
-        title = step.get("title") or ""
-        blocks += _plain(f"{number}. {title}" if title else "", kind="heading")
-        blocks += _plain(step.get("text"))
+        blocks += _plain(
+            f"{number}. {step.title}" if step.title else "", kind="heading"
+        )
+        blocks += _plain(step.text)
     return blocks
 
 
-def section_blocks(document: Document, files: dict[str, Path]) -> list[Block]:
+def section_blocks(node: PageNode, files: dict[str, Path]) -> list[Block]:
     """Everything a page says, in reading order, as blocks of sentences."""
     seen: set[str] = set()
     blocks: list[Block] = []
-    kind = document.get("type")
-    if kind == "recommendation":
-        blocks += _plain(document.get("summary"))
-        blocks += html_blocks(document.get("why"), seen_terms=seen)
-        blocks += _steps_blocks(document.get("steps") or [])
-        blocks += html_blocks(document.get("who_acts"), seen_terms=seen)
-    elif kind == "best_practice":
-        for name in ("what", "how", "outcome"):
-            blocks += html_blocks(document.get(name), seen_terms=seen)
-    elif kind == "portrait":
-        blocks += image_block(document.get("photo"), "", files)
-        blocks += _plain(document.get("quote"), kind="quote")
-        blocks += _stream_blocks(document.get("story") or [], seen, files)
-    else:
-        blocks += html_blocks(document.get("intro"), seen_terms=seen)
-        blocks += _stream_blocks(document.get("body") or [], seen, files)
+    if isinstance(node, RecommendationNode):
+        blocks += _plain(node.summary)
+        blocks += rich_blocks(node.why, seen_terms=seen)
+        blocks += _steps_blocks(node.steps)
+        blocks += rich_blocks(node.who_acts, seen_terms=seen)
+    elif isinstance(node, BestPracticeNode):
+        for rich in (node.what, node.how, node.outcome):
+            blocks += rich_blocks(rich, seen_terms=seen)
+    elif isinstance(node, PortraitNode):
+        blocks += image_block(node.photo, "", files)
+        blocks += _plain(node.quote, kind="quote")
+        blocks += _stream_blocks(node.story, seen, files)
+    elif isinstance(node, HandbookNode | PortraitIndexNode):
+        blocks += rich_blocks(node.intro, seen_terms=seen)
+    elif isinstance(node, ChapterNode):
+        blocks += rich_blocks(node.intro, seen_terms=seen)
+        blocks += _stream_blocks(node.body, seen, files)
     return blocks
-
-
-def _simple_consent(page: Page) -> bool:
-    if not isinstance(page, PortraitPage):
-        return True
-    consent = page.consent
-    return bool(consent and consent.simple and consent.withdrawn_on is None)
 
 
 def simple_print_data(
@@ -373,39 +367,33 @@ def simple_print_data(
     Pictures' files are added to ``files`` (name in the build folder → path).
     """
     files = {} if files is None else files
-    source_locale = Locale.get_default()
-    handbook = public_pages(HandbookPage.objects.filter(locale=source_locale)).first()
-    root: Document | None = None
+    handbook = next(iter(handbooks_source()), None)
+    tree = (
+        build_content_tree(
+            handbook=handbook, locale_code=locale_code, audience="simple"
+        )
+        if handbook is not None
+        else None
+    )
+    root = (
+        tree.root if tree is not None and isinstance(tree.root, HandbookNode) else None
+    )
     chapters: list[dict[str, Any]] = []
-    if handbook is not None:
-        root = page_document_for(handbook, locale_code)
-        children: Any = public_pages(handbook.get_children()).order_by("path")
-        for child in children.specific():
-            document = page_document_for(child, locale_code)
-            if document is None:
-                continue
-            sections = [{"title": None, "blocks": section_blocks(document, files)}]
-            pages: Any = public_pages(child.get_children()).order_by("path")
-            for page in pages.specific():
-                if not _simple_consent(page):
-                    continue
-                page_document = page_document_for(page, locale_code)
-                if page_document is None:
-                    continue
-                sections.append(
-                    {
-                        "title": text_runs(page_document["title"]),
-                        "blocks": section_blocks(page_document, files),
-                    }
-                )
-            chapters.append({"title": document["title"], "sections": sections})
+    for child in root.children if root else []:
+        sections = [{"title": None, "blocks": section_blocks(child, files)}]
+        for page in child.children:
+            sections.append(
+                {"title": text_runs(page.title), "blocks": section_blocks(page, files)}
+            )
+        chapters.append({"title": child.title, "sections": sections})
     with translation.override(locale_code):
         labels = {
             "contents": pgettext("Leichte Sprache PDF", "Inhalt"),
             "page": pgettext("Leichte Sprache PDF", "Seite"),
             "simple": pgettext("Leichte Sprache PDF", "Leichte Sprache"),
         }
-    title = root["title"] if root else (handbook.title if handbook else "")
+    title = root.title if root else (handbook.title if handbook else "")
+    publisher = (root.publisher or "") if root else ""
     return {
         # Typst takes ISO 639 language codes only: Leichte Sprache is German
         # ("de" in the PDF's /Lang); the variant is named on the cover.
@@ -413,10 +401,12 @@ def simple_print_data(
         "locale": locale_code,
         "title": title,
         "title_runs": text_runs(title),
-        "subtitle": text_runs(root.get("subtitle") or "") if root else [],
-        "publisher": (root.get("publisher") or "") if root else "",
-        "publisher_runs": text_runs((root.get("publisher") or "") if root else ""),
-        "edition_date": (root.get("edition_date") or "") if root else "",
+        "subtitle": text_runs(root.subtitle or "") if root else [],
+        "publisher": publisher,
+        "publisher_runs": text_runs(publisher),
+        "edition_date": root.edition_date.isoformat()
+        if root and root.edition_date
+        else "",
         "intro": section_blocks(root, files) if root else [],
         "labels": labels,
         "chapters": chapters,

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from cms.api.params import cursor_encode
 from cms.pages.models import PortraitIndexPage, PortraitPage
-from exports.content import build_content_tree, handbooks_source
 from exports.models import ContentEvent
 from exports.print.data import print_source
+from exports.print.layouts.simple import simple_print_data
 from exports.website.models import WebhookDelivery
 from exports.website.selectors import website_payload
 from tests.exports.content.conftest import translate_fully
@@ -92,10 +92,14 @@ def _print_shows(client, portrait: PortraitPage, cursor: int) -> bool:
 
 
 def _simple_shows(client, portrait: PortraitPage, cursor: int) -> bool:
-    tree = build_content_tree(
-        handbook=handbooks_source()[0], locale_code="de-x-ls", audience="simple"
-    )
-    return portrait.translation_key in {n.translation_key for n in tree.nodes()}
+    data = simple_print_data("de-x-ls")
+    titles = {
+        "".join(run.get("text", "") for run in section["title"])
+        for chapter in data["chapters"]
+        for section in chapter["sections"]
+        if section["title"]
+    }
+    return portrait.title in titles
 
 
 CHANNELS: dict[str, Callable[..., bool]] = {
