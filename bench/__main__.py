@@ -9,8 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from bench import PartUnavailable
+
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ["api", "pipeline", "print", "simple"]
+PARTS = ["api", "pipeline", "print", "simple", "tree"]
 
 
 def main(argv: list[str]) -> int:
@@ -21,6 +23,7 @@ def main(argv: list[str]) -> int:
         print(f"unknown bench part(s) {unknown}; known: {', '.join(PARTS)}")
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
+    unavailable = []
     for part in wanted:
         try:
             module = importlib.import_module(f"bench.{part}")
@@ -30,11 +33,19 @@ def main(argv: list[str]) -> int:
             print(f"[{part}] not built yet, skipped")
             continue
         started = time.perf_counter()
-        result = module.run()
+        try:
+            result = module.run()
+        except PartUnavailable as exc:
+            print(f"[{part}] not measured: {exc}", file=sys.stderr)
+            unavailable.append(part)
+            continue
         result["wall_seconds"] = round(time.perf_counter() - started, 1)
         out = RESULTS / f"{part}.json"
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         print(f"[{part}] results written to {out.relative_to(Path.cwd())}")
+    if unavailable:
+        print(f"not measured: {', '.join(unavailable)} (see above)", file=sys.stderr)
+        return 1
     return 0
 
 

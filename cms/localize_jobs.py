@@ -2,9 +2,8 @@
 
 wagtail-localize enqueues a few heavy jobs (translating a page subtree, synchronising
 a locale's tree) through ``WAGTAILLOCALIZE_JOBS``. It ships an immediate and an RQ
-backend; this one sends them to our Celery worker. Job arguments are model instances
-and plain values; they travel as JSON (model instances as references re-read by the
-worker), so the worker never unpickles anything from the broker.
+backend; this one sends them to our Celery worker (``cms.tasks``), encoded as
+``cms.localize_job_payloads`` describes.
 """
 
 from __future__ import annotations
@@ -13,60 +12,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-from django.db import models, transaction
-from django.utils.module_loading import import_string
-from wagtail_localize.components import BaseComponentManager
+from django.db import transaction
 from wagtail_localize.tasks import BaseJobBackend
 
+from cms.localize_job_payloads import (
+    JobArgumentNotSerializable,
+    encode_job_value,
+    job_function_path,
+)
+from cms.tasks import run_localize_job_task
+
 logger = logging.getLogger(__name__)
-
-# Only wagtail-localize's own functions may be named in a job: the task refuses
-# anything else, so a forged broker message can't call arbitrary code.
-ALLOWED_JOB_PREFIX = "wagtail_localize."
-
-
-class JobArgumentNotSerializable(TypeError):
-    """A job argument has no JSON form (for example, a form with unsaved data)."""
-
-
-def encode_job_value(value: Any) -> Any:
-    """Turn a job argument into JSON data the worker can turn back."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, models.Model):
-        return {"__model__": value._meta.label, "pk": value.pk}
-    if isinstance(value, list | tuple | models.QuerySet):
-        # Querysets (e.g. the locales chosen in a form) travel as their rows.
-        return [encode_job_value(v) for v in value]
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"__dict__": {k: encode_job_value(v) for k, v in value.items()}}
-    if isinstance(value, BaseComponentManager) and not value.components:
-        # No translation components are registered: nothing to carry.
-        return {"__components__": type(value).__module__ + "." + type(value).__name__}
-    raise JobArgumentNotSerializable(f"cannot send {type(value).__name__} to a worker")
-
-
-def decode_job_value(value: Any) -> Any:
-    """Inverse of :func:`encode_job_value`, run in the worker."""
-    if isinstance(value, list):
-        return [decode_job_value(v) for v in value]
-    if isinstance(value, dict):
-        if "__model__" in value:
-            model = apps.get_model(value["__model__"])
-            return model._default_manager.get(pk=value["pk"])
-        if "__dict__" in value:
-            return {k: decode_job_value(v) for k, v in value["__dict__"].items()}
-        if "__components__" in value:
-            manager_class = import_string(value["__components__"])
-            if not issubclass(manager_class, BaseComponentManager):
-                raise TypeError(f"{value['__components__']} is not a component manager")
-            return manager_class([])
-    return value
-
-
-def job_function_path(func: Callable[..., Any]) -> str:
-    return f"{func.__module__}.{func.__qualname__}"
 
 
 class CeleryJobBackend(BaseJobBackend):
@@ -78,8 +34,6 @@ class CeleryJobBackend(BaseJobBackend):
     def enqueue(
         self, func: Callable[..., Any], args: Any, kwargs: dict[str, Any]
     ) -> None:
-        from cms.tasks import run_localize_job_task
-
         path = job_function_path(func)
         try:
             payload_args = encode_job_value(list(args))

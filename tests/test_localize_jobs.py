@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import Locale, Page
 from wagtail_localize.operations import TranslationCreator
 
-from cms.localize_jobs import (
+from cms.localize_job_payloads import (
     JobArgumentNotSerializable,
     decode_job_value,
     encode_job_value,

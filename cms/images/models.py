@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Locale, TranslatableMixin
+from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.images.metadata import strip_image_metadata
@@ -59,15 +59,6 @@ class HandbookImage(AbstractImage):
         self.file = ContentFile(cleaned, name=name)
         self.file_size = len(cleaned)
         self._set_file_hash()
-
-    def alt_text_for(self, locale: Locale) -> str:
-        """Alt text in ``locale``, falling back to the German source text."""
-        localized = (
-            ImageAltText.objects.filter(image=self, locale=locale)
-            .values_list("text", flat=True)
-            .first()
-        )
-        return localized or self.default_alt_text
 
 
 class HandbookRendition(AbstractRendition):

@@ -87,13 +87,6 @@ class CheckResult:
         """How many findings have severity "error"."""
         return sum(1 for f in self.findings if f.severity == "error")
 
-    def rules_per_sentence(self) -> list[set[str]]:
-        """For each sentence, the ids of the rules it breaks."""
-        found: list[set[str]] = [set() for _ in self.sentences]
-        for finding in self.findings:
-            found[finding.sentence_index].add(finding.rule)
-        return found
-
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, as the admin panel's endpoint returns it."""
         return {

@@ -109,7 +109,6 @@ def words_split(sentence: Span) -> list[Span]:
     ]
 
 
-_VOWELS = "aeiouyäöü"
 _SYLLABLE_RE = re.compile(
     r"(?:äu|eu|ei|ai|au|ie|ey|ay|aa|ee|oo|[aeiouyäöü])", re.IGNORECASE
 )

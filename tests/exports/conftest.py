@@ -36,7 +36,7 @@ class Website:
         self.thread = None
 
     def up(self) -> None:
-        from exports.website.receiver import receiver_server
+        from exports.website.receiver.server import receiver_server
 
         self.server = receiver_server(
             host="127.0.0.1",

@@ -21,7 +21,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from exports.management.commands.webhook_receiver import receiver_secrets
-from exports.website.receiver import MAX_BODY_BYTES, receiver_server
+from exports.website.receiver.request_handler import MAX_BODY_BYTES
+from exports.website.receiver.server import receiver_server
 from exports.website.signing import webhook_headers
 from tests.conftest import REPO, free_port, wait_until
 
@@ -472,3 +473,25 @@ def test_secrets_come_from_the_environment_unless_given():
     ) == [SECRET]
     assert receiver_secrets([OLD_SECRET], environ) == [OLD_SECRET]
     assert receiver_secrets([], {}) == []
+
+
+def test_the_receiver_runs_without_django():
+    """The web team copies it as an example: it must not need the CMS around it."""
+    probe = (
+        "import sys, exports.website.receiver.server; "
+        "print(' '.join(sorted(m for m in sys.modules "
+        "if m.startswith(('django', 'cms', 'exports')))))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+
+    outside = [
+        m
+        for m in loaded
+        if not m.startswith("exports.website.receiver")
+        and m not in ("exports", "exports.website")
+    ]
+    assert outside == ["exports.website.signing"]

@@ -12,7 +12,12 @@ from cms.plain_language.text import sentences_split, syllables_count
 
 
 def rules(text: str, **kwargs) -> list[set[str]]:
-    return plain_language_check(text, **kwargs).rules_per_sentence()
+    """For each sentence, the ids of the rules it breaks."""
+    result = plain_language_check(text, **kwargs)
+    found: list[set[str]] = [set() for _ in result.sentences]
+    for finding in result.findings:
+        found[finding.sentence_index].add(finding.rule)
+    return found
 
 
 def test_sentences_split_on_lines_and_stops_but_not_abbreviations_or_ordinals():

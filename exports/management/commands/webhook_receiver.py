@@ -19,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exports.website.receiver import DATABASE_NAME, receiver_server
+from exports.website.receiver.received_store import DATABASE_NAME
+from exports.website.receiver.server import receiver_server
 from exports.website.signing import DEFAULT_TOLERANCE_SECONDS, webhook_secret_generate
 
 SECRET_ENV = "WEBSITE_WEBHOOK_SECRET"
