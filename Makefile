@@ -48,11 +48,13 @@ system-deps:
 	  fi; \
 	fi
 
-## lint: ruff, and mypy on the typed parts ([tool.mypy] files: cms/api, exports)
+## lint: ruff, mypy on the typed parts ([tool.mypy] files: cms/api, exports), and
+## the layer contracts of DESIGN.md ([tool.importlinter] in pyproject.toml)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .

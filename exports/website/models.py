@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from exports.models import ContentEvent
+
 
 class WebhookEndpoint(models.Model):
     """A receiver of the website channel's webhooks, and how it is doing.
@@ -135,8 +137,6 @@ class WebhookDelivery(models.Model):
     @property
     def event_label(self) -> str:
         """What happened, in the admin's language (a resync is shown as is)."""
-        from exports.models import ContentEvent
-
         if self.is_artifact:
             return str(_("neue Datei"))
         if self.event_kind in ContentEvent.Kind.values:
