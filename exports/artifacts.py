@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from exports.channels import channels, channels_artifact_published
-from exports.content import API_PREFIX
+from exports.channels import ExportChannel, channels, channels_artifact_published
+from exports.content import API_PREFIX, build_content_tree, handbooks_source
 from exports.models import Artifact, media_type_extension
 
 # Files kept per channel and locale when the caller does not say (the current one
@@ -230,3 +230,31 @@ def file_write_atomically(target: os.PathLike[str], data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def channel_artifacts_build(
+    channel: ExportChannel, *, locales: Iterable[str]
+) -> list[ArtifactPublication]:
+    """The lifecycle's build step: for each locale, build the handbook's content
+    tree for the channel's audience, let the channel render it (``build``) and
+    publish what it makes. Locales it makes nothing for are left out."""
+    handbook = next(iter(handbooks_source()), None)
+    if handbook is None:
+        return []
+    published = []
+    for code in locales:
+        tree = build_content_tree(
+            handbook=handbook, locale_code=code, audience=channel.audience
+        )
+        built = channel.build(tree)
+        if built is not None:
+            published.append(
+                artifact_publish(
+                    channel=channel.alias,
+                    locale=code,
+                    content=built.content,
+                    media_type=built.media_type,
+                    details=built.details,
+                )
+            )
+    return published

@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
+from exports.content import Audience, HandbookTree
 from exports.models import Artifact, ContentEvent
 
 if TYPE_CHECKING:
@@ -53,6 +54,17 @@ class ExportSummary:
         )
 
 
+@dataclass(frozen=True)
+class ArtifactFile:
+    """What a channel's ``build`` makes of one locale's content tree."""
+
+    content: bytes
+    # Decides the file's extension in the API (``media_type_extension``).
+    media_type: str
+    # Channel-specific facts the API lists with the file (a PDF's page count …).
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
 class ExportChannel:
     """One output of the pipeline (website, print, simple …).
 
@@ -68,7 +80,10 @@ class ExportChannel:
       ``on_worker_ready`` (catch up when a worker starts), ``admin_urls`` and
       ``admin_menu_items`` (the channel's admin screens), ``locale_facts`` (what
       ``/api/v1/locales/`` adds per locale);
-    - where its files live: ``artifact_root``.
+    - where its files live: ``artifact_root``;
+    - making a file: ``build(tree)`` renders one locale's content tree (built for
+      the channel's ``audience``) as bytes; ``exports.artifacts
+      .channel_artifacts_build`` builds the trees, calls it and publishes the file.
 
     The package's ``models`` and ``tasks`` modules, when present, are imported by
     the core (``channel_modules_import``), found through the BACKEND path.
@@ -76,10 +91,20 @@ class ExportChannel:
 
     # Stable machine name of the channel type, used in logs and the admin.
     name: ClassVar[str] = ""
+    # Whose consent the channel's trees follow (a portrait may allow print only).
+    audience: ClassVar[Audience] = "web"
 
     def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
         self.alias = alias
         self.options = dict(options)
+
+    def build(self, tree: HandbookTree) -> ArtifactFile | None:
+        """This channel's file for one locale's content tree; None if it makes none.
+
+        Reads the tree and nothing else (no queries of pages): everything a file
+        shows is resolved in it.
+        """
+        return None
 
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
         """Content changed (inside the writing transaction); record what to do."""

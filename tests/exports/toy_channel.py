@@ -1,8 +1,10 @@
 """A toy export channel: the smallest thing one EXPORT_CHANNELS entry can add.
 
-It remembers the content events it receives and, for each locale they name,
-publishes a small text file through the core (``exports.artifacts``). It touches
-nothing outside this module: no settings besides its entry, no tables, no URLs.
+It remembers the content events it receives and, for each locale they name, builds
+a small text file from that locale's content tree (``build``) through the core's
+build step (``exports.artifacts.channel_artifacts_build``), which publishes it. It
+touches nothing outside this module: no settings besides its entry, no tables, no
+URLs.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from exports.artifacts import artifact_publish
-from exports.channels import ExportChannel
+from exports.artifacts import channel_artifacts_build
+from exports.channels import ArtifactFile, ExportChannel
+from exports.content import HandbookTree
 from exports.models import Artifact, ContentEvent
 
 
 class ToyChannel(ExportChannel):
-    """Writes ``<locale>.txt`` listing the pages that changed, on every publish."""
+    """Writes ``<locale>.txt``: the handbook's page titles, on every publish."""
 
     name: ClassVar[str] = "toy"
 
@@ -27,14 +30,12 @@ class ToyChannel(ExportChannel):
 
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
         self.events.extend(events)
-        for locale in sorted({event.locale for event in events}):
-            keys = sorted(str(e.translation_key) for e in events if e.locale == locale)
-            artifact_publish(
-                channel=self.alias,
-                locale=locale,
-                content=("\n".join(["toy", locale, *keys]) + "\n").encode(),
-                media_type="text/plain",
-            )
+        channel_artifacts_build(self, locales=sorted({e.locale for e in events}))
+
+    def build(self, tree: HandbookTree) -> ArtifactFile:
+        titles = [node.title for node in tree.nodes()]
+        text = "\n".join(["toy", tree.requested_locale, *titles]) + "\n"
+        return ArtifactFile(content=text.encode(), media_type="text/plain")
 
     def artifact_published(self, artifact: Artifact) -> None:
         self.artifacts_heard.append(artifact)
