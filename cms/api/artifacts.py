@@ -18,10 +18,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 
 from cms.api import schema
+from cms.api.base import ERRORS, LOCALE, ApiView
 from cms.api.caching import conditional_json, etag_for
 from cms.api.errors import ApiError
 from cms.api.params import locale_param
-from cms.api.views import ERRORS, LOCALE, ApiView
 from exports.artifacts import (
     artifact_current,
     artifact_file,

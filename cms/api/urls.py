@@ -3,33 +3,35 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from cms.api import artifacts, views
+from cms.api import artifacts, changes, drafts, locales, pages, search, snippets
 from cms.api.errors import api_not_found_view
 
 app_name = "api"
 
 urlpatterns = [
-    path("locales/", views.LocaleListView.as_view(), name="locales"),
-    path("handbooks/", views.HandbookListView.as_view(), name="handbooks"),
+    path("locales/", locales.LocaleListView.as_view(), name="locales"),
+    path("handbooks/", pages.HandbookListView.as_view(), name="handbooks"),
     path(
         "handbooks/<int:page_id>/tree/",
-        views.HandbookTreeView.as_view(),
+        pages.HandbookTreeView.as_view(),
         name="handbook-tree",
     ),
-    path("pages/<int:page_id>/", views.PageDetailView.as_view(), name="page"),
-    path("pages/by-path/", views.PageByPathView.as_view(), name="page-by-path"),
+    path("pages/<int:page_id>/", pages.PageDetailView.as_view(), name="page"),
+    path("pages/by-path/", pages.PageByPathView.as_view(), name="page-by-path"),
     path(
         "recommendations/",
-        views.RecommendationListView.as_view(),
+        pages.RecommendationListView.as_view(),
         name="recommendations",
     ),
     path(
-        "best-practices/", views.BestPracticeListView.as_view(), name="best-practices"
+        "best-practices/", pages.BestPracticeListView.as_view(), name="best-practices"
     ),
-    path("portraits/", views.PortraitListView.as_view(), name="portraits"),
-    path("glossary/", views.GlossaryView.as_view(), name="glossary"),
+    path("portraits/", pages.PortraitListView.as_view(), name="portraits"),
+    path("glossary/", snippets.GlossaryView.as_view(), name="glossary"),
     path(
-        "municipalities/", views.MunicipalityListView.as_view(), name="municipalities"
+        "municipalities/",
+        snippets.MunicipalityListView.as_view(),
+        name="municipalities",
     ),
     path("artifacts/", artifacts.ArtifactListView.as_view(), name="artifacts"),
     # The old ``print/<locale>.pdf`` is this same pattern.
@@ -38,9 +40,9 @@ urlpatterns = [
         artifacts.ArtifactDownloadView.as_view(),
         name="artifact-download",
     ),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("preview/", views.PreviewView.as_view(), name="preview"),
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("changes/", changes.ChangesView.as_view(), name="changes"),
+    path("preview/", drafts.PreviewView.as_view(), name="preview"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", api_not_found_view),

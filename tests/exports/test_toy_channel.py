@@ -55,7 +55,7 @@ def test_a_toy_channel_receives_events_and_its_file_is_listed_served_and_announc
     body = b"".join(download.streaming_content)
     assert body.startswith(b"toy\nde\n")
     # Built from the content tree: the new chapter's title is in it.
-    assert "Ankommen im Landkreis".encode() in body
+    assert b"Ankommen im Landkreis" in body
     assert hashlib.sha256(body).hexdigest() == download["ETag"].strip('"')
     again = client.get(item["url"], HTTP_IF_NONE_MATCH=download["ETag"])
     assert again.status_code == 304

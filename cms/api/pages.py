@@ -1,46 +1,35 @@
-"""The delivery API: what the district website reads, in any content locale.
+"""The delivery API's pages: one page (by id or path), the lists, a handbook's tree.
 
-Views stay thin: they check parameters, ask the selectors and exports.content, and
-answer through ``conditional_json`` so every read has a strong ETag.
+Everything here serves page documents built by exports.content: a page in the
+requested locale with fallback, paginated summaries of one page type, and the
+chapter outline of a handbook. Separate from the other reads because only pages
+share a field selection (``ALWAYS``, ``page_summary``), list filters and fallback.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
 from wagtail.models import Page
 
 from cms.api import schema
+from cms.api.base import ERRORS, FIELDS, LIMIT, LOCALE, OFFSET, ApiView
 from cms.api.caching import conditional_json, etag_for
 from cms.api.errors import ApiError
 from cms.api.params import (
     choose_fields,
-    cursor_encode,
-    cursor_param,
     fields_param,
     limit_param,
     locale_param,
     municipality_param,
     offset_param,
-    search_param,
     slug_param,
 )
-from cms.api.preview import preview_document_for_token
-from cms.api.selectors import (
-    changes_since,
-    list_stamp,
-    locale_coverage,
-    search_pages,
-    serving_glossary_terms,
-    serving_pages,
-)
+from cms.api.selectors import list_stamp, serving_pages
 from cms.pages.models import (
     BestPracticePage,
     ChapterPage,
@@ -48,8 +37,6 @@ from cms.pages.models import (
     PortraitPage,
     RecommendationPage,
 )
-from cms.snippets.models import Municipality
-from exports.channels import channels
 from exports.content import (
     PAGE_TYPES,
     build_content_tree,
@@ -64,36 +51,12 @@ from exports.content import (
 )
 
 ALWAYS = ("id", "type", "meta")
-LOCALE = OpenApiParameter(
-    "locale",
-    str,
-    enum=[loc.code for loc in settings.WEGWEISER_LOCALES],
-    description="Content locale (default de).",
-)
-FIELDS = OpenApiParameter(
-    "fields", str, description="Comma-separated top-level fields to return."
-)
-LIMIT = OpenApiParameter("limit", int, description="Page size (1 … API_MAX_PAGE_SIZE).")
-OFFSET = OpenApiParameter("offset", int, description="Items to skip.")
 FILTER_HELP = {
     "topic": "Topic slug (Handlungsfeld).",
     "municipality": (
         "Municipality slug (see /api/v1/municipalities/); an unknown slug is a 400."
     ),
 }
-ERRORS = {
-    400: schema.ErrorSerializer,
-    404: schema.ErrorSerializer,
-    429: schema.ErrorSerializer,
-}
-
-
-class ReadThrottle(AnonRateThrottle):
-    scope = "anon_read"
-
-
-class ApiView(APIView):
-    throttle_classes = [ReadThrottle]
 
 
 # --- Pages ---------------------------------------------------------------------------
@@ -366,6 +329,9 @@ PortraitListView = list_view(
 )
 
 
+# --- Handbook tree -------------------------------------------------------------------
+
+
 class HandbookTreeView(ApiView):
     @extend_schema(
         summary="The chapter tree of one handbook, every node served in the locale",
@@ -396,258 +362,3 @@ class HandbookTreeView(ApiView):
         return conditional_json(
             request, etag=etag, last_modified=last_modified, build=build
         )
-
-
-# --- Snippets, locales -----------------------------------------------------------
-
-
-class GlossaryView(ApiView):
-    @extend_schema(
-        summary="Glossary terms with their plain explanation, in the locale",
-        parameters=[LOCALE],
-        responses={200: schema.GlossarySerializer, 304: None, **ERRORS},
-        tags=["glossary"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        locale = locale_param(request.GET)
-        stamp, _, last_modified = list_stamp()
-
-        def build() -> bytes:
-            terms = serving_glossary_terms(locale_code=locale)
-            return document_bytes(
-                {
-                    "locale": locale,
-                    "items": [
-                        {
-                            "slug": t.slug,
-                            "term": t.term,
-                            "explanation": t.explanation,
-                            "locale": t.locale.language_code,
-                            "fallback": t.locale.language_code != locale,
-                        }
-                        for t in terms
-                    ],
-                }
-            )
-
-        return conditional_json(
-            request,
-            etag=etag_for("glossary", locale, stamp),
-            last_modified=last_modified,
-            build=build,
-        )
-
-
-class MunicipalityListView(ApiView):
-    @extend_schema(
-        summary="Municipalities of the district that appear in the handbook",
-        responses={
-            200: schema.MunicipalityListSerializer,
-            304: None,
-            429: schema.ErrorSerializer,
-        },
-        tags=["municipalities"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        stamp, _, last_modified = list_stamp()
-
-        def build() -> bytes:
-            items = [
-                {"slug": m.slug, "name": m.name, "postal_code": m.postal_code}
-                for m in Municipality.objects.order_by("name")
-            ]
-            return document_bytes({"items": items})
-
-        return conditional_json(
-            request,
-            etag=etag_for("municipalities", stamp),
-            last_modified=last_modified,
-            build=build,
-        )
-
-
-class LocaleListView(ApiView):
-    @extend_schema(
-        summary="Content locales with direction, fallback chain and coverage",
-        responses={
-            200: schema.LocaleListSerializer,
-            304: None,
-            429: schema.ErrorSerializer,
-        },
-        tags=["locales"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        stamp, newest_event, last_modified = list_stamp()
-        coverage = list(locale_coverage())
-        # What the channels add per locale (e.g. simple's Leichte Sprache coverage).
-        # Computed before the ETag and part of it: a Prüfgruppe approval or a
-        # German publish changes a page's status without touching the stamp's
-        # inputs in every case (approvals are not content events).
-        facts = {c.code: locale_facts(c.code) for c in coverage}
-
-        def build() -> bytes:
-            items = [
-                {
-                    "code": c.code,
-                    "name": c.name,
-                    "direction": c.direction,
-                    "fallbacks": list(c.fallbacks),
-                    "is_source": c.is_source,
-                    "pages": c.pages,
-                    "translated_pages": c.translated,
-                    "coverage": c.coverage,
-                    **facts[c.code],
-                }
-                for c in coverage
-            ]
-            return document_bytes({"items": items})
-
-        return conditional_json(
-            request,
-            etag=etag_for("locales", stamp, newest_event, document_bytes(facts)),
-            last_modified=last_modified,
-            build=build,
-        )
-
-
-def locale_facts(locale_code: str) -> dict[str, Any]:
-    """What every channel adds to a locale's item, merged in settings order."""
-    merged: dict[str, Any] = {}
-    for channel in channels().values():
-        merged.update(channel.locale_facts(locale_code))
-    return merged
-
-
-# --- Search, changes, preview --------------------------------------------------------
-
-
-class SearchView(ApiView):
-    @extend_schema(
-        summary="Full-text search in one locale",
-        parameters=[
-            OpenApiParameter("q", str, required=True, description="search words"),
-            LOCALE,
-            LIMIT,
-            OFFSET,
-        ],
-        responses={200: schema.SearchResultSerializer, 304: None, **ERRORS},
-        tags=["search"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        locale = locale_param(request.GET)
-        query = search_param(request.GET)
-        limit = limit_param(request.GET)
-        offset = offset_param(request.GET)
-        stamp, newest_event, last_modified = list_stamp()
-
-        def build() -> bytes:
-            pages = search_pages(
-                query=query, locale_code=locale, using_postgres=settings.USING_POSTGRES
-            )
-            total = pages.count()
-            items = []
-            for page in pages.select_related("content_type")[offset : offset + limit]:
-                model = page.content_type.model_class()
-                items.append(
-                    {
-                        "id": page.pk,
-                        "translation_key": str(page.translation_key),
-                        "type": PAGE_TYPES.get(model, "page"),
-                        "locale": page.served_locale,
-                        "title": page.title,
-                        "path": page.url_path,
-                        "fallback": page.served_locale != locale,
-                        "api_url": page_api_path(page.pk, locale),
-                    }
-                )
-            return document_bytes(
-                {
-                    "query": query,
-                    "locale": locale,
-                    "count": total,
-                    "limit": limit,
-                    "offset": offset,
-                    "items": items,
-                }
-            )
-
-        return conditional_json(
-            request,
-            etag=etag_for("search", locale, query, limit, offset, stamp, newest_event),
-            last_modified=last_modified,
-            build=build,
-        )
-
-
-class ChangesView(ApiView):
-    @extend_schema(
-        summary="What changed since a cursor: created, updated, deleted (delta sync)",
-        parameters=[
-            LOCALE,
-            OpenApiParameter(
-                "since", str, description="next_cursor of the previous call"
-            ),
-            LIMIT,
-        ],
-        responses={200: schema.ChangesSerializer, 304: None, **ERRORS},
-        tags=["sync"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        locale = locale_param(request.GET)
-        since = cursor_param(request.GET)
-        limit = limit_param(request.GET)
-        _, newest_event, last_modified = list_stamp()
-
-        def build() -> bytes:
-            changes, cursor = changes_since(
-                locale_code=locale, since=since, limit=limit
-            )
-            return document_bytes(
-                {
-                    "locale": locale,
-                    "changes": [
-                        {
-                            "translation_key": str(c.translation_key),
-                            "action": c.action,
-                            "reason": c.kind,
-                            "changed_at": c.changed_at.isoformat(),
-                            "id": c.page_id,
-                            "api_url": page_api_path(c.page_id, locale)
-                            if c.page_id
-                            else None,
-                        }
-                        for c in changes
-                    ],
-                    "next_cursor": cursor_encode(cursor),
-                    "has_more": cursor < newest_event and len(changes) == limit,
-                }
-            )
-
-        return conditional_json(
-            request,
-            etag=etag_for("changes", locale, since, limit, newest_event),
-            last_modified=last_modified,
-            build=build,
-        )
-
-
-class PreviewView(ApiView):
-    @extend_schema(
-        summary="A draft as it would be published, for the website's preview mode",
-        parameters=[
-            OpenApiParameter("token", str, required=True, description="preview token")
-        ],
-        responses={
-            200: schema.PageDocumentSerializer,
-            403: schema.ErrorSerializer,
-            **ERRORS,
-        },
-        tags=["preview"],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        document = preview_document_for_token(request.GET.get("token", ""))
-        response = HttpResponse(
-            document_bytes(document), content_type="application/json"
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -1,0 +1,77 @@
+"""The delivery API's full-text search in one locale.
+
+Separate because it is the one read that depends on the database backend
+(PostgreSQL full-text search or the SQLite fallback in the selectors).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+
+from cms.api import schema
+from cms.api.base import ERRORS, LIMIT, LOCALE, OFFSET, ApiView
+from cms.api.caching import conditional_json, etag_for
+from cms.api.params import limit_param, locale_param, offset_param, search_param
+from cms.api.selectors import list_stamp, search_pages
+from exports.content import PAGE_TYPES, document_bytes, page_api_path
+
+
+class SearchView(ApiView):
+    @extend_schema(
+        summary="Full-text search in one locale",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="search words"),
+            LOCALE,
+            LIMIT,
+            OFFSET,
+        ],
+        responses={200: schema.SearchResultSerializer, 304: None, **ERRORS},
+        tags=["search"],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        locale = locale_param(request.GET)
+        query = search_param(request.GET)
+        limit = limit_param(request.GET)
+        offset = offset_param(request.GET)
+        stamp, newest_event, last_modified = list_stamp()
+
+        def build() -> bytes:
+            pages = search_pages(
+                query=query, locale_code=locale, using_postgres=settings.USING_POSTGRES
+            )
+            total = pages.count()
+            items = []
+            for page in pages.select_related("content_type")[offset : offset + limit]:
+                model = page.content_type.model_class()
+                items.append(
+                    {
+                        "id": page.pk,
+                        "translation_key": str(page.translation_key),
+                        "type": PAGE_TYPES.get(model, "page"),
+                        "locale": page.served_locale,
+                        "title": page.title,
+                        "path": page.url_path,
+                        "fallback": page.served_locale != locale,
+                        "api_url": page_api_path(page.pk, locale),
+                    }
+                )
+            return document_bytes(
+                {
+                    "query": query,
+                    "locale": locale,
+                    "count": total,
+                    "limit": limit,
+                    "offset": offset,
+                    "items": items,
+                }
+            )
+
+        return conditional_json(
+            request,
+            etag=etag_for("search", locale, query, limit, offset, stamp, newest_event),
+            last_modified=last_modified,
+            build=build,
+        )
