@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from html.parser import HTMLParser
 from typing import ClassVar
@@ -167,6 +168,23 @@ class RichText:
 
 
 # --- Parsing Wagtail's stored rich text ----------------------------------------------
+
+
+@cache
+def _term_regex(term: str, mediopunkt: bool) -> re.Pattern[str]:
+    """The whole-word pattern of a glossary term; with ``mediopunkt``, "Bürgermeister"
+    also finds "Bürger·meister". Compiled once per process."""
+    if mediopunkt:
+        letters = mediopunkt_remove(term)
+        pattern = f"{MEDIOPUNKT}?".join(re.escape(c) for c in letters)
+    else:
+        pattern = re.escape(term)
+    return re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _folded(term: str) -> str:
+    return term.replace(MEDIOPUNKT, "").casefold()
 
 
 @dataclass(frozen=True)
@@ -316,22 +334,15 @@ class _RichTextParser(HTMLParser):
             nodes.append(Text(text[position:]))
         return nodes
 
-    def _term_pattern(self, term: str) -> str:
-        if not self.mediopunkt:
-            return re.escape(term)
-        # "Bürgermeister" in the glossary also finds "Bürger·meister" in the text.
-        letters = mediopunkt_remove(term)
-        return f"{MEDIOPUNKT}?".join(re.escape(c) for c in letters)
-
     def _marked(self, text: str) -> list[Node]:
         """``text`` with the first use of each glossary term as a Term node."""
         spans: list[tuple[int, int, GlossaryMark]] = []
+        # A quick test before the regular expression: most terms are not in a text.
+        folded = text.replace(MEDIOPUNKT, "").casefold()
         for mark in self.glossary:
-            if mark.slug in self.marked:
+            if mark.slug in self.marked or _folded(mark.term) not in folded:
                 continue
-            found = re.search(
-                rf"(?<!\w){self._term_pattern(mark.term)}(?!\w)", text, re.IGNORECASE
-            )
+            found = _term_regex(mark.term, self.mediopunkt).search(text)
             if found and not any(
                 s < found.end() and found.start() < e for s, e, _ in spans
             ):
