@@ -29,10 +29,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Replace
 from wagtail.models import Page
+from wagtail.search import index
 
 from cms.locales import SOURCE_LOCALE
 from cms.snippets.models import GlossaryTerm, Municipality
 from exports.content import (
+    PAGE_MODELS,
     content_locale_get,
     locale_chain,
     public_pages,
@@ -53,22 +55,22 @@ SEARCH_CONFIGS = {
     "it": "italian",
     "es": "spanish",
 }
-# Text columns of each page type that search reads, by their path from Page.
-SEARCH_TEXT_FIELDS = [
-    "handbookpage__subtitle",
-    "handbookpage__intro",
-    "chapterpage__intro",
-    "chapterpage__body",
-    "recommendationpage__summary",
-    "recommendationpage__why",
-    "recommendationpage__steps",
-    "recommendationpage__who_acts",
-    "bestpracticepage__what",
-    "bestpracticepage__how",
-    "bestpracticepage__outcome",
-    "portraitpage__quote",
-    "portraitpage__story",
-]
+
+
+def _search_text_fields() -> list[str]:
+    """The text columns search reads, by their path from Page: each page model's
+    own ``search_fields`` (declared on the model, as Wagtail's search reads them),
+    without the title, which search weighs on its own."""
+    own = {f.field_name for f in Page.search_fields}
+    return [
+        f"{model._meta.model_name}__{field.field_name}"
+        for model in PAGE_MODELS.values()
+        for field in model.search_fields
+        if isinstance(field, index.SearchField) and field.field_name not in own
+    ]
+
+
+SEARCH_TEXT_FIELDS = _search_text_fields()
 
 
 def _serves_in_chain(

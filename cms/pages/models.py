@@ -131,7 +131,11 @@ class HandbookPage(HeadlessPage):
         TranslatableField("imprint"),
         SynchronizedField("cover_image"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("subtitle"),
+        index.SearchField("intro"),
+    ]
 
     class Meta:
         verbose_name = _("handbook")
@@ -254,6 +258,8 @@ class RecommendationPage(HeadlessPage):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("why"),
+        index.SearchField("steps"),
+        index.SearchField("who_acts"),
         index.FilterField("topic"),
     ]
 
@@ -315,6 +321,7 @@ class BestPracticePage(HeadlessPage):
         *Page.search_fields,
         index.SearchField("what"),
         index.SearchField("how"),
+        index.SearchField("outcome"),
         index.FilterField("municipality"),
     ]
 
