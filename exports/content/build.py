@@ -54,7 +54,9 @@ def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
         if model is None or not issubclass(model, Page):
             continue
         page_type = _page_type(model)
-        queryset = model.objects.filter(pk__in=ids)
+        # No ordering: the caller orders by the German tree (and ORDER BY path
+        # costs the ORM more to compile than the query costs PostgreSQL).
+        queryset = model.objects.filter(pk__in=ids).order_by()
         if page_type and page_type.select_related:
             queryset = queryset.select_related(*page_type.select_related)
         if page_type and page_type.prefetch_related:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from wagtail.models import Page
@@ -40,14 +41,21 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _json_fields(value: Any) -> Document:
-    out: Document = {}
-    for f in fields(value):
+@cache
+def _json_names(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of a node class's fields, in order (read once)."""
+    names = []
+    for f in fields(cls):
         name = f.metadata.get("json", f.name)
-        if name is None or f.metadata.get("document") == "last":
-            continue
-        out[name] = _json_value(getattr(value, f.name))
-    return out
+        if name is not None and f.metadata.get("document") != "last":
+            names.append((f.name, name))
+    return tuple(names)
+
+
+def _json_fields(value: Any) -> Document:
+    return {
+        key: _json_value(getattr(value, attr)) for attr, key in _json_names(type(value))
+    }
 
 
 def node_document(node: PageNode) -> Document:
