@@ -53,9 +53,8 @@ def _json_names(cls: type) -> tuple[tuple[str, str], ...]:
 
 
 def _json_fields(value: Any) -> Document:
-    return {
-        key: _json_value(getattr(value, attr)) for attr, key in _json_names(type(value))
-    }
+    cls: type = value.__class__
+    return {key: _json_value(getattr(value, attr)) for attr, key in _json_names(cls)}
 
 
 def node_document(node: PageNode) -> Document:
