@@ -26,6 +26,7 @@ from exports.content.resolve import (
     PageVersion,
     Resolution,
     page_version_resolve,
+    page_versions_by_key,
     page_versions_resolve,
     translation_status_get,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "page_node_build",
     "page_nodes_build",
     "page_version_resolve",
+    "page_versions_by_key",
     "page_versions_resolve",
     "parent_node_build",
     "public_pages",

@@ -16,7 +16,7 @@ from exports.content import (
     document_bytes,
     node_document,
     page_nodes_build,
-    page_versions_resolve,
+    page_versions_by_key,
 )
 from exports.website.models import WebhookDelivery, WebhookEndpoint
 
@@ -52,9 +52,7 @@ def website_payloads(deliveries: Sequence[WebhookDelivery]) -> list[bytes]:
     pages: dict[tuple[str, UUID], tuple[Resolution | None, PageNode | None]] = {}
     for code, group in by_locale.items():
         keys = {d.translation_key for d in group}
-        resolutions = page_versions_resolve(
-            locale_code=code, keys=Q(translation_key__in=keys)
-        )
+        resolutions = page_versions_by_key(locale_code=code, translation_keys=keys)
         nodes = page_nodes_build(list(resolutions.values()))
         for key in keys:
             pages[(code, key)] = (resolutions.get(key), nodes.get(key))
