@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import socket
@@ -298,6 +299,33 @@ def test_a_body_outside_the_contract_is_refused_with_400(receiver, body, code):
 
     assert (status, answer["error"]["code"]) == (400, code)
     assert receiver.rows("SELECT count(*) FROM messages") == [(0,)]
+
+
+def test_a_sender_posts_many_messages_over_one_kept_alive_connection(receiver):
+    # What a resync does: thousands of POSTs over a few connections. A refused
+    # message (bad signature) does not cost the connection either.
+    host, port = receiver.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    local_ports, answers = set(), []
+    for sequence in range(1, 6):
+        body = json.dumps(message(sequence=sequence)).encode()
+        headers = webhook_headers(
+            secrets=[SECRET],
+            msg_id=f"msg_{uuid.uuid4().hex}",
+            timestamp=int(time.time()),
+            body=body if sequence != 3 else b"tampered",
+        )
+        connection.request("POST", "/webhooks/wegweiser", body, headers)
+        response = connection.getresponse()
+        answers.append((response.status, response.getheader("Connection")))
+        response.read()
+        local_ports.add(connection.sock.getsockname()[1] if connection.sock else None)
+    connection.close()
+
+    assert [status for status, _ in answers] == [200, 200, 401, 200, 200]
+    assert all(header != "close" for _, header in answers)
+    assert len(local_ports) == 1 and None not in local_ports  # never reconnected
+    assert receiver.rows("SELECT max(sequence) FROM current") == [(5,)]
 
 
 def test_a_body_over_5_mb_is_refused_with_413(receiver):

@@ -68,7 +68,14 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
     """Answers one request to the reference receiver."""
 
     server_version = "WegweiserReceiver/1"
-    # A client that stops sending mid-body frees its thread after this many seconds.
+    # Keep-alive: a sender posts a resync's thousands of messages over a few
+    # connections instead of opening one per message. Every answer has a length.
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second one
+    # waits for the sender's delayed ACK (about 40 ms) on a kept-alive connection.
+    disable_nagle_algorithm = True
+    # A client that stops sending mid-body, or keeps an idle connection open, frees
+    # its thread after this many seconds.
     timeout = 10
 
     # Bytes of an oversized body still to be read and thrown away after the 413.
@@ -163,6 +170,9 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
 
     def _body_read(self) -> bytes:
         length_header = self.headers.get("Content-Length")
+        # Until the whole body is read, the connection cannot carry another request.
+        close_after = self.close_connection
+        self.close_connection = True
         try:
             length = int(length_header or "")
         except ValueError:
@@ -190,6 +200,7 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
                 "incomplete_body",
                 f"body ended after {len(body)} of {length} bytes",
             )
+        self.close_connection = close_after
         return body
 
     def _body_discard(self) -> None:
