@@ -22,7 +22,7 @@ from exports.website.sending import AttemptResult, website_deliveries_send
 logger = logging.getLogger(__name__)
 
 # A resync claims and records deliveries this many at a time.
-RESYNC_BATCH = 50
+RESYNC_BATCH = 250
 
 
 def website_resync(
