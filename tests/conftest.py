@@ -29,6 +29,11 @@ USING_REAL_SERVICES = bool(
     os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")
 )
 
+# The session's demo handbook is translated into these locales only: fa, tr, uk and
+# ro would add about a minute per session, and the tests of fallbacks need locales
+# without translations. `make run` loads every locale.
+TEST_DEMO_LOCALES = ("en", "ar", "de-x-ls")
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -42,7 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # be answered with the earlier session's body (seen: a stale artifact sha256).
     cache.clear()
     with django_db_blocker.unblock():
-        demo_handbook_load()
+        demo_handbook_load(locales=TEST_DEMO_LOCALES)
 
 
 def subprocess_database_url() -> str:
