@@ -87,11 +87,27 @@ def ltr_runs_isolate(text: str) -> str:
             scan += 1
             if classes[scan - 1] in _RUN_EDGE:
                 end = scan
+        end = _brackets_closed(text, start, end, scan)
         out.append(text[position:start])
         out.append(LRI + text[start:end] + PDI)
         position = index = end
     out.append(text[position:])
     return "".join(out)
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _brackets_closed(text: str, start: int, end: int, limit: int) -> int:
+    """``end``, moved past the closing bracket of any bracket the run opened (up to
+    ``limit``), so "Kreis (Landratsamt)" is isolated whole, never half a pair."""
+    for opening, closing in _PAIRS.items():
+        while text.count(opening, start, end) > text.count(closing, start, end):
+            found = text.find(closing, end, limit)
+            if found < 0:
+                break
+            end = found + 1
+    return end
 
 
 def bidi_isolate(value: T) -> T:
