@@ -47,7 +47,9 @@ class MakeRun:
     def output(self) -> str:
         return self.log.read_text()
 
-    def wait_until_up(self, timeout: float = 240) -> None:
+    # The demo is translated into seven locales (about 330 s on a busy 2-core
+    # machine, SQLite) before the server starts.
+    def wait_until_up(self, timeout: float = 600) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -38,6 +38,14 @@ class Command(BaseCommand):
             help="Translate only into this locale (repeatable; default: all).",
         )
         parser.add_argument(
+            "--chapter",
+            action="append",
+            dest="chapters",
+            type=int,
+            metavar="N",
+            help="Translate only the handbook page and chapter N (repeatable).",
+        )
+        parser.add_argument(
             "--missing-strings",
             metavar="CODE",
             help=(
@@ -62,6 +70,7 @@ class Command(BaseCommand):
                 result = demo_handbook_load(
                     translate=not options["no_translations"],
                     locales=options["locales"],
+                    chapters=options["chapters"],
                     progress=progress,
                 )
             except DemoDataError as exc:
