@@ -501,7 +501,16 @@ class DemoHandbookLoader:
         creator = TranslationCreator(user=None, target_locales=[locale])
         result = LocaleTranslation(code=code)
         left_out = set(self.imperfections.get("missing", {}).get(code, []))
-        for obj in self._translatable_snippets():
+        snippets = self._translatable_snippets()
+        if self.chapters is not None:
+            # Portrait photos' alt texts go with the portraits, which are left out.
+            snippets = [
+                obj
+                for obj in snippets
+                if not isinstance(obj, ImageAltText)
+                or obj.image_id in {image.pk for image in self.images.values()}
+            ]
+        for obj in snippets:
             missing = missing_strings(obj, strings)
             if missing:
                 result.skipped[str(obj)] = missing
