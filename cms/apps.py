@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 class CmsConfig(AppConfig):
@@ -11,10 +11,16 @@ class CmsConfig(AppConfig):
     def ready(self) -> None:
         from cms.api import purge
         from cms.services import locales_ensure_configured
+        from cms.text_controls import text_controls_clean_on_save
         from exports.services import content_events_recorded
 
         content_events_recorded.connect(
             purge.on_content_events_recorded, dispatch_uid="api-frontend-cache-purge"
+        )
+
+        # Typed bidi overrides and invisible characters never reach the database.
+        pre_save.connect(
+            text_controls_clean_on_save, dispatch_uid="text-controls-clean"
         )
 
         def ensure_locales(**kwargs):

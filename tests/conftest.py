@@ -29,6 +29,13 @@ USING_REAL_SERVICES = bool(
     os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")
 )
 
+# The session's demo handbook is translated into these locales, and only its
+# handbook page, snippets and chapter 1: every other locale and page would add
+# minutes per session, and the tests of fallbacks need locales and chapters
+# without translations. `make run` loads everything the files translate.
+TEST_DEMO_LOCALES = ("en", "ar", "de-x-ls")
+TEST_DEMO_CHAPTERS = (1,)
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -42,7 +49,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # be answered with the earlier session's body (seen: a stale artifact sha256).
     cache.clear()
     with django_db_blocker.unblock():
-        demo_handbook_load()
+        demo_handbook_load(locales=TEST_DEMO_LOCALES, chapters=TEST_DEMO_CHAPTERS)
 
 
 def subprocess_database_url() -> str:

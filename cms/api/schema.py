@@ -108,6 +108,16 @@ class PageMetaSerializer(serializers.Serializer):
     first_published_at = serializers.DateTimeField(allow_null=True)
     last_published_at = serializers.DateTimeField(allow_null=True)
     api_url = serializers.CharField()
+    machine_translated_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Fields of this translation a machine translator made and no person "
+            "has reviewed yet, as segment paths: a field name (`title`, "
+            "`summary`), or for blocks `<field>.<block id>.<block field>` (the "
+            "block `id` in the document). Empty for German, fallback and reviewed "
+            "text. Show such text marked as machine-made."
+        ),
+    )
 
 
 class PageDocumentSerializer(serializers.Serializer):
@@ -119,6 +129,12 @@ class PageDocumentSerializer(serializers.Serializer):
     it, and screen readers read the whole word. Plain-text fields (title, summary,
     quote, step texts …) keep the ``·`` character; to show or speak such a field
     without splits, remove every U+00B7 between two letters. Search ignores splits.
+
+    Right-to-left documents (``ar``, ``fa``): numbers, phone numbers, e-mail
+    addresses, URLs and Latin-script names inside the text are isolated as
+    left-to-right runs. HTML fields wrap them in ``<bdi dir="ltr">``; plain-text
+    fields carry U+2066 (LEFT-TO-RIGHT ISOLATE) before and U+2069 (POP
+    DIRECTIONAL ISOLATE) after each run, which browsers and screen readers honour.
     """
 
     id = serializers.IntegerField()

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 from wagtail_localize.operations import TranslationCreator
+from wagtail_localize.segments import RelatedObjectSegmentValue, StringSegmentValue
+from wagtail_localize.segments.extract import extract_segments
 
 from cms.demo.placeholders import illustration_png, portrait_png
 from cms.images.models import HandbookImage, ImageAltText
+from cms.locales import content_locales
 from cms.pages.models import (
     BestPracticePage,
     ChapterPage,
@@ -41,7 +45,8 @@ from cms.snippets.models import Contact, GlossaryTerm, Municipality, Organisatio
 
 DATA_DIR = Path(__file__).parent / "data"
 SOURCE_FILES = ("handbook.yaml", "chapters.yaml")
-DEMO_TRANSLATION_LOCALES = ("en", "ar", "de-x-ls")
+# Where the demo is imperfect on purpose (see the file and the README).
+IMPERFECTIONS_FILE = "imperfections.yaml"
 
 Progress = Callable[[str], None]
 
@@ -51,13 +56,48 @@ class DemoDataError(Exception):
 
 
 @dataclass
+class LocaleTranslation:
+    """What was translated into one locale, and what stayed German and why."""
+
+    code: str
+    pages: int = 0
+    snippets: int = 0
+    # Page title or snippet → the source strings the file lacks (or a reason).
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    # Pages imperfections.yaml leaves untranslated on purpose.
+    left_out: list[str] = field(default_factory=list)
+    # Pages below a page that stayed German (they stay German with it).
+    below_untranslated: int = 0
+
+
+@dataclass
 class DemoLoadResult:
-    """What a load did, for the one-line summary."""
+    """What a load did, for the summary."""
 
     handbook: HandbookPage
     created: bool
     pages: int = 0
-    translations: dict[str, int] = field(default_factory=dict)
+    translations: dict[str, LocaleTranslation] = field(default_factory=dict)
+    # One line per page revised after translation (outdated on purpose).
+    outdated: list[str] = field(default_factory=list)
+
+
+def demo_translation_locales(data_dir: Path = DATA_DIR) -> list[str]:
+    """Every configured content locale that has a translations/<code>.yaml, in the
+    configured order."""
+    folder = data_dir / "translations"
+    return [
+        loc.code
+        for loc in content_locales()
+        if not loc.is_source and (folder / f"{loc.code}.yaml").exists()
+    ]
+
+
+def demo_imperfections_read(data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    path = data_dir / IMPERFECTIONS_FILE
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def demo_data_read(data_dir: Path = DATA_DIR) -> dict[str, Any]:
@@ -115,11 +155,22 @@ class DemoHandbookLoader:
         self.glossary: dict[str, GlossaryTerm] = {}
         self.images: dict[str, HandbookImage] = {}
         self.page_count = 0
+        self.imperfections = demo_imperfections_read(data_dir)
+        self.chapters: set[int] | None = None
 
     # --- entry point ----------------------------------------------------------------
 
     @transaction.atomic
-    def load(self, translate: bool = True) -> DemoLoadResult:
+    def load(
+        self,
+        translate: bool = True,
+        locales: Sequence[str] | None = None,
+        chapters: Sequence[int] | None = None,
+    ) -> DemoLoadResult:
+        """Load the German handbook, then translate it into ``locales`` (default:
+        every locale with a translations file); ``chapters`` (numbers) limits the
+        translated pages to the handbook page and those chapters."""
+        self.chapters = set(chapters) if chapters is not None else None
         locales_ensure_configured()
         slug = self.data["handbook"]["slug"]
         existing = HandbookPage.objects.filter(
@@ -134,22 +185,26 @@ class DemoHandbookLoader:
         self._load_images()
         self.progress("Handbuch")
         handbook = self._load_handbook()
-        chapters = []
         for chapter_data in self.data["chapters"]:
             self.progress(f"Kapitel {chapter_data['number']}")
-            chapters.append(self._load_chapter(handbook, chapter_data))
+            self._load_chapter(handbook, chapter_data)
         self.progress("Porträts")
         self._load_portraits(handbook)
         result = DemoLoadResult(handbook=handbook, created=True, pages=self.page_count)
         if translate:
-            translated_chapter = chapters[0]
-            for code in DEMO_TRANSLATION_LOCALES:
+            available = demo_translation_locales(self.data_dir)
+            wanted = available if locales is None else locales
+            for code in wanted:
+                if code not in available:
+                    raise DemoDataError(
+                        f"no translations file for locale {code!r}; "
+                        f"available: {', '.join(available)}"
+                    )
                 if not Locale.objects.filter(language_code=code).exists():
                     continue  # a district that configured fewer locales
                 self.progress(f"Übersetzung {code}")
-                result.translations[code] = self._translate(
-                    code, [handbook, translated_chapter]
-                )
+                result.translations[code] = self.translate(handbook, code)
+            result.outdated = self.make_outdated(handbook, list(result.translations))
             # Publishing de-x-ls pages goes through the Prüfgruppe from now on.
             plain_language_workflow_ensure()
             # wagtail-localize publishes translated pages on commit, from revisions
@@ -432,37 +487,125 @@ class DemoHandbookLoader:
 
     # --- translations -----------------------------------------------------------------
 
-    def _translate(self, code: str, pages: list[Page]) -> int:
-        """Translate every snippet, and ``pages`` with their subtrees, into ``code``."""
+    def translate(self, handbook: HandbookPage, code: str) -> LocaleTranslation:
+        """Translate into ``code`` everything its file covers completely.
+
+        Snippets, alt texts and pages whose every string is in the file are created
+        through wagtail-localize; a page with a missing string (or whose parent
+        stayed untranslated, or that ``imperfections.yaml`` leaves out on purpose)
+        stays German and is listed in the result, so readers get the German page as
+        a marked fallback.
+        """
         strings = demo_translations_read(code, self.data_dir)
         locale = Locale.objects.get(language_code=code)
         creator = TranslationCreator(user=None, target_locales=[locale])
-        objects: list[Any] = [
+        result = LocaleTranslation(code=code)
+        left_out = set(self.imperfections.get("missing", {}).get(code, []))
+        snippets = self._translatable_snippets()
+        if self.chapters is not None:
+            # Portrait photos' alt texts go with the portraits, which are left out.
+            snippets = [
+                obj
+                for obj in snippets
+                if not isinstance(obj, ImageAltText)
+                or obj.image_id in {image.pk for image in self.images.values()}
+            ]
+        for obj in snippets:
+            missing = missing_strings(obj, strings)
+            if missing:
+                result.skipped[str(obj)] = missing
+                continue
+            self._translate_object(creator, obj, locale, strings)
+            result.snippets += 1
+        translated_paths: list[str] = []
+        pages = [handbook, *(p.specific for p in handbook.get_descendants())]
+        if self.chapters is not None:
+            # Only these chapters (and the handbook page): the rest is not asked
+            # about, as if the files stopped there.
+            roots = [
+                p.path
+                for p in pages
+                if isinstance(p, ChapterPage) and p.number in self.chapters
+            ]
+            pages = [handbook] + [
+                p for p in pages if any(p.path.startswith(r) for r in roots)
+            ]
+        for page in pages:
+            parent_ok = page.pk == handbook.pk or any(
+                page.path.startswith(path) and len(page.path) == len(path) + 4
+                for path in translated_paths
+            )
+            if not parent_ok:
+                result.below_untranslated += 1
+                continue
+            if page.slug in left_out:
+                result.left_out.append(page.title)
+                continue
+            missing = missing_strings(page, strings)
+            unresolved = _untranslated_references(page, locale)
+            if missing or unresolved:
+                result.skipped[page.title] = missing + unresolved
+                continue
+            self._translate_object(creator, page, locale, strings)
+            translated_paths.append(page.path)
+            result.pages += 1
+        return result
+
+    def _translatable_snippets(self) -> list[Any]:
+        return [
             *Organisation.objects.filter(locale=self.source_locale),
             *Topic.objects.filter(locale=self.source_locale),
             *Contact.objects.filter(locale=self.source_locale),
             *GlossaryTerm.objects.filter(locale=self.source_locale),
-            *ImageAltText.objects.filter(
-                locale=self.source_locale, image__in=self.images.values()
-            ),
+            *ImageAltText.objects.filter(locale=self.source_locale),
         ]
-        for page in pages:
-            objects.append(page)
-            if isinstance(page, ChapterPage):
-                objects += [p.specific for p in page.get_descendants()]
-        missing: list[str] = []
-        for obj in objects:
-            source, _ = TranslationSource.get_or_create_from_instance(obj)
-            missing += self._fill_strings(source, locale, strings)
-        if missing:
-            unique = sorted(set(missing))
-            listing = "\n  ".join(unique[:20])
-            raise DemoDataError(
-                f"translations/{code}.yaml lacks {len(unique)} strings:\n  {listing}"
+
+    def _translate_object(
+        self,
+        creator: TranslationCreator,
+        obj: Any,
+        locale: Locale,
+        strings: dict[str, str],
+    ) -> None:
+        source, _ = TranslationSource.get_or_create_from_instance(obj)
+        self._fill_strings(source, locale, strings)
+        creator.create_translations(obj, include_related_objects=False)
+
+    def make_outdated(self, handbook: HandbookPage, done: list[str]) -> list[str]:
+        """Revise German texts after translating, as ``imperfections.yaml`` says.
+
+        Each entry names a page, a plain text field and its revised German text. The
+        German page is published with it and its translation source synced; the
+        locales listed as ``behind`` keep their translation of the earlier text
+        (their status becomes "outdated"), every other locale's translators are
+        taken to have confirmed their text, which is carried over to the new string.
+        Returns one line per revised page for the progress output.
+        """
+        lines = []
+        for entry in self.imperfections.get("outdated", []):
+            page = (
+                handbook.get_descendants().filter(slug=entry["page"]).specific().first()
             )
-        for obj in objects:
-            creator.create_translations(obj, include_related_objects=False)
-        return len(objects)
+            if page is None:
+                raise DemoDataError(
+                    f"imperfections.yaml: no page with slug {entry['page']!r}"
+                )
+            source = TranslationSource.objects.filter(
+                object_id=page.translation_key, locale=self.source_locale
+            ).first()
+            behind = [code for code in entry["behind"] if code in done]
+            if source is None or not behind:
+                continue
+            field_name = entry["field"]
+            setattr(page, field_name, entry["revised"])
+            page.save_revision().publish()
+            source.update_from_db()
+            _carry_over(source, field_name, exclude=behind)
+            lines.append(
+                f"{page.title}: German {field_name} revised after translation; "
+                f"behind in {', '.join(behind)}"
+            )
+        return lines
 
     @staticmethod
     def _translated_slug(source_slug: str, title: str | None, locale: Locale) -> str:
@@ -476,8 +619,7 @@ class DemoHandbookLoader:
     @staticmethod
     def _fill_strings(
         source: TranslationSource, locale: Locale, strings: dict[str, str]
-    ) -> list[str]:
-        missing = []
+    ) -> None:
         segments = StringSegment.objects.filter(source=source).select_related(
             "string", "context"
         )
@@ -485,18 +627,15 @@ class DemoHandbookLoader:
         for segment in segments:
             text = segment.string.data
             if segment.context.path == "slug":
-                translated = DemoHandbookLoader._translated_slug(
+                translated: str | None = DemoHandbookLoader._translated_slug(
                     text,
                     strings.get(normalize_segment_text(title)),
                     locale,
                 )
             else:
-                translated = strings.get(normalize_segment_text(text))
-                if translated is None and not normalize_segment_text(text):
-                    translated = text
+                translated = _lookup(strings, text)
             if translated is None:
-                missing.append(text)
-                continue
+                raise DemoDataError(f"no translation for {text!r}")  # checked before
             StringTranslation.objects.update_or_create(
                 translation_of=segment.string,
                 locale=locale,
@@ -506,7 +645,62 @@ class DemoHandbookLoader:
                     "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
                 },
             )
-        return missing
+
+
+def _lookup(strings: dict[str, str], text: str) -> str | None:
+    """The translation of one source string; blank strings translate to themselves."""
+    key = normalize_segment_text(text)
+    if not key:
+        return text
+    return strings.get(key)
+
+
+def missing_strings(obj: Any, strings: dict[str, str]) -> list[str]:
+    """The source strings of ``obj`` that ``strings`` has no translation for.
+
+    Read from the segments wagtail-localize would extract, without storing
+    anything; slugs are made by the loader and never missing.
+    """
+    missing = []
+    for segment in extract_segments(obj):
+        if not isinstance(segment, StringSegmentValue) or segment.path == "slug":
+            continue
+        if _lookup(strings, segment.string.data) is None:
+            missing.append(segment.string.data)
+    return missing
+
+
+def _untranslated_references(page: Page, locale: Locale) -> list[str]:
+    """Snippets a page links to that have no version in ``locale`` (wagtail-localize
+    could not point the translated page at them)."""
+    missing = []
+    for segment in extract_segments(page):
+        if isinstance(segment, RelatedObjectSegmentValue):
+            try:
+                segment.get_instance(locale)
+            except ObjectDoesNotExist:
+                missing.append(f"(verknüpftes Snippet {segment.path} nicht übersetzt)")
+    return missing
+
+
+def _carry_over(source: TranslationSource, path: str, *, exclude: list[str]) -> None:
+    """Keep each locale's translation of the field's earlier text for its new
+    string, except in the locales in ``exclude`` (they stay behind)."""
+    segment = StringSegment.objects.filter(source=source, context__path=path).first()
+    if segment is None:
+        return
+    previous = (
+        StringTranslation.objects.filter(context=segment.context)
+        .exclude(translation_of=segment.string)
+        .exclude(locale__language_code__in=exclude)
+    )
+    for old in previous:
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=old.locale,
+            context=segment.context,
+            defaults={"data": old.data, "translation_type": old.translation_type},
+        )
 
 
 def _placeholder_image(
@@ -538,10 +732,42 @@ def demo_handbook_load(
     *,
     data_dir: Path = DATA_DIR,
     translate: bool = True,
+    locales: Sequence[str] | None = None,
+    chapters: Sequence[int] | None = None,
     progress: Progress | None = None,
 ) -> DemoLoadResult:
-    """Load the demo handbook unless it is there already (safe to run again)."""
+    """Load the demo handbook unless it is there already (safe to run again).
+
+    ``locales`` limits the translations (default: every locale with a file),
+    ``chapters`` the translated pages (default: all; the test suite uses ``(1,)``).
+    """
     loader = DemoHandbookLoader(
         demo_data_read(data_dir), progress=progress, data_dir=data_dir
     )
-    return loader.load(translate=translate)
+    return loader.load(translate=translate, locales=locales, chapters=chapters)
+
+
+def demo_missing_strings(
+    code: str, *, data_dir: Path = DATA_DIR
+) -> dict[str, list[str]]:
+    """For translators: per German page or snippet of the loaded demo, the source
+    strings ``translations/<code>.yaml`` does not translate yet. Stores nothing."""
+    strings = demo_translations_read(code, data_dir)
+    source = Locale.get_default()
+    handbook = HandbookPage.objects.filter(
+        slug=demo_data_read(data_dir)["handbook"]["slug"], locale=source
+    ).first()
+    if handbook is None:
+        raise DemoDataError("the demo handbook is not loaded; run load_demo first")
+    loader = DemoHandbookLoader({}, data_dir=data_dir)
+    objects = [
+        *loader._translatable_snippets(),
+        handbook,
+        *(p.specific for p in handbook.get_descendants()),
+    ]
+    report: dict[str, list[str]] = {}
+    for obj in objects:
+        missing = missing_strings(obj, strings)
+        if missing:
+            report[str(obj)] = missing
+    return report

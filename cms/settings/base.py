@@ -289,6 +289,9 @@ def export_channels_setting(
                     else {}
                 ),
                 "KEEP": env.int("PRINT_KEEP", default=3),
+                # Share of parts a PDF should have translated; below it the admin
+                # warns and asks before an editor builds it.
+                "MIN_TRANSLATED": env.float("PRINT_MIN_TRANSLATED", default=0.5),
                 "LAYOUTS": {"de-x-ls": "simple"},
                 "SWEEP_SECONDS": env.float("PRINT_SWEEP_SECONDS", default=30.0),
             },

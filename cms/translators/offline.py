@@ -36,6 +36,7 @@ NOTE_PAGE = "x-wegweiser-page"
 NOTE_SCOPE = "x-wegweiser-scope"
 NOTE_TRANSLATION = "x-wegweiser-translation"
 NOTE_SOURCE_UPDATED = "x-wegweiser-source-updated"
+NOTE_CREATED = "x-wegweiser-created"
 NOTE_TITLE = "x-wegweiser-title"
 
 
@@ -79,6 +80,9 @@ class OfflineBundle:
     scope: Scope
     parts: list[OfflinePart] = field(default_factory=list)
     units: list[OfflineUnit] = field(default_factory=list)
+    # When the file was made (ISO 8601, to the microsecond); "" if unknown. A
+    # translation stored after this moment is newer than the file's.
+    created_at: str = ""
 
 
 # --- PO -------------------------------------------------------------------------------
@@ -102,6 +106,7 @@ def bundle_to_po(bundle: OfflineBundle, *, created_at: str) -> str:
         "X-Wegweiser-Locale": bundle.locale,
         "X-Wegweiser-Source-Locale": bundle.source_locale,
         "X-Wegweiser-Scope": bundle.scope,
+        "X-Wegweiser-Created": bundle.created_at,
         "X-Wegweiser-Parts": " ".join(
             f"{n}={p.translation_uuid}@{p.source_updated}"
             for n, p in enumerate(bundle.parts, start=1)
@@ -195,6 +200,7 @@ def bundle_from_po(data: bytes) -> OfflineBundle:
         source_locale=meta.get("X-Wegweiser-Source-Locale", ""),
         scope=scope,
         parts=[part for __, part in sorted(parts)],
+        created_at=meta.get("X-Wegweiser-Created", ""),
     )
     for entry in po:
         if entry.obsolete:
@@ -261,6 +267,7 @@ def bundle_to_xliff(bundle: OfflineBundle) -> bytes:
             (NOTE_TRANSLATION, part.translation_uuid),
             (NOTE_SOURCE_UPDATED, part.source_updated),
             (NOTE_TITLE, part.title),
+            (NOTE_CREATED, bundle.created_at),
         ):
             ET.SubElement(notes, _q("note"), {"category": category}).text = text
         files.append(file_el)
@@ -332,6 +339,7 @@ def bundle_from_xliff(data: bytes) -> OfflineBundle:
                 locale=root.get("trgLang", ""),
                 source_locale=root.get("srcLang", ""),
                 scope=scope,
+                created_at=notes.get(NOTE_CREATED, ""),
             )
         elif page_id != bundle.page_id:
             raise OfflineFileError(

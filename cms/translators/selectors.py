@@ -508,3 +508,37 @@ def changed_segments_for(*, page: Page) -> list[ChangedSegment]:
             continue  # never translated: missing, not changed
         changed.append(ChangedSegment(path, text, previous[0], previous[1]))
     return changed
+
+
+def machine_translated_paths(
+    *, translation_keys: Iterable[Any], locale_id: int
+) -> dict[Any, list[str]]:
+    """Per page (translation key): the fields whose current translation into
+    ``locale_id`` a machine made and no person has reviewed since, as
+    wagtail-localize segment paths (``title``, ``body.<block id>.text``). One query.
+
+    A person editing a segment in the translation editor (or importing it from an
+    offline file) makes it manual, so it leaves this list.
+    """
+    keys = list(translation_keys)
+    if not keys:
+        return {}
+    current = StringSegment.objects.filter(
+        source__object_id=OuterRef("context__object_id"),
+        string_id=OuterRef("translation_of_id"),
+        context_id=OuterRef("context_id"),
+    )
+    rows = (
+        StringTranslation.objects.filter(
+            locale_id=locale_id,
+            context__object_id__in=keys,
+            translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
+        )
+        .filter(Exists(current))
+        .values_list("context__object_id", "context__path")
+        .order_by("context__object_id", "context__path")
+    )
+    paths: dict[Any, list[str]] = {}
+    for key, path in rows:
+        paths.setdefault(key, []).append(path)
+    return paths

@@ -8,10 +8,13 @@ wagtail-localize's StringTranslations.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import (
@@ -149,9 +152,14 @@ class OfflineImportResult:
     left_empty: int = 0
     needs_review_skipped: int = 0
     with_errors: list[str] = field(default_factory=list)
+    # One message per entry that was not stored (the editor's rules, or a newer
+    # translation in the database).
+    refused: list[str] = field(default_factory=list)
 
 
-def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult:
+def offline_file_import(
+    *, page: Page, user, data: bytes, overwrite_newer: bool = False
+) -> OfflineImportResult:
     """Import an uploaded PO or XLIFF file into ``page``'s translations.
 
     Everything is checked before anything is written, and then written in one
@@ -160,6 +168,12 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
     :class:`OfflineFileError`. Empty targets never delete a translation, and
     entries still marked for review (PO ``fuzzy``, XLIFF ``state="initial"``) are
     not imported unless they match what is stored.
+
+    Each entry is then held to the rules the translation editor applies: no longer
+    than its field allows, and no markup but the German text's own (``<b>``,
+    ``<a id="a1">``…). An entry whose stored translation was saved after the file
+    was made is newer than the file's and stays, unless ``overwrite_newer``. Each
+    refused entry gets a message in ``refused``; the others are imported.
     """
     uploaded = bundle_from_upload(data)
     if uploaded.page_id != page.pk:
@@ -247,6 +261,15 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
                 result.needs_review_skipped += 1
                 continue
             translation = translations[part_map[unit.part] - 1]
+            refusal = _entry_refusal(
+                translation=translation,
+                unit=unit,
+                file_created=uploaded.created_at,
+                overwrite_newer=overwrite_newer,
+            )
+            if refusal:
+                result.refused.append(refusal)
+                continue
             string_translation = _string_translation_save(
                 translation=translation, unit=unit, user=user, data=unit.target
             )
@@ -256,10 +279,16 @@ def offline_file_import(*, page: Page, user, data: bytes) -> OfflineImportResult
     return result
 
 
-def _string_translation_save(
-    *, translation: Translation, unit: OfflineUnit, user, data: str
-) -> StringTranslation:
-    segment = (
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def _tags(html: str) -> set[str]:
+    """The markup of a segment, each tag as written (whitespace normalised)."""
+    return {" ".join(tag.split()) for tag in _TAG.findall(html)}
+
+
+def _segment(translation: Translation, unit: OfflineUnit) -> StringSegment | None:
+    return (
         StringSegment.objects.filter(
             source_id=translation.source_id,
             context__path=unit.path,
@@ -268,6 +297,67 @@ def _string_translation_save(
         .select_related("string", "context")
         .first()
     )
+
+
+def _entry_refusal(
+    *,
+    translation: Translation,
+    unit: OfflineUnit,
+    file_created: str,
+    overwrite_newer: bool,
+) -> str | None:
+    """Why ``unit`` may not be stored, in the translator's words; None if it may."""
+    where = f"“{unit.source[:60]}” ({unit.path})"
+    extra = sorted(_tags(unit.target) - _tags(unit.source))
+    if extra:
+        return _(
+            "%(entry)s was not imported: the translation contains markup the editor "
+            "does not allow here (%(tags)s). Use only the markup of the German text."
+        ) % {"entry": where, "tags": ", ".join(extra)}
+    model = translation.source.specific_content_type.model_class()
+    if "." not in unit.path and model is not None:
+        try:
+            limit = getattr(model._meta.get_field(unit.path), "max_length", None)
+        except FieldDoesNotExist:
+            limit = None
+        if limit and len(unit.target) > limit:
+            return _(
+                "%(entry)s was not imported: the translation has %(length)s "
+                "characters, the field allows %(limit)s. Shorten it."
+            ) % {"entry": where, "length": len(unit.target), "limit": limit}
+    if file_created and not overwrite_newer:
+        segment = _segment(translation, unit)
+        stored = (
+            StringTranslation.objects.filter(
+                translation_of=segment.string,
+                locale_id=translation.target_locale_id,
+                context=segment.context,
+            ).first()
+            if segment
+            else None
+        )
+        try:
+            made = datetime.fromisoformat(file_created)
+        except ValueError:
+            made = None
+        if stored is not None and made is not None and stored.updated_at > made:
+            return _(
+                "%(entry)s was not imported: the translation stored on %(stored)s "
+                "is newer than this file (made %(made)s). Download a new file, or "
+                "upload again with “overwrite newer translations” to replace it."
+            ) % {
+                "entry": where,
+                "stored": stored.updated_at.strftime("%Y-%m-%d %H:%M"),
+                "made": made.strftime("%Y-%m-%d %H:%M"),
+            }
+    return None
+
+
+def _string_translation_save(
+    *, translation: Translation, unit: OfflineUnit, user, data: str
+) -> StringTranslation:
+    segment = _segment(translation, unit)
+    assert segment is not None  # matched against the stored segments before
     string_translation, __ = StringTranslation.objects.update_or_create(
         translation_of=segment.string,
         locale_id=translation.target_locale_id,

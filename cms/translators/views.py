@@ -140,6 +140,8 @@ def offline_download_view(request, page_id: int):
     bundle = offline_bundle_for(page=page, scope=scope)
     if not bundle.parts:
         raise Http404("this page has no translation to download")
+    # An upload of this file later is checked against translations stored since.
+    bundle.created_at = timezone.now().isoformat()
     if file_format == "po":
         body: str | bytes = bundle_to_po(
             bundle, created_at=timezone.now().strftime("%Y-%m-%d %H:%M%z")
@@ -172,7 +174,10 @@ def offline_upload_view(request, page_id: int):
     else:
         try:
             result = offline_file_import(
-                page=page, user=request.user, data=upload.read()
+                page=page,
+                user=request.user,
+                data=upload.read(),
+                overwrite_newer=request.POST.get("overwrite_newer") == "on",
             )
         except OfflineFileError as exc:
             messages.error(
@@ -195,6 +200,8 @@ def offline_upload_view(request, page_id: int):
                     "review": result.needs_review_skipped,
                 },
             )
+            for refusal in result.refused:
+                messages.error(request, refusal)
             if result.with_errors:
                 messages.warning(
                     request,

@@ -13,27 +13,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page
 
-from cms.locales import SOURCE_LOCALE, locale_chain
+from cms.locales import SOURCE_LOCALE, content_locale_get, locale_chain
 from cms.pages.models import HandbookPage
+from exports.content.bidi import bidi_isolate
 from exports.content.nodes import HandbookTree, PageMeta, PageNode, TermRef
 from exports.content.pages import PAGE_TYPES_BY_MODEL, PageType
 from exports.content.references import References, page_api_path
 from exports.content.resolve import (
     PageVersion,
     Resolution,
+    machine_translated_fields,
     page_version_resolve,
     page_versions_resolve,
     translation_status_get,
     translation_statuses,
 )
 from exports.content.visibility import Audience, visibility_today
+
+T = TypeVar("T")
 
 
 def _page_type(model: type[Any] | None) -> PageType | None:
@@ -65,7 +69,9 @@ def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
     return pages
 
 
-def _meta(resolution: Resolution, status: Any) -> PageMeta:
+def _meta(
+    resolution: Resolution, status: Any, machine: tuple[str, ...] = ()
+) -> PageMeta:
     served = resolution.served
     assert served is not None
     source = resolution.source
@@ -79,11 +85,16 @@ def _meta(resolution: Resolution, status: Any) -> PageMeta:
         first_published_at=served.first_published_at,
         last_published_at=served.last_published_at,
         api_url=page_api_path(served.id, resolution.requested),
+        machine_translated_fields=machine,
     )
 
 
 def _node(
-    page: Page, resolution: Resolution, refs: References, status: Any
+    page: Page,
+    resolution: Resolution,
+    refs: References,
+    status: Any,
+    machine: tuple[str, ...] = (),
 ) -> PageNode:
     served = resolution.served
     assert served is not None
@@ -95,11 +106,21 @@ def _node(
         "title": page.title,
         "slug": page.slug,
         "path": served.url_path,
-        "meta": _meta(resolution, status),
+        "meta": _meta(resolution, status, machine),
     }
     if page_type is None:
-        return PageNode(**head)
-    return page_type.node(**head, **page_type.build(page, refs, served.locale))
+        node = PageNode(**head)
+    else:
+        node = page_type.node(**head, **page_type.build(page, refs, served.locale))
+    return _direction_marked(node, served.locale)
+
+
+def _direction_marked(value: T, locale_code: str) -> T:
+    """Text served in a right-to-left locale, with its left-to-right runs isolated
+    (numbers, addresses, Latin names; see exports.content.bidi)."""
+    if content_locale_get(locale_code).direction == "rtl":
+        return bidi_isolate(value)
+    return value
 
 
 def _references_for(requested: str, pages: Iterable[tuple[Page, str]]) -> References:
@@ -144,6 +165,7 @@ def _nodes_with_references(
     requested = serving[0].requested
     pages = _specific_pages(r.served for r in serving if r.served)
     statuses = translation_statuses(serving)
+    machine = machine_translated_fields(serving, statuses)
     pairs = [
         (pages[r.served.id], r) for r in serving if r.served and r.served.id in pages
     ]
@@ -152,7 +174,11 @@ def _nodes_with_references(
     )
     nodes = {
         r.served.translation_key: _node(
-            page, r, refs, statuses[r.served.translation_key]
+            page,
+            r,
+            refs,
+            statuses[r.served.translation_key],
+            machine.get(r.served.translation_key, ()),
         )
         for page, r in pairs
         if r.served
@@ -175,7 +201,11 @@ def page_node_build(
         if page is None:
             raise LookupError(f"page {served.id} has no page model installed")
     refs = _references_for(resolution.requested, [(page, served.locale)])
-    return _node(page, resolution, refs, translation_status_get(resolution))
+    status = translation_status_get(resolution)
+    machine = machine_translated_fields([resolution], {served.translation_key: status})
+    return _node(
+        page, resolution, refs, status, machine.get(served.translation_key, ())
+    )
 
 
 def draft_node_build(page: Page, *, revision_id: int | None = None) -> PageNode:
@@ -250,7 +280,15 @@ def build_content_tree(
     if refs is None:  # nothing visible: the glossary still belongs to the book
         refs = _references_for(locale_code, [])
     glossary = tuple(
-        TermRef(slug=t.slug, term=t.term, explanation=t.explanation)
+        _direction_marked(
+            TermRef(
+                slug=t.slug,
+                term=t.term,
+                explanation=t.explanation,
+                locale=t.locale.language_code,
+            ),
+            t.locale.language_code,
+        )
         for t in refs.glossary_terms
     )
     return HandbookTree(

@@ -401,10 +401,14 @@ def rich_text_html(rich: RichText) -> str:
     return "".join(out)
 
 
+# Left-to-right runs isolated by exports.content.bidi become <bdi dir="ltr">.
+_ISOLATE_HTML = str.maketrans({"\u2066": '<bdi dir="ltr">', "\u2069": "</bdi>"})
+
+
 def _html_into(out: list[str], nodes: Iterable[Node]) -> None:
     for node in nodes:
         if isinstance(node, Text):
-            out.append(escape(node.text, quote=False))
+            out.append(escape(node.text, quote=False).translate(_ISOLATE_HTML))
         elif isinstance(node, Mediopunkt):
             out.append(MEDIOPUNKT_HTML)
         elif isinstance(node, LineBreak):

@@ -75,6 +75,8 @@ class TermRef:
     slug: str
     term: str
     explanation: str
+    # The locale the term is written in (a fallback's own); not in documents.
+    locale: str = field(default="", metadata={"json": None})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,6 +173,9 @@ class PageMeta:
     first_published_at: datetime | None
     last_published_at: datetime | None
     api_url: str
+    # Fields a machine translated and no person has reviewed yet (wagtail-localize
+    # segment paths: "title", "body.<block id>.text"); empty for everything else.
+    machine_translated_fields: tuple[str, ...] = ()
 
 
 @dataclass(kw_only=True)

@@ -175,7 +175,10 @@ class References:
                     block = GlossaryBlock(
                         id=block_id,
                         term=TermRef(
-                            slug=term.slug, term=term.term, explanation=term.explanation
+                            slug=term.slug,
+                            term=term.term,
+                            explanation=term.explanation,
+                            locale=term.locale.language_code,
                         ),
                     )
             elif kind == "contact":

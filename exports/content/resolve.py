@@ -24,6 +24,7 @@ from wagtail_localize.models import TranslationSource
 from cms.locales import SOURCE_LOCALE, locale_chain
 from cms.translators.selectors import (
     NO_TRANSLATION_SOURCE,
+    machine_translated_paths,
     translation_status_from,
     translation_status_query,
     translation_status_rows,
@@ -384,6 +385,30 @@ def translation_statuses(
                 source_published_at=source.last_published_at if source else None,
             )
     return statuses
+
+
+def machine_translated_fields(
+    resolutions: Iterable[Resolution], statuses: dict[UUID, TranslationStatus]
+) -> dict[UUID, tuple[str, ...]]:
+    """Per translated page: the fields a machine translated and nobody reviewed.
+
+    Only pages whose status can hold such fields ("machine", "outdated") are
+    asked about: one query per locale that has any, none for the usual case.
+    """
+    asking: dict[int, list[UUID]] = {}
+    for resolution in resolutions:
+        served = resolution.served
+        if served is None or served.locale != resolution.requested:
+            continue
+        if statuses.get(served.translation_key) in ("machine", "outdated"):
+            asking.setdefault(served.locale_id, []).append(served.translation_key)
+    found: dict[UUID, tuple[str, ...]] = {}
+    for locale_id, keys in asking.items():
+        for key, paths in machine_translated_paths(
+            translation_keys=keys, locale_id=locale_id
+        ).items():
+            found[UUID(str(key))] = tuple(paths)
+    return found
 
 
 _compiled_statuses: dict[tuple[str, int], CompiledQuery | None] = {}

@@ -24,13 +24,15 @@ Shape (every text is plain data; ``blocks`` are print blocks)::
                          contact}]}]
     portraits{title, intro[blocks], items[{name, municipality, origin, year,
               quote, story[blocks], photo, example}]}
-    glossary[{term, explanation}]
+    glossary[{lang, dir, term, explanation}]
     credits[{credit, images[id]}]
 
 An image is ``{id, path, alt, width, height, credit}``; ``path`` names a file in
 the build folder. Chapters, recommendations, practices, portraits and the portraits
 section also carry ``lang`` and ``dir``: the language their text is in, which for a
-fallback is not the handbook's.
+fallback is not the handbook's, and ``fallback``: None, or for a part served in
+another locale the note printed at its start ``{lang, dir, text}`` (in the reader's
+language).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cms.locales import content_locale_get
+from cms.locales import LOCALE_NAMES, content_locale_get
 from exports.content import (
     HandbookTree,
     PageNode,
@@ -57,6 +59,7 @@ from exports.content import (
     handbooks_source,
     parent_node_build,
 )
+from exports.content.bidi import ltr_runs_isolate
 from exports.content.nodes import Block as TreeBlock
 from exports.content.nodes import (
     ContactBlock,
@@ -135,6 +138,22 @@ def print_preview_source(page: Page) -> PrintSource:
         draft_node_build(page), parent_node_build(page, audience="print")
     )
     return PrintSource(locale=locale_code, data=data, files=layout.files())
+
+
+def print_coverage(data: dict[str, Any]) -> dict[str, int]:
+    """How many parts of a print source are in its own language: ``translated``
+    of ``total`` (front matter, chapters, their pages, the portraits section and
+    each portrait). Read from the fallback notes, i.e. from the content tree.
+    Empty for another layout's data (Leichte Sprache has its own shape)."""
+    if "chapters" not in data or "front" not in data:
+        return {}
+    parts: list[dict[str, Any]] = [data["front"]] if data.get("cover") else []
+    for chapter in data["chapters"]:
+        parts += [chapter, *chapter["recommendations"], *chapter["practices"]]
+    if data.get("portraits"):
+        parts += [data["portraits"], *data["portraits"]["items"]]
+    translated = sum(1 for part in parts if not part.get("fallback"))
+    return {"translated": translated, "total": len(parts)}
 
 
 def print_source_hash(source: PrintSource) -> str:
@@ -431,7 +450,14 @@ class _PrintLayout:
         every language.
         """
         terms = sorted(tree.glossary, key=lambda t: (t.term.casefold(), t.slug))
-        return [{"term": t.term, "explanation": t.explanation} for t in terms]
+        return [
+            {
+                **_language_of(t.locale or self.locale_code),
+                "term": t.term,
+                "explanation": t.explanation,
+            }
+            for t in terms
+        ]
 
     # -- images ----------------------------------------------------------------------
 
@@ -509,8 +535,45 @@ def _labels() -> dict[str, str]:
 
 def _language(node: PageNode) -> Data:
     """The language a part is written in: a fallback is set as its own language
-    (German text in the Persian handbook is German, left to right, hyphenated)."""
-    return _language_of(node.locale)
+    (German text in the Persian handbook is German, left to right, hyphenated),
+    and carries the note that says so in the reader's language."""
+    return {**_language_of(node.locale), "fallback": _fallback_note(node)}
+
+
+# --- Fallback notes ------------------------------------------------------------------
+
+
+def _fallback_note(node: PageNode) -> Data | None:
+    """For a part served in another locale than the reader's: the note printed at
+    its start, in the reader's language and direction; None for a translation.
+
+    Whether a part falls back is the content tree's fact (``meta.fallback``).
+    """
+    if not node.meta.fallback:
+        return None
+    reader = node.meta.requested_locale
+    served = LOCALE_NAMES.get(node.meta.served_locale, node.meta.served_locale)
+    with translation.override(reader):
+        if isinstance(node, ChapterNode):
+            text = _(
+                "Dieses Kapitel gibt es noch nicht in Ihrer Sprache. "
+                "Es folgt der Text auf %(language)s."
+            )
+        elif isinstance(node, PortraitIndexNode | HandbookNode):
+            text = _(
+                "Diesen Teil gibt es noch nicht in Ihrer Sprache. "
+                "Es folgt der Text auf %(language)s."
+            )
+        else:
+            text = _(
+                "Diese Seite gibt es noch nicht in Ihrer Sprache. "
+                "Es folgt der Text auf %(language)s."
+            )
+    language = _language_of(reader)
+    note = text % {"language": served}
+    if language["dir"] == "rtl":
+        note = ltr_runs_isolate(note)
+    return {**language, "text": note}
 
 
 def _language_of(code: str) -> Data:

@@ -4,7 +4,9 @@
 ``BUILD_DELAY``: seconds publishes are gathered before a build (default 30);
 ``ROOT``: where the PDFs are stored (default ``MEDIA_ROOT/<alias>``);
 ``KEEP``: PDFs kept per locale (default 3);
-``LAYOUTS``: locale → layout (default ``{"de-x-ls": "simple"}``; see ``layouts``).
+``LAYOUTS``: locale → layout (default ``{"de-x-ls": "simple"}``; see ``layouts``);
+``MIN_TRANSLATED``: share of parts (0–1) a PDF should have in its own language;
+below it the admin warns and asks before building it now (default 0.5).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class PrintOptions:
     build_delay: timedelta
     keep: int
     layouts: Mapping[str, str] = field(default_factory=dict)
+    min_translated: float = 0.5
 
     @classmethod
     def parse(cls, options: Mapping[str, Any]) -> PrintOptions:
@@ -54,7 +57,13 @@ class PrintOptions:
         keep = int(options.get("KEEP", 3))
         if keep < 1:
             raise ImproperlyConfigured("KEEP must be at least 1 (the current PDF).")
+        min_translated = float(options.get("MIN_TRANSLATED", 0.5))
+        if not 0 <= min_translated <= 1:
+            raise ImproperlyConfigured(
+                f"MIN_TRANSLATED must be a share between 0 and 1, not {min_translated}"
+            )
         return cls(
+            min_translated=min_translated,
             locales=tuple(locales),
             build_delay=timedelta(seconds=float(options.get("BUILD_DELAY", 30.0))),
             keep=keep,

@@ -19,6 +19,8 @@ class PrintLocaleState:
     name: str
     artifact: Artifact | None
     build: PrintBuild | None
+    # The share of parts a PDF should have in its own language (MIN_TRANSLATED).
+    min_translated: float = 0.0
 
     @property
     def pages(self) -> int | None:
@@ -28,8 +30,35 @@ class PrintLocaleState:
         pages = self.artifact.details.get("pages")
         return pages if isinstance(pages, int) else None
 
+    @property
+    def coverage(self) -> tuple[int, int] | None:
+        """(translated, total) parts of the current PDF; None if unknown."""
+        if self.artifact is None:
+            return None
+        found = self.artifact.details.get("coverage") or {}
+        if not found.get("total"):
+            return None
+        return int(found["translated"]), int(found["total"])
 
-def print_overview(*, channel: str, locales: list[str]) -> list[PrintLocaleState]:
+    @property
+    def coverage_percent(self) -> int | None:
+        if self.coverage is None:
+            return None
+        translated, total = self.coverage
+        return round(100 * translated / total)
+
+    @property
+    def coverage_low(self) -> bool:
+        """Fewer parts translated than MIN_TRANSLATED asks: warn before building."""
+        if self.coverage is None:
+            return False
+        translated, total = self.coverage
+        return translated / total < self.min_translated
+
+
+def print_overview(
+    *, channel: str, locales: list[str], min_translated: float = 0.0
+) -> list[PrintLocaleState]:
     """Every print locale with its current PDF and build row, in settings order."""
     names = {loc.code: loc.name for loc in settings.WEGWEISER_LOCALES}
     artifacts = {a.locale: a for a in artifacts_current(channel=channel)}
@@ -40,6 +69,7 @@ def print_overview(*, channel: str, locales: list[str]) -> list[PrintLocaleState
             name=str(names.get(code, code)),
             artifact=artifacts.get(code),
             build=builds.get(code),
+            min_translated=min_translated,
         )
         for code in locales
     ]

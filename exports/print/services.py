@@ -38,7 +38,7 @@ from exports.artifacts import (
 from exports.channels import ExportRefused, ExportSummary, Progress
 from exports.content import content_locale_get
 from exports.models import Artifact
-from exports.print.data import print_source_hash
+from exports.print.data import print_coverage, print_source_hash
 from exports.print.models import PrintBuild
 from exports.print.options import print_options, print_options_all
 from exports.print.render import print_build
@@ -267,6 +267,8 @@ def _build(build: PrintBuild) -> PrintBuildResult:
             details={
                 "pages": rendered.page_count,
                 "filename": f"wegweiser-handbuch-{build.locale}.pdf",
+                # Parts in the locale's own language (the rest falls back).
+                "coverage": print_coverage(source.data),
             },
             prune=False,
         )

@@ -39,7 +39,15 @@ def print_overview_view(request: HttpRequest) -> TemplateResponse:
     """Every print locale: current PDF, state of its build, download and rebuild."""
     _require(request, VIEW_PERMISSION)
     alias = _print_channel_alias()
-    rows = print_overview(channel=alias, locales=_print_locales(alias)) if alias else []
+    rows = (
+        print_overview(
+            channel=alias,
+            locales=_print_locales(alias),
+            min_translated=print_options_all()[alias].min_translated,
+        )
+        if alias
+        else []
+    )
     return TemplateResponse(
         request,
         "exports/print.html",
@@ -78,6 +86,22 @@ def print_rebuild_view(request: HttpRequest, locale: str) -> HttpResponseRedirec
     alias = _print_channel_alias()
     if alias is None or locale not in _print_locales(alias):
         raise Http404(_("Für diese Sprache wird kein PDF gebaut."))
+    row = print_overview(
+        channel=alias,
+        locales=[locale],
+        min_translated=print_options_all()[alias].min_translated,
+    )[0]
+    if row.coverage_low and request.POST.get("confirm_low_coverage") != "on":
+        messages.warning(
+            request,
+            _(
+                "Im PDF (%(locale)s) sind nur %(percent)s %% der Teile übersetzt; "
+                "der Rest erscheint auf Deutsch, mit Hinweis. Bestätigen Sie, dass "
+                "es trotzdem neu gebaut und veröffentlicht werden soll."
+            )
+            % {"locale": locale, "percent": row.coverage_percent},
+        )
+        return redirect("print_artifacts:index")
     print_build_now(channel=alias, locale=locale)
     messages.success(
         request,
