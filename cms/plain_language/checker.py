@@ -155,6 +155,31 @@ def _message(rule: str, hit: Hit) -> str:
             "Große Zahl („%(word)s“). Schreiben Sie „viele“ oder vergleichen "
             "Sie mit etwas Bekanntem."
         ) % {"word": p["word"]}
+    if rule == "indirect-speech":
+        return gettext(
+            "Indirekte Rede („%(word)s“). Schreiben Sie, wer was sagt: „Die Frau "
+            "sagt: Der Kurs ist voll.“"
+        ) % {"word": p["word"]}
+    if rule == "number-word":
+        return gettext(
+            "Zahl als Wort („%(word)s“). Schreiben Sie die Zahl mit Ziffern, zum "
+            "Beispiel: „13“."
+        ) % {"word": p["word"]}
+    if rule == "range":
+        return gettext(
+            "Bereich mit Strich („%(word)s“). Schreiben Sie „von … bis …“, zum "
+            "Beispiel: „von 9 bis 12 Uhr“, „von Montag bis Freitag“."
+        ) % {"word": p["word"]}
+    if rule == "date":
+        return gettext(
+            "Datum in Ziffern („%(word)s“). Schreiben Sie den Monat aus, zum "
+            "Beispiel: „12. März 2026“."
+        ) % {"word": p["word"]}
+    if rule == "special-characters":
+        return gettext(
+            "Sonderzeichen („%(word)s“). Lassen Sie Klammern, Schrägstriche und "
+            "andere Zeichen weg. Schreiben Sie einen eigenen Satz oder „oder“."
+        ) % {"word": p["word"].replace("\u00ad", "Trennstrich")}
     if rule == "roman-numeral":
         return gettext(
             "Römische Zahl („%(word)s“). Schreiben Sie die Zahl mit Ziffern."
