@@ -80,7 +80,7 @@ def run() -> dict[str, Any]:
     load_s = time.perf_counter() - started
     print(f"HanTa model load: {load_s:.2f} s")
 
-    sets = {
+    sets: dict[str, dict[str, Any]] = {
         "corpus": {},
         "sentences_tuning": {"path": SENTENCES_PATH, "part": TUNING},
         "sentences_held_back": {"path": SENTENCES_PATH, "part": HELD_BACK},

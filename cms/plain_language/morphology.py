@@ -62,7 +62,9 @@ class Analysis:
     @property
     def is_strong_past_stem(self) -> bool:
         """An ablaut stem ("ging", "kam"): HanTa marks it as a variant stem."""
-        return any(tag.endswith("_VAR") and tag.startswith("V") for _, tag in self.morphemes)
+        return any(
+            tag.endswith("_VAR") and tag.startswith("V") for _, tag in self.morphemes
+        )
 
     @property
     def is_participle(self) -> bool:

@@ -179,10 +179,13 @@ def _clauses_around_comma(words: list[Span], i: int, sentence: Span) -> bool:
             following = j + 1 if indices.step > 0 else j - 1
             if 0 <= following < len(words):
                 if indices.step > 0:
-                    between = sentence.text[gap_start : words[j + 1].start - sentence.start]
+                    between = sentence.text[
+                        gap_start : words[j + 1].start - sentence.start
+                    ]
                 else:
                     between = sentence.text[
-                        words[j - 1].end - sentence.start : words[j].start - sentence.start
+                        words[j - 1].end - sentence.start : words[j].start
+                        - sentence.start
                     ]
                 if "," in between or ";" in between:
                     break
@@ -190,6 +193,7 @@ def _clauses_around_comma(words: list[Span], i: int, sentence: Span) -> bool:
 
     before = segment(range(i - 1, -1, -1))
     after = segment(range(i, len(words)))
+
     def has_verb(segment_words: list[Span]) -> bool:
         for w in segment_words:
             index = words.index(w)
@@ -211,15 +215,19 @@ def _listed_noun_after(words: list[Span], i: int, sentence: Span) -> bool:
     if _lower(words[i]) not in _ARTICLES:
         return False
     j = i + 1
-    if j < len(words) and words[j].text[:1].islower() and words[j].text.endswith(
-        ("e", "en", "er", "es", "em")
+    if (
+        j < len(words)
+        and words[j].text[:1].islower()
+        and words[j].text.endswith(("e", "en", "er", "es", "em"))
     ):
         j += 1  # an adjective: ", die kleinen Kinder"
     if j >= len(words) or not words[j].text[:1].isupper():
         return False
     if j + 1 == len(words):
         return True
-    after = sentence.text[words[j].end - sentence.start : words[j + 1].start - sentence.start]
+    after = sentence.text[
+        words[j].end - sentence.start : words[j + 1].start - sentence.start
+    ]
     return "," in after or _lower(words[j + 1]) in _LIST_END
 
 
@@ -306,14 +314,14 @@ def genitive(
                 and following is not None
                 and _lower(following) in _GENITIVE_AFTER_PREPOSITION
             )
-        ):
-            hits.append(Hit(word.start, following.end, {"words": word.text}))
-        elif (
-            lowered == "aller"
-            and i > 0
-            and following is not None
-            and _noun_before_der(words[i - 1])
-            and following.text[:1].isupper()
+            # "nach Eingang aller Unterlagen"
+            or (
+                lowered == "aller"
+                and i > 0
+                and following is not None
+                and _noun_before_der(words[i - 1])
+                and following.text[:1].isupper()
+            )
         ):
             hits.append(Hit(word.start, following.end, {"words": word.text}))
         elif (
@@ -408,7 +416,9 @@ def praeteritum(
     return hits
 
 
-_WEAK_PAST_ENDINGS = frozenset({"te", "ten", "test", "tet", "ete", "eten", "etest", "etet"})
+_WEAK_PAST_ENDINGS = frozenset(
+    {"te", "ten", "test", "tet", "ete", "eten", "etest", "etet"}
+)
 
 
 def _is_past_form(word: str) -> bool:
@@ -426,9 +436,8 @@ def _is_past_form(word: str) -> bool:
         # "muss"), "weiß", and third persons on -t ("gilt", "hält", "tritt").
         if tag.startswith(("VM", "VA")) or stem in _PRESENT_ABLAUT:
             return False
-        if stem.endswith("t") and ("ä" in stem or ("i" in stem and "ie" not in stem)):
-            return False
-        return True
+        umlaut_or_i = "ä" in stem or ("i" in stem and "ie" not in stem)
+        return not (stem.endswith("t") and umlaut_or_i)
     # "kamen"; mixed verbs "brachte", "wusste". Present-tense ablaut ("gibt",
     # "hilft") ends in -t/-st.
     return suffix == "en" or (suffix == "e" and stem.endswith("t"))
@@ -486,25 +495,31 @@ _THIRD_PERSON_CONTEXT = _words(
 )
 
 
-def _abbreviation_pattern(abbreviation: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in abbreviation.split()]
-    return re.compile(r"(?<![\w.])" + r"\s?".join(parts) + r"(?!\w)")
+def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
+    # One pattern for the whole list, longest first ("u. a." before "u."), so a
+    # sentence is scanned once.
+    alternatives = [
+        r"\s?".join(re.escape(p) for p in abbreviation.split())
+        for abbreviation in sorted(abbreviations, key=len, reverse=True)
+    ]
+    return re.compile(r"(?<![\w.])(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
-_ABBREVIATION_CACHE: dict[tuple[str, ...], list[re.Pattern[str]]] = {}
+_ABBREVIATION_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
+_CROSS_REFERENCE_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
 def abbreviation(
     sentence: Span, words: list[Span], profile: PlainLanguageProfile
 ) -> list[Hit]:
     """Abbreviations with a full stop, and acronyms in capitals."""
-    patterns = _ABBREVIATION_CACHE.get(profile.abbreviations)
-    if patterns is None:
-        patterns = [_abbreviation_pattern(a) for a in profile.abbreviations]
-        _ABBREVIATION_CACHE[profile.abbreviations] = patterns
+    pattern = _ABBREVIATION_CACHE.get(profile.abbreviations)
+    if pattern is None:
+        pattern = _abbreviation_pattern(profile.abbreviations)
+        _ABBREVIATION_CACHE[profile.abbreviations] = pattern
     hits = []
     taken: set[int] = set()
-    for pattern in patterns:
+    if profile.abbreviations and "." in sentence.text:
         for m in pattern.finditer(sentence.text):
             if m.start() in taken:
                 continue
@@ -516,15 +531,15 @@ def abbreviation(
                     {"word": m.group()},
                 )
             )
-    for m in _abbreviation_shapes(sentence.text):
-        if m[0] in taken:
+    for shape_start, shape_end in _abbreviation_shapes(sentence.text):
+        if shape_start in taken:
             continue
-        taken.update(range(m[0], m[1]))
+        taken.update(range(shape_start, shape_end))
         hits.append(
             Hit(
-                sentence.start + m[0],
-                sentence.start + m[1],
-                {"word": sentence.text[m[0] : m[1]]},
+                sentence.start + shape_start,
+                sentence.start + shape_end,
+                {"word": sentence.text[shape_start:shape_end]},
             )
         )
     if profile.check_acronyms:
@@ -554,9 +569,13 @@ def abbreviation(
 # ("Zi. 4", "Mo. und Di."); a short capitalised word HanTa does not know, with
 # the sentence's full stop ("Am Mo."); capitals inside a word ("IntV", "BAföG").
 _INITIALS_RE = re.compile(r"(?<![\w.])(?:[^\W\d_]\.\s?){2,}")
-_SHORT_DOT_RE = re.compile(r"(?<![\w.\u00b7-])([^\W\d_]{1,5})\.(?=\s*[^\W_]|\s*[,;:)/-])")
+_SHORT_DOT_RE = re.compile(
+    r"(?<![\w.\u00b7-])([^\W\d_]{1,5})\.(?=\s*[^\W_]|\s*[,;:)/-])"
+)
 _FINAL_SHORT_RE = re.compile(r"(?<![\w.\u00b7-])([A-ZÄÖÜ][a-zäöü]{0,2})\.$")
-_MIXED_ACRONYM_RE = re.compile(r"^(?=\w{2,8}$)[^\W\d_]*[A-ZÄÖÜ][^\W\d_]*[A-ZÄÖÜ][^\W\d_]*$")
+_MIXED_ACRONYM_RE = re.compile(
+    r"^(?=\w{2,8}$)[^\W\d_]*[A-ZÄÖÜ][^\W\d_]*[A-ZÄÖÜ][^\W\d_]*$"
+)
 _PART_SPLIT_RE = re.compile(r"[\u00b7\-]")
 _NOT_ABBREVIATED = _words("ja nein so da gut")
 # Three-letter abbreviations that end a sentence as often as they stand inside it.
@@ -629,7 +648,9 @@ def number(
 # Telephone numbers: a leading 0 or +49, digit groups split by spaces, slashes or
 # hyphens ("0731 185 1234", "07391 / 50 20", "+49 731 1851234"); or any digit
 # groups right after "Telefon", "Tel", "Fax" or "Nummer".
-_PHONE_RE = re.compile(r"(?<![\d.,])(?:\+\d{2,3}|0\d{2,5})(?:[ /\-]{1,3}\(?\d{2,}\)?)*(?![\d,])")
+_PHONE_RE = re.compile(
+    r"(?<![\d.,])(?:\+\d{2,3}|0\d{2,5})(?:[ /\-]{1,3}\(?\d{2,}\)?)*(?![\d,])"
+)
 _PHONE_AFTER_RE = re.compile(
     r"(?:telefon|tel\.|fax|handy|nummer|rufnummer|telefonnummer|anrufen)\w*:?\s*"
     r"(\d[\d /\-]{3,}\d)",
@@ -719,15 +740,24 @@ def number_word(
             continue
         if i > 0 and w.text[:1].isupper():
             continue  # "die Acht", "eine Zwei in Mathe"
-        if i > 0 and _lower(words[i - 1]) in _NOT_NUMBER_WORD_AFTER and lowered == "acht":
+        if (
+            i > 0
+            and _lower(words[i - 1]) in _NOT_NUMBER_WORD_AFTER
+            and lowered == "acht"
+        ):
             continue  # "zu acht" is fine as a number, but "außer Acht": capitalised
         hits.append(Hit(w.start, w.end, {"word": w.text}))
     return hits
 
 
-_WEEKDAYS = r"(?:Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)"
+_WEEKDAYS = (
+    r"(?:Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag"
+    r"|Sonntag)"
+)
 _RANGE_RES = (
-    re.compile(r"(?<![\d.,])\d{1,4}(?:[.:,]\d{1,2})?\s?[-–—]\s?\d{1,4}(?:[.:,]\d{1,2})?(?![\d])"),
+    re.compile(
+        r"(?<![\d.,])\d{1,4}(?:[.:,]\d{1,2})?\s?[-–—]\s?\d{1,4}(?:[.:,]\d{1,2})?(?![\d])"
+    ),
     re.compile(rf"(?<!\w){_WEEKDAYS}\.?\s?[-–—]\s?{_WEEKDAYS}\b\.?"),
     re.compile(r"(?<!\w)(?:bis|ab)\s?[-–]\s?\d"),
 )
@@ -754,7 +784,11 @@ _DATE_RE = re.compile(r"(?<![\d.])\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?(?![\d])")
 def date(sentence: Span, words: list[Span], profile: PlainLanguageProfile) -> list[Hit]:
     """Dates in digits ("12.03.2026"): write "12. März 2026"."""
     return [
-        Hit(sentence.start + m.start(), sentence.start + m.end(), {"word": m.group().strip()})
+        Hit(
+            sentence.start + m.start(),
+            sentence.start + m.end(),
+            {"word": m.group().strip()},
+        )
         for m in _DATE_RE.finditer(sentence.text)
     ]
 
@@ -762,7 +796,9 @@ def date(sentence: Span, words: list[Span], profile: PlainLanguageProfile) -> li
 # Brackets, slashes and other signs a reader of Leichte Sprache may not know;
 # also the soft hyphen (BITV 2.0: no hyphenation at the end of a line). Web and
 # e-mail addresses keep their slashes and @.
-_SPECIAL_RE = re.compile(r"[()\[\]{}/\\&§;<>|#~^]|\u00ad|(?<=[^\W\d_])[*:_](?=[^\W\d_])")
+_SPECIAL_RE = re.compile(
+    r"[()\[\]{}/\\&§;<>|#~^]|\u00ad|(?<=[^\W\d_])[*:_](?=[^\W\d_])"
+)
 _ADDRESS_RE = re.compile(r"\S*(?:://|www\.|@)\S*")
 
 
@@ -788,8 +824,15 @@ def cross_reference(
     """Footnote marks and references to other places in the text."""
     hits = []
     lowered = sentence.text.lower()
-    for phrase in profile.cross_reference_phrases:
-        for m in re.finditer(r"(?<!\w)" + re.escape(phrase), lowered):
+    pattern = _CROSS_REFERENCE_CACHE.get(profile.cross_reference_phrases)
+    if pattern is None:
+        phrases = sorted(profile.cross_reference_phrases, key=len, reverse=True)
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + ")"
+        )
+        _CROSS_REFERENCE_CACHE[profile.cross_reference_phrases] = pattern
+    if pattern.pattern != r"(?<!\w)(?:)":
+        for m in pattern.finditer(lowered):
             hits.append(
                 Hit(
                     sentence.start + m.start(),
