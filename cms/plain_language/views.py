@@ -77,7 +77,7 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
     page = None
     if page_id is not None:
         page = Page.objects.filter(pk=page_id).select_related("locale").first()
-        if page is None or not page.permissions_for_user(request.user).can_edit():
+        if page is None or not _may_open_editor(request, page):
             return _error(
                 _("Diese Seite gibt es nicht, oder Sie dürfen sie nicht bearbeiten."),
                 404,
@@ -92,6 +92,16 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
     if page is not None:
         answer["review"] = _review_status(request, page)
     return JsonResponse(answer)
+
+
+def _may_open_editor(request: HttpRequest, page: Page) -> bool:
+    # Writers edit; the Prüfgruppe opens the editor while the page is on its step.
+    if page.permissions_for_user(request.user).can_edit():
+        return True
+    state = review_task_state(page=page)
+    return state is not None and bool(
+        state.task.specific.user_can_access_editor(page, request.user)
+    )
 
 
 def _review_status(request: HttpRequest, page: Page) -> dict[str, Any]:

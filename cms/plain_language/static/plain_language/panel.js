@@ -23,22 +23,27 @@
     return (node && node.textContent ? node.textContent : "").replace(/\s+/g, " ").trim();
   }
 
+  // A label without the required-field mark ("Titel*" → "Titel").
+  function labelText(node) {
+    return text(node).replace(/\s*\*$/, "");
+  }
+
   // The name a writer sees for the field around ``node``: its label, or the
   // heading of the panel or block it sits in.
   function fieldLabel(node) {
     if (node.id) {
       const label = document.querySelector('label[for="' + node.id + '"]');
-      if (label && text(label)) return text(label);
+      if (label && labelText(label)) return labelText(label);
     }
     const wrapper = node.closest("[data-field-wrapper], .w-field__wrapper, .w-field");
     if (wrapper) {
       const label = wrapper.querySelector("label, .w-field__label");
-      if (label && text(label)) return text(label);
+      if (label && labelText(label)) return labelText(label);
     }
     const panel = node.closest("section, .w-panel");
     if (panel) {
       const heading = panel.querySelector("h2, .w-panel__heading, [data-panel-heading-text]");
-      if (heading && text(heading)) return text(heading);
+      if (heading && labelText(heading)) return labelText(heading);
     }
     return null;
   }
