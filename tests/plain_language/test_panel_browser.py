@@ -96,6 +96,7 @@ def test_typing_a_long_passive_sentence_shows_the_finding(
 def test_typing_in_the_translation_editor_shows_the_finding_before_saving(
     browser, live_server, django_user_model, synced_ls_page
 ):
+    plain_language_workflow_ensure()
     _writer(django_user_model)
     with admin_browser_page(browser, live_server, "schreiberin") as page:
         page.goto(f"{live_server.url}/admin/pages/{synced_ls_page.pk}/edit/")
@@ -121,6 +122,12 @@ def test_typing_in_the_translation_editor_shows_the_finding_before_saving(
         assert not StringTranslation.objects.filter(
             locale=synced_ls_page.locale, data__contains="Ausländerbehörde"
         ).exists()
+        # The page goes through the Prüfgruppe: the editor's publish button says so.
+        editor = page.locator(".js-translation-editor")
+        expect(
+            editor.get_by_role("button", name="Zur Prüfung einreichen")
+        ).to_be_visible()
+        assert editor.get_by_role("button", name="Veröffentlichen in").count() == 0
 
 
 INTRO_SENTENCE = "Die Kurse wurden vom Amt bezahlt"
