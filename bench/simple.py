@@ -116,6 +116,7 @@ def run() -> dict[str, Any]:
         f"{first:.1f} ms (empty word cache), then {ROUNDS} rounds: p50 {p50:.1f} ms, "
         f"p95 {p95:.1f} ms"
     )
+    ablation = _ablation(corpus_evaluate, SENTENCES_PATH, HELD_BACK)
     demo = _demo_text_check(plain_language_check)
     print(
         f"demo de-x-ls translation ({demo['words']} words, {demo['sentences']} "
@@ -132,6 +133,7 @@ def run() -> dict[str, Any]:
         "check_ms_p50": round(p50, 2),
         "check_ms_p95": round(p95, 2),
         "demo_de_x_ls_text": demo,
+        "hanta_ablation_held_back": ablation,
     }
 
 
@@ -164,3 +166,109 @@ def _demo_text_check(check: Any) -> dict[str, Any]:
         "mean_sentence_length": result.scores.mean_sentence_length,
         "findings_per_rule": dict(Counter(f.rule for f in result.findings)),
     }
+
+
+def _ablation(evaluate: Any, path: Any, part: str) -> dict[str, Any]:
+    # What HanTa adds: the rules that use it, each against the hand-written rule
+    # it replaced (word endings and lists, as before issue 16), on the held-back
+    # half. Every other rule stays as it is.
+    import re
+
+    from cms.plain_language import rules
+    from cms.plain_language.rules import Hit
+
+    def praeteritum_by_endings(sentence: Any, words: Any, profile: Any) -> list[Hit]:
+        hits = []
+        for i, word in enumerate(words):
+            low = word.text.lower()
+            if low in profile.allowed_preterite:
+                continue
+            listed = low in profile.irregular_preterite and (
+                i == 0 or word.text[:1].islower()
+            )
+            if listed or (
+                word.text[:1].islower()
+                and len(low) >= 5
+                and word.text.isalpha()
+                and low.endswith(("te", "ten"))
+                and not low.endswith(("ste", "sten"))
+                and low not in profile.not_preterite
+                and low not in profile.konjunktiv_words
+                and not (i > 0 and words[i - 1].text.lower() in rules._DETERMINERS)
+                and not (low.endswith("ten") and low[-4:-3] in "aeiouäöüy")
+                and not re.match(rf"^(?:{rules._SEPARABLE})ge\w+ten?$", low)
+            ):
+                hits.append(Hit(word.start, word.end, {"word": word.text}))
+        return hits
+
+    allowlist = rules._words(
+        "informationen information organisation organisationen möglichkeiten "
+        "möglichkeit unterstützung veranstaltung veranstaltungen verantwortung "
+        "entscheidung entscheidungen vereinbarung vereinbarungen bescheinigung "
+        "bescheinigungen beschäftigung versicherung versicherungen übersetzung "
+        "übersetzungen verwaltungen voraussetzung voraussetzungen gemeinschaft "
+        "gesellschaft beratungsstelle zusammenarbeit deutschland wirtschaftlich "
+        "verständigung anerkennung teilnehmerinnen teilnehmenden mitarbeiterin "
+        "mitarbeiterinnen mitarbeitern berechtigung berechtigungen"
+    )
+
+    def compound_by_length(sentence: Any, words: Any, profile: Any) -> list[Hit]:
+        return [
+            Hit(w.start, w.end, {"word": w.text})
+            for w in words
+            if w.text[:1].isupper()
+            and w.text.isalpha()
+            and not w.text.isupper()
+            and len(w.text) >= profile.compound_min_length
+            and w.text.lower() not in allowlist
+        ]
+
+    def indirect_speech_by_list(sentence: Any, words: Any, profile: Any) -> list[Hit]:
+        listed = rules._KONJUNKTIV_I_ALWAYS | rules._KONJUNKTIV_I_MODALS
+        return [
+            Hit(w.start, w.end, {"word": w.text})
+            for i, w in enumerate(words)
+            if i > 0 and w.text in listed
+        ]
+
+    replacements = {
+        "praeteritum": praeteritum_by_endings,
+        "long-compound": compound_by_length,
+        "indirect-speech": indirect_speech_by_list,
+    }
+    with_hanta = evaluate(path=path, part=part)
+    original = dict(rules.SENTENCE_RULES)
+    try:
+        rules.SENTENCE_RULES.update(replacements)
+        without = evaluate(path=path, part=part)
+    finally:
+        rules.SENTENCE_RULES.update(original)
+    result = {}
+    print("[HanTa against the hand-written rules it replaced, held-back half]")
+    print(f"  {'rule':22} with HanTa (P / R)   without (P / R)")
+    for rule in replacements:
+        a, b = with_hanta.rules[rule], without.rules[rule]
+        result[rule] = {
+            "with_hanta": {
+                "precision": round(a.precision, 3),
+                "recall": round(a.recall, 3),
+            },
+            "without": {
+                "precision": round(b.precision, 3),
+                "recall": round(b.recall, 3),
+            },
+        }
+        print(
+            f"  {rule:22} {a.precision:5.2f} / {a.recall:4.2f}        "
+            f"{b.precision:5.2f} / {b.recall:4.2f}"
+        )
+    print(
+        f"  false alarms on rule-following sentences: with {with_hanta.false_alarms}, "
+        f"without {without.false_alarms} (of {with_hanta.clean_entries})"
+    )
+    result["false_alarms"] = {
+        "with_hanta": with_hanta.false_alarms,
+        "without": without.false_alarms,
+        "rule_following": with_hanta.clean_entries,
+    }
+    return result
