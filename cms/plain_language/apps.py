@@ -1,3 +1,7 @@
+import os
+import sys
+import threading
+from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig
@@ -26,3 +30,23 @@ class PlainLanguageConfig(AppConfig):
                 plain_language_workflow_assign(page=instance)
 
         post_save.connect(assign_workflow, dispatch_uid="plain-language-workflow")
+
+        if _serves_web():
+            # The first panel check would otherwise wait for HanTa's model (about
+            # 1.5 s); load it beside the start-up instead.
+            from cms.plain_language.morphology import morphology_warm
+
+            threading.Thread(
+                target=morphology_warm, name="hanta-warm-up", daemon=True
+            ).start()
+
+
+def _serves_web() -> bool:
+    # A web server process (not tests, migrations or one-off commands).
+    program = Path(sys.argv[0]).name if sys.argv else ""
+    if program in {"gunicorn", "uvicorn", "uwsgi", "daphne"}:
+        return True
+    if sys.argv[1:2] != ["runserver"]:
+        return False
+    # runserver's autoreloader: only the child that serves requests.
+    return os.environ.get("RUN_MAIN") == "true" or "--noreload" in sys.argv

@@ -58,6 +58,16 @@ class Finding:
         return asdict(self)
 
 
+def german_number(value: float, decimals: int = 0) -> str:
+    """``value`` as German readers write it: "1.234,5" (not "1,234.5").
+
+    One formatting for every place that shows a number (panel, command, review
+    screen, messages), whatever the request's or the shell's locale.
+    """
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
 @dataclass(frozen=True)
 class Scores:
     """Readability of the whole text."""
@@ -68,9 +78,19 @@ class Scores:
     # Flesch reading ease for German (Amstad 1978): 180 − ASL − 58.5 × ASW.
     flesch_amstad: float
 
+    @property
+    def display(self) -> dict[str, str]:
+        """The scores formatted for German readers ("49,2")."""
+        return {
+            "sentences": german_number(self.sentences),
+            "words": german_number(self.words),
+            "mean_sentence_length": german_number(self.mean_sentence_length, 1),
+            "flesch_amstad": german_number(self.flesch_amstad, 1),
+        }
+
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return asdict(self)
+        """JSON-ready: the numbers, and under "display" the German text of each."""
+        return {**asdict(self), "display": self.display}
 
 
 @dataclass(frozen=True)
@@ -104,7 +124,10 @@ def _message(rule: str, hit: Hit) -> str:
         return gettext(
             "Der Satz hat %(count)s Wörter (erlaubt: %(limit)s). Teilen Sie ihn "
             "in kurze Sätze."
-        ) % {"count": p["count"], "limit": p["limit"]}
+        ) % {
+            "count": german_number(int(p["count"])),
+            "limit": german_number(int(p["limit"])),
+        }
     if rule == "one-statement":
         return gettext(
             "„%(word)s“ beginnt eine zweite Aussage. Schreiben Sie jede Aussage "
@@ -155,6 +178,31 @@ def _message(rule: str, hit: Hit) -> str:
             "Große Zahl („%(word)s“). Schreiben Sie „viele“ oder vergleichen "
             "Sie mit etwas Bekanntem."
         ) % {"word": p["word"]}
+    if rule == "indirect-speech":
+        return gettext(
+            "Indirekte Rede („%(word)s“). Schreiben Sie, wer was sagt: „Die Frau "
+            "sagt: Der Kurs ist voll.“"
+        ) % {"word": p["word"]}
+    if rule == "number-word":
+        return gettext(
+            "Zahl als Wort („%(word)s“). Schreiben Sie die Zahl mit Ziffern, zum "
+            "Beispiel: „13“."
+        ) % {"word": p["word"]}
+    if rule == "range":
+        return gettext(
+            "Bereich mit Strich („%(word)s“). Schreiben Sie „von … bis …“, zum "
+            "Beispiel: „von 9 bis 12 Uhr“, „von Montag bis Freitag“."
+        ) % {"word": p["word"]}
+    if rule == "date":
+        return gettext(
+            "Datum in Ziffern („%(word)s“). Schreiben Sie den Monat aus, zum "
+            "Beispiel: „12. März 2026“."
+        ) % {"word": p["word"]}
+    if rule == "special-characters":
+        return gettext(
+            "Sonderzeichen („%(word)s“). Lassen Sie Klammern, Schrägstriche und "
+            "andere Zeichen weg. Schreiben Sie einen eigenen Satz oder „oder“."
+        ) % {"word": str(p["word"]).replace("\u00ad", "Trennstrich")}
     if rule == "roman-numeral":
         return gettext(
             "Römische Zahl („%(word)s“). Schreiben Sie die Zahl mit Ziffern."

@@ -33,6 +33,7 @@ class PlainLanguageReviewTask(GroupApprovalTask):
         """Why ``page`` (its latest revision) may not be approved, or None."""
         if self.max_findings is None:
             return None
+        from cms.plain_language.checker import german_number
         from cms.plain_language.selectors import plain_language_check_page
 
         draft = page.get_latest_revision_as_object()
@@ -43,18 +44,19 @@ class PlainLanguageReviewTask(GroupApprovalTask):
             "Freigabe nicht möglich: Befunde der Prüfung: %(found)s, erlaubt sind "
             "höchstens %(allowed)s. Fordern Sie Änderungen an; die Schreiberin "
             "oder der Schreiber vereinfacht den Text und reicht ihn neu ein."
-        ) % {"found": found, "allowed": self.max_findings}
+        ) % {"found": german_number(found), "allowed": german_number(self.max_findings)}
 
     def get_actions(self, obj: Any, user: Any) -> list[tuple[str, str, bool]]:
-        actions = super().get_actions(obj, user)
-        # Every approval goes through the modal, which shows the checker's result
+        if not super().get_actions(obj, user):
+            return []
+        # One approval, always through the dialog that shows the checker's result
         # and refuses when there are too many findings. The workflow views ask for
         # the actions (with the page) before they validate the form, on the same
         # task instance: the form's check reads the page from here.
         self._page_under_review = obj
         return [
-            (name, label, True if name == "approve" else modal)
-            for name, label, modal in actions
+            ("reject", gettext("Änderungen anfordern"), True),
+            ("approve", gettext("Freigeben"), True),
         ]
 
     def get_form_for_action(self, action: str) -> type[forms.Form]:

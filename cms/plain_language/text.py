@@ -23,7 +23,7 @@ def _words(text: str) -> frozenset[str]:
 # A word: letters and digits, joined inside by Mediopunkt, hyphen or apostrophe;
 # numbers keep their thousands/decimal separators and a directly following %.
 _TOKEN_RE = re.compile(
-    r"\d+(?:[.,]\d+)*(?:\s?%)?|[^\W_]+(?:[\u00b7\-’'][^\W_]+)*",
+    r"\d+(?:[.,:]\d+)*(?:\s?%)?|[^\W_]+(?:[\u00b7\-’'][^\W_]+)*",
     re.UNICODE,
 )
 # Candidate sentence ends: terminal punctuation (runs, closing quotes/brackets).

@@ -9,11 +9,27 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.staticfiles import versioned_static
 from wagtail.models import Page
 
 from cms.plain_language.publishing import page_needs_review, publish_request_divert
+from cms.plain_language.review import ReviewPanel, review_view
 from cms.plain_language.views import plain_language_check_view
+
+
+class SubmitForReviewMenuItem(SubmitForModerationMenuItem):
+    """Wagtail's "Submit to Leichte Sprache", named for what it does."""
+
+    def get_context_data(self, parent_context: dict[str, Any]) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(parent_context)
+        page = context.get("page")
+        state = page.current_workflow_state if page is not None else None
+        if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+            context["label"] = _("Erneut zur Prüfung einreichen")
+        else:
+            context["label"] = _("Zur Prüfung einreichen")
+        return context
 
 
 # Before wagtail-localize's hook, which serves its translation editor (and its
@@ -29,7 +45,18 @@ def hide_publish_for_reviewed_pages(
 ) -> None:
     page = context.get("page")
     if page is not None and page.pk and page_needs_review(page=page):
-        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+        menu_items[:] = [
+            SubmitForReviewMenuItem(order=item.order)
+            if item.name == "action-submit"
+            else item
+            for item in menu_items
+            if item.name != "action-publish"
+        ]
+
+
+@hooks.register("construct_homepage_panels")
+def plain_language_review_panel(request: HttpRequest, panels: list[Any]) -> None:
+    panels.insert(0, ReviewPanel(user=request.user))
 
 
 @hooks.register("register_admin_urls")
@@ -39,7 +66,12 @@ def register_plain_language_urls() -> list[URLPattern]:
             "plain-language/check/",
             plain_language_check_view,
             name="plain_language_check",
-        )
+        ),
+        path(
+            "plain-language/review/<int:page_id>/",
+            review_view,
+            name="plain_language_review",
+        ),
     ]
 
 
@@ -60,6 +92,13 @@ def plain_language_panel_js() -> str:
             "failed": _("Die Prüfung hat nicht geklappt:"),
             "error": _("Fehler"),
             "warning": _("Hinweis"),
+            "field": _("Feld: {field}"),
+            "otherField": _("Weitere Felder"),
+            "show": _("Im Text zeigen"),
+            "submit": _("Zur Prüfung einreichen"),
+            "review": _("Prüfen und freigeben"),
+            "collapse": _("Einklappen"),
+            "expand": _("Aufklappen"),
         },
     }
     return format_html(

@@ -24,6 +24,13 @@ STORAGES = {
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
+# Notification e-mails (e.g. to the Prüfgruppe) land as files in var/mail/, one
+# per message, readable with any text viewer; no mail server needed.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+
 # `make run` starts the reference webhook receiver (manage.py webhook_receiver) on
 # RECEIVER_PORT, and the website channel pushes to it with a secret kept in var/.
 RECEIVER_PORT = env.int("RECEIVER_PORT", default=8010)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.plain_language.checker import plain_language_check
-from cms.plain_language.corpus import corpus_evaluate
-from cms.plain_language.profile import profile_build
+from cms.plain_language.checker import german_number, plain_language_check
+from cms.plain_language.corpus import (
+    HELD_BACK,
+    SENTENCES_PATH,
+    TUNING,
+    corpus_evaluate,
+)
+from cms.plain_language.profile import RULE_IDS, profile_build
 from cms.plain_language.text import sentences_split, syllables_count
 
 
@@ -130,11 +135,66 @@ def test_readability_scores():
     assert syllables_count("Einbürgerung") == 4
 
 
-def test_corpus_precision_and_recall_per_rule():
-    evaluation = corpus_evaluate()
-    assert evaluation.entries >= 60
-    assert evaluation.clean_rewrites >= 0.9 * evaluation.rewrites
-    for rule, score in evaluation.rules.items():
-        assert score.true_positives > 0, f"{rule} has no example in the corpus"
-        assert score.precision >= 0.9, (rule, evaluation.mismatches)
-        assert score.recall >= 0.9, (rule, evaluation.mismatches)
+def test_tuning_corpora_have_every_rule_and_high_precision_and_recall():
+    first = corpus_evaluate()
+    tuning = corpus_evaluate(path=SENTENCES_PATH, part=TUNING)
+    assert first.entries >= 60 and tuning.entries >= 150
+    assert first.clean_rewrites >= 0.9 * first.rewrites
+    for rule in RULE_IDS:
+        scores = [first.rules[rule], tuning.rules[rule]]
+        assert sum(s.true_positives for s in scores) > 0, f"{rule} has no example"
+        for score, evaluation in zip(scores, (first, tuning), strict=True):
+            assert score.precision >= 0.9, (rule, evaluation.mismatches)
+            assert score.recall >= 0.9, (rule, evaluation.mismatches)
+
+
+def test_held_back_sentences_meet_the_targets():
+    # Never tuned on (see corpus/__init__.py); the figures per rule are in
+    # `make bench PARTS=simple`. Targets of issue 16.
+    held_back = corpus_evaluate(path=SENTENCES_PATH, part=HELD_BACK)
+    assert held_back.entries >= 150 and held_back.clean_entries >= 75
+    assert held_back.overall.recall >= 0.95, held_back.mismatches
+    assert held_back.false_alarm_rate <= 0.05, held_back.mismatches
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # False alarms a tester found on sentences that follow the rules.
+        ("Rufen Sie an: 0731 185 1234.", None),
+        ("Die Nummer ist 07391 5020.", None),
+        ("Interessierte Menschen kommen in das Rathaus.", None),
+        ("Es gibt viele Gelegenheiten zum Lernen.", None),
+        ("Wir laden die Nachbarn, die Eltern und die Kinder ein.", None),
+        # Misses the tester found.
+        ("Lesen Sie o. g. Text.", "abbreviation"),
+        ("Das steht in der IntV.", "abbreviation"),
+        ("Das Büro ist im Zi. 4.", "abbreviation"),
+        ("Das Amt ist am Mo. offen.", "abbreviation"),
+        ("Die Frau sagt, der Kurs sei voll.", "indirect-speech"),
+        ("Er sagt, er könne morgen kommen.", "indirect-speech"),
+        ("Die Klasse hat dreizehn Kinder.", "number-word"),
+        ("Das Amt (im Rathaus) ist offen.", "special-characters"),
+        ("Bringen Sie Pass/Ausweis mit.", "special-characters"),
+        ("Das Amt ist von 9-12 Uhr offen.", "range"),
+        ("Das Amt ist Mo-Fr offen.", "range"),
+        (
+            "Ich gehe zum Amt und dann gehe ich nach Hause und dort koche ich.",
+            "one-statement",
+        ),
+    ],
+)
+def test_tester_findings_of_issue_16(text, rule):
+    found = {f.rule for f in plain_language_check(text).findings}
+    if rule is None:
+        assert found == set()
+    else:
+        assert rule in found
+
+
+def test_scores_and_counts_print_in_german():
+    result = plain_language_check("Sie gehen zum Amt.\nDas Amt hilft Ihnen gern.")
+    assert result.scores.as_dict()["display"]["mean_sentence_length"] == "4,5"
+    assert german_number(1234.56, 1) == "1.234,6"
+    long = plain_language_check(" ".join(["Wort"] * 13) + ".")
+    assert "13 Wörter (erlaubt: 12)" in long.findings[0].message

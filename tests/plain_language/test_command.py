@@ -31,6 +31,8 @@ def test_human_output_lists_findings_per_sentence_and_a_summary(tmp_path):
     summary = output.strip().splitlines()[-1]
     assert summary.startswith("Befunde: 2 in 1 von 2 Sätzen")
     assert "Flesch" in summary
+    # German decimals, as in the panel and the review screen: "4,0", not "4.0".
+    assert "Wörter pro Satz: 4,0" in summary
 
 
 @pytest.mark.django_db

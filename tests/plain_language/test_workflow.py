@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -163,3 +164,98 @@ def test_publish_in_the_translation_editor_submits_to_the_pruefgruppe(
     ls_chapter.refresh_from_db()
     assert ls_chapter.live_revision_id == live_before
     assert ls_chapter.workflow_in_progress
+
+
+def test_the_editor_submits_to_review_and_the_dialog_says_approve(
+    admin_client, client, reviewer, admin_user, ls_chapter
+):
+    html = admin_client.get(f"/admin/pages/{ls_chapter.pk}/edit/").content.decode()
+    assert "Zur Prüfung einreichen" in html
+    assert "Veröffentlichen in" not in html
+    submit(ls_chapter, admin_user)
+    client.force_login(reviewer)
+    __, url = approve(client, ls_chapter)
+    dialog = client.get(url).json()["html"]
+    assert "Freigeben" in dialog
+    assert "Mit Kommentar genehmigen" not in dialog
+    # Scores with a German decimal comma, as in the panel and the command.
+    assert re.search(r"Wörter pro Satz: \d+,\d", dialog)
+
+
+def test_dashboard_lists_the_page_and_the_review_screen_asks_for_a_reason(
+    client, reviewer, admin_user, ls_chapter
+):
+    submit(ls_chapter, admin_user)
+    client.force_login(reviewer)
+    dashboard = client.get("/admin/").content.decode()
+    review_url = reverse("plain_language_review", args=[ls_chapter.pk])
+    assert review_url in dashboard
+    assert "Seiten zur Prüfung" in dashboard
+
+    screen = client.get(review_url).content.decode()
+    assert PASSIVE in screen and "Schreiben Sie aktiv" in screen
+    assert "In Prüfung (Prüfgruppe Leichte Sprache)" in screen
+
+    # "Änderungen anfordern" without any comment: refused, nothing changes.
+    refused = client.post(review_url, {"action": "reject", "comment": ""})
+    assert refused.status_code == 400
+    assert "Schreiben Sie kurz, was sich ändern soll" in refused.content.decode()
+    assert ls_chapter.current_workflow_task_state.status == TaskState.STATUS_IN_PROGRESS
+
+    # With a comment on a finding, the writer gets the page back with it.
+    client.post(
+        review_url,
+        {"action": "reject", "comment": "", "finding-0": "Bitte kürzer."},
+    )
+    state = TaskState.objects.filter(
+        workflow_state__base_content_type__isnull=False
+    ).latest("started_at")
+    assert state.status == TaskState.STATUS_REJECTED
+    assert "Bitte kürzer." in state.get_comment()
+    assert PASSIVE in state.get_comment()
+
+
+def test_review_screen_keeps_the_threshold_and_the_typed_comments(
+    client, reviewer, admin_user, ls_chapter
+):
+    task = PlainLanguageReviewTask.objects.get()
+    task.max_findings = 0
+    task.save()
+    submit(ls_chapter, admin_user)
+    client.force_login(reviewer)
+    review_url = reverse("plain_language_review", args=[ls_chapter.pk])
+    response = client.post(
+        review_url, {"action": "approve", "finding-0": "Mein Hinweis bleibt."}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Freigabe nicht möglich" in html
+    assert "Mein Hinweis bleibt." in html
+    assert ls_chapter.current_workflow_task_state.status == TaskState.STATUS_IN_PROGRESS
+
+
+def test_someone_outside_the_pruefgruppe_gets_no_review_screen(
+    client, django_user_model, admin_user, ls_chapter
+):
+    submit(ls_chapter, admin_user)
+    outsider = django_user_model.objects.create_user("aussen", password="pw")
+    client.force_login(outsider)
+    url = reverse("plain_language_review", args=[ls_chapter.pk])
+    assert client.get(url).status_code in {302, 403, 404}
+
+
+def test_make_run_writes_notification_mail_to_var_mail(tmp_path):
+    # The dev settings `make run` uses (the test settings build on them; pytest
+    # swaps the backend for its outbox, so the dev one is used by name here).
+    from django.core.mail import EmailMessage, get_connection
+
+    from cms.settings import dev
+
+    assert dev.EMAIL_BACKEND.endswith("filebased.EmailBackend")
+    assert str(dev.EMAIL_FILE_PATH) == str(dev.VAR_DIR / "mail")
+    connection = get_connection(dev.EMAIL_BACKEND, file_path=str(tmp_path))
+    EmailMessage(
+        "Zur Prüfung", "Eine Seite wartet.", to=["p@example.org"], connection=connection
+    ).send()
+    (mail,) = tmp_path.iterdir()
+    assert "Eine Seite wartet." in mail.read_text(encoding="utf-8")

@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from cms.plain_language.checker import CheckResult, Finding, plain_language_check
+from cms.plain_language.checker import (
+    CheckResult,
+    Finding,
+    german_number,
+    plain_language_check,
+)
 from cms.plain_language.selectors import plain_language_check_text
 
 
@@ -73,7 +78,10 @@ class Command(BaseCommand):
                     "Zu viele Befunde: %(count)s, erlaubt sind %(limit)s. "
                     "Vereinfachen Sie den Text und prüfen Sie ihn noch einmal."
                 )
-                % {"count": len(result.findings), "limit": limit},
+                % {
+                    "count": german_number(len(result.findings)),
+                    "limit": german_number(limit),
+                },
                 returncode=1,
             )
 
@@ -126,10 +134,10 @@ class Command(BaseCommand):
                 "Lesbarkeit (Flesch, Amstad): %(flesch)s; Wörter pro Satz: %(mean)s"
             )
             % {
-                "findings": len(result.findings),
-                "flagged": len(per_sentence),
-                "sentences": s.sentences,
-                "flesch": s.flesch_amstad,
-                "mean": s.mean_sentence_length,
+                "findings": german_number(len(result.findings)),
+                "flagged": german_number(len(per_sentence)),
+                "sentences": s.display["sentences"],
+                "flesch": s.display["flesch_amstad"],
+                "mean": s.display["mean_sentence_length"],
             }
         )
