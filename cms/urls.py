@@ -13,7 +13,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.errors import api_not_found_view
-from cms.views import health_view, landing_view
+from cms.views import health_view, landing_view, server_error_view
+
+# A failure outside a view's own handling (middleware, URL resolution) under /api/
+# still answers in the API's JSON error shape.
+handler500 = server_error_view
 
 urlpatterns = [
     path("", landing_view, name="landing"),

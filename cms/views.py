@@ -2,6 +2,9 @@
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import server_error
+
+from cms.api.errors import server_error_response
 
 
 def health_view(request: HttpRequest) -> JsonResponse:
@@ -27,3 +30,10 @@ def landing_view(request: HttpRequest) -> HttpResponse:
         "<ul><li><a href='/admin/'>Redaktion (Wagtail-Admin)</a></li>"
         "<li><a href='/healthz'>Status</a></li></ul></html>"
     )
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, except under /api/: there the API's JSON error."""
+    if request.path.startswith("/api/"):
+        return server_error_response()
+    return server_error(request)
