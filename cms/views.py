@@ -1,7 +1,7 @@
 """Site-wide views that belong to no content area."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import server_error
 
 from cms.api.errors import server_error_response
@@ -37,3 +37,8 @@ def server_error_view(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return server_error_response()
     return server_error(request)
+
+
+def page_not_found_view(request: HttpRequest, *args: object, **kwargs: object) -> None:
+    """A URL Wegweiser deliberately does not serve."""
+    raise Http404
