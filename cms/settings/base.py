@@ -441,8 +441,10 @@ CACHES = {
 WAGTAILFRONTENDCACHE = {}
 if env.str("FRONTEND_CACHE_PURGE_URL", default=""):
     WAGTAILFRONTENDCACHE["website"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        # Wagtail's HTTPBackend with a timeout (seconds) on each purge request.
+        "BACKEND": "cms.api.purge.TimedHTTPBackend",
         "LOCATION": env.str("FRONTEND_CACHE_PURGE_URL"),
+        "TIMEOUT": env.float("FRONTEND_CACHE_PURGE_TIMEOUT", default=10.0),
     }
 # Absolute URLs (renditions, purges) are built on this base.
 API_PUBLIC_BASE_URL = env.str("API_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
