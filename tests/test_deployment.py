@@ -51,12 +51,14 @@ def deploy_check(**extra: str) -> subprocess.CompletedProcess:
 
 
 def test_production_settings_pass_the_deploy_checklist():
-    # includeSubDomains is opt-in (a shared district domain): its W005 is the one
-    # deliberate exception, and it goes away once the district opts in.
+    # includeSubDomains and preload are opt-in (a shared district domain): their
+    # W005 and W021 are the deliberate exceptions, gone once the district opts in.
     result = deploy_check()
     assert result.returncode == 0, result.stderr
-    assert "System check identified no issues (1 silenced)" in result.stdout
-    opted_in = deploy_check(SECURE_HSTS_INCLUDE_SUBDOMAINS="true")
+    assert "System check identified no issues (2 silenced)" in result.stdout
+    opted_in = deploy_check(
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true"
+    )
     assert "System check identified no issues (0 silenced)" in opted_in.stdout
 
 

@@ -28,9 +28,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # One reverse proxy (the TLS end) in front of gunicorn: the throttle and the login
 # lockout count the address it saw, not the proxy's own.
-if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
-    # The deploy checklist's W005 ("includeSubDomains not set") is this choice.
-    SILENCED_SYSTEM_CHECKS = ["security.W005"]
+# The deploy checklist's W005 (no includeSubDomains) and W021 (no preload) are
+# this choice, not an oversight.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail overrides this for its own preview frames
