@@ -465,6 +465,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.security.login_locked_response"
 # The client's address behind the proxy, counted like the API's throttle.
 AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+# Its start-up banner would open every command's output.
+AXES_VERBOSE = False
 
 # One policy for the admin, the API and its docs (django-csp). Wagtail's admin and
 # Redoc still need inline scripts and styles; everything else comes from this host.
