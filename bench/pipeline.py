@@ -56,6 +56,7 @@ def _env(receiver_url: str) -> dict[str, str]:
         "DEBUG": "false",
         "WEBSITE_WEBHOOK_URL": receiver_url,
         "WEBSITE_WEBHOOK_SECRET": SECRET,
+        "WEBSITE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
         "LOG_LEVEL": "WARNING",
         # This part measures the website channel alone: no print builds in the
         # worker (the print part of `make bench` measures those).

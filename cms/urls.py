@@ -13,7 +13,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.errors import api_not_found_view
-from cms.views import health_view, landing_view
+from cms.views import (
+    health_view,
+    landing_view,
+    page_not_found_view,
+    server_error_view,
+)
+
+# A failure outside a view's own handling (middleware, URL resolution) under /api/
+# still answers in the API's JSON error shape.
+handler500 = server_error_view
 
 urlpatterns = [
     path("", landing_view, name="landing"),
@@ -24,6 +33,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
+
+# Wagtail's password form for private pages: no page is served as HTML, so there is
+# nothing to unlock, and a form to guess passwords at would only be a weakness.
+urlpatterns += [re_path(r"^_util/authenticate_with_password/", page_not_found_view)]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

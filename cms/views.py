@@ -1,7 +1,10 @@
 """Site-wide views that belong to no content area."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import server_error
+
+from cms.api.errors import server_error_response
 
 
 def health_view(request: HttpRequest) -> JsonResponse:
@@ -27,3 +30,15 @@ def landing_view(request: HttpRequest) -> HttpResponse:
         "<ul><li><a href='/admin/'>Redaktion (Wagtail-Admin)</a></li>"
         "<li><a href='/healthz'>Status</a></li></ul></html>"
     )
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, except under /api/: there the API's JSON error."""
+    if request.path.startswith("/api/"):
+        return server_error_response()
+    return server_error(request)
+
+
+def page_not_found_view(request: HttpRequest, *args: object, **kwargs: object) -> None:
+    """A URL Wegweiser deliberately does not serve."""
+    raise Http404

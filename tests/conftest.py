@@ -145,6 +145,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "WEBSITE_WEBHOOK_URL": webhook_url(),
         "WEBSITE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "WEBSITE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
     }
     global RUNNING_WORKER
     worker = WorkerProcess(env, log)

@@ -106,7 +106,12 @@ def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
         # verified, through the worker on the embedded broker.
         def pushes() -> list:
             try:
-                with urllib.request.urlopen(f"{receiver}/received.json") as response:
+                secret = (var_dir / "dev-webhook-secret").read_text().strip()
+                request = urllib.request.Request(
+                    f"{receiver}/received.json",
+                    headers={"Authorization": f"Bearer {secret}"},
+                )
+                with urllib.request.urlopen(request) as response:
                     return json.load(response)["messages"]
             except OSError:
                 return []

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.api.preview import preview_token_mint
@@ -13,14 +15,31 @@ from exports.content import API_PREFIX
 
 
 def website_preview_view(request: HttpRequest, page_id: int) -> HttpResponse:
-    """Mint a preview token; redirect to the website's preview when one is set up."""
+    """Mint a preview token; redirect to the website's preview when one is set up.
+
+    Minting may save a revision and hands out a readable link, so it takes a POST
+    (CSRF-checked); a GET, what the page header's button is, asks first.
+    """
     page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "cms/website_preview_confirm.html",
+            {
+                "page_title": _("Preview on the website"),
+                "header_icon": "view",
+                "page": page,
+                "minutes": settings.API_PREVIEW_TOKEN_SECONDS // 60,
+            },
+        )
     try:
         token, expires = preview_token_mint(page=page, user=request.user)
     except PermissionError:
         raise PermissionDenied from None
     api_url = request.build_absolute_uri(f"{API_PREFIX}/preview/?token={token}")
-    if settings.WEBSITE_PREVIEW_URL and request.GET.get("format") != "json":
+    if settings.WEBSITE_PREVIEW_URL and request.POST.get("format") != "json":
         return redirect(settings.WEBSITE_PREVIEW_URL.format(token=token))
     return JsonResponse(
         {"token": token, "expires_at": expires.isoformat(), "api_url": api_url}

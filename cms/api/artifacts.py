@@ -91,7 +91,7 @@ class ArtifactDownloadView(ApiView):
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             304: None,
-            404: schema.ErrorSerializer,
+            **ERRORS,
         },
         tags=["artifacts"],
     )

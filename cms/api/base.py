@@ -11,12 +11,17 @@ query parameters and error responses, and none imports another.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cms.api import schema
+from cms.api.errors import ERROR_LANGUAGE
 
 LOCALE = OpenApiParameter(
     "locale",
@@ -42,3 +47,10 @@ class ReadThrottle(AnonRateThrottle):
 
 class ApiView(APIView):
     throttle_classes = [ReadThrottle]
+
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        # DRF's own messages (405, 429 …) in the language of the API's messages.
+        with translation.override(ERROR_LANGUAGE):
+            return super().dispatch(request, *args, **kwargs)

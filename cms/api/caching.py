@@ -24,13 +24,20 @@ def etag_for(*parts: object) -> str:
     return quote_etag(digest[:40])
 
 
+def _opaque_tag(tag: str) -> str:
+    """The tag without its weakness marker: If-None-Match compares weakly
+    (RFC 9110 13.1.2), and nginx weakens ETags when it compresses a body."""
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
 def _not_modified(
     request: HttpRequest, etag: str, last_modified: datetime | None
 ) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
-        tags = {t.strip() for t in if_none_match.split(",")}
-        return etag in tags or "*" in tags
+        tags = {_opaque_tag(t) for t in if_none_match.split(",")}
+        return _opaque_tag(etag) in tags or "*" in tags
     since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
     return bool(since and last_modified and int(last_modified.timestamp()) <= since)
 
@@ -41,9 +48,13 @@ def conditional_json(
     etag: str,
     last_modified: datetime | None,
     build: Callable[[], bytes],
+    language: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Answer 304 when the client's copy is current; else the (cached) JSON body."""
+    """Answer 304 when the client's copy is current; else the (cached) JSON body.
+
+    ``language`` is the locale the body is in (sent as Content-Language).
+    """
     if _not_modified(request, etag, last_modified):
         response = HttpResponse(status=304)
     else:
@@ -56,6 +67,8 @@ def conditional_json(
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified.timestamp())
+    if language:
+        response["Content-Language"] = language
     response["Cache-Control"] = settings.API_CACHE_CONTROL
     response["Vary"] = "Accept-Encoding, Origin"
     return response

@@ -27,7 +27,9 @@ from cms.api.params import (
     locale_param,
     municipality_param,
     offset_param,
-    slug_param,
+    page_id_param,
+    page_links,
+    topic_param,
 )
 from cms.api.selectors import list_stamp, serving_pages
 from cms.pages.models import (
@@ -57,6 +59,7 @@ FILTER_HELP = {
         "Municipality slug (see /api/v1/municipalities/); an unknown slug is a 400."
     ),
 }
+FILTER_PARAMS = {"topic": topic_param, "municipality": municipality_param}
 
 
 # --- Pages ---------------------------------------------------------------------------
@@ -96,6 +99,7 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
         etag=etag_for("page", resolution.cache_key(), fields),
         last_modified=last_modified,
         build=build,
+        language=served.locale,
     )
 
 
@@ -107,7 +111,7 @@ class PageDetailView(ApiView):
         tags=["pages"],
     )
     def get(self, request: Request, page_id: int) -> HttpResponse:
-        return page_detail_response(request, page_id=page_id)
+        return page_detail_response(request, page_id=page_id_param(page_id))
 
 
 class PageByPathView(ApiView):
@@ -199,10 +203,7 @@ class PageListView(ApiView):
         """ORM lookups for the filters the request sets, each value checked."""
         lookups = {}
         for param, lookup in self.filters.items():
-            if param == "municipality":
-                value = municipality_param(request.GET)
-            else:
-                value = slug_param(request.GET, param)
+            value = FILTER_PARAMS[param](request.GET)
             if value is not None:
                 lookups[lookup] = value
         return lookups
@@ -247,13 +248,18 @@ class PageListView(ApiView):
                     "count": total,
                     "limit": limit,
                     "offset": offset,
+                    **page_links(request, total=total, limit=limit, offset=offset),
                     "locale": locale,
                     "items": items,
                 }
             )
 
         return conditional_json(
-            request, etag=etag, last_modified=last_modified, build=build
+            request,
+            etag=etag,
+            last_modified=last_modified,
+            build=build,
+            language=locale,
         )
 
 
@@ -341,7 +347,9 @@ class HandbookTreeView(ApiView):
     )
     def get(self, request: Request, page_id: int) -> HttpResponse:
         locale = locale_param(request.GET)
-        resolution = page_version_resolve(locale_code=locale, page_id=page_id)
+        resolution = page_version_resolve(
+            locale_code=locale, page_id=page_id_param(page_id)
+        )
         source = resolution.source
         if resolution.served is None or source is None:
             raise ApiError("not_found", "No public handbook with this id.", 404)
@@ -360,5 +368,9 @@ class HandbookTreeView(ApiView):
             )
 
         return conditional_json(
-            request, etag=etag, last_modified=last_modified, build=build
+            request,
+            etag=etag,
+            last_modified=last_modified,
+            build=build,
+            language=locale,
         )

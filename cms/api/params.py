@@ -8,10 +8,10 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
 from cms.api.errors import ApiError
-from cms.api.selectors import municipality_slugs
+from cms.api.selectors import municipality_slugs, topic_slugs
 from cms.locales import SOURCE_LOCALE
 from exports.content import UnknownLocale, content_locale_get
 
@@ -19,6 +19,8 @@ CURSOR_PREFIX = "wegweiser-changes:"
 SEARCH_MAX_LENGTH = 200
 FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 KNOWN_SHOWN = 12  # names listed in an "unknown …" message; the rest via their list
+# Page ids are bigints: a larger number names no page (and would overflow the query).
+PAGE_ID_MAX = 2**63 - 1
 
 
 def locale_param(query: QueryDict) -> str:
@@ -60,6 +62,23 @@ def offset_param(query: QueryDict) -> int:
     return int_param(query, "offset", default=0, low=0, high=10**7)
 
 
+def page_links(
+    request: HttpRequest, *, total: int, limit: int, offset: int
+) -> dict[str, str | None]:
+    """``next`` and ``previous`` of a paginated list: its own URL (a path, like
+    every ``api_url``) with another offset, or None at either end."""
+
+    def at(new_offset: int) -> str:
+        query = request.GET.copy()
+        query["offset"] = str(new_offset)
+        return f"{request.path}?{query.urlencode()}"
+
+    return {
+        "next": at(offset + limit) if offset + limit < total else None,
+        "previous": at(max(offset - limit, 0)) if offset > 0 else None,
+    }
+
+
 def fields_param(query: QueryDict, allowed: list[str]) -> list[str] | None:
     """The fields the client asked for, or None for all of them."""
     raw = query.get("fields")
@@ -96,26 +115,47 @@ def slug_param(query: QueryDict, name: str) -> str | None:
     return raw
 
 
-def municipality_param(query: QueryDict) -> str | None:
-    """The municipality a list is filtered by, or None when there is no filter.
+def page_id_param(page_id: int) -> int:
+    if page_id > PAGE_ID_MAX:
+        raise ApiError("not_found", "No page with this id or path.", 404)
+    return page_id
 
-    A town that does not exist is an error rather than an empty list, so a typo
-    in a link is not mistaken for "nothing in this town".
+
+def _known_slug_param(
+    query: QueryDict, name: str, known: list[str], listed_at: str
+) -> str | None:
+    """A filter's slug, or None without the filter; an unknown slug is a 400.
+
+    An error rather than an empty list, so a typo in a link is not mistaken for
+    "nothing here" — the same for every filter.
     """
-    slug = slug_param(query, "municipality")
+    slug = slug_param(query, name)
     if slug is None:
         return None
-    slugs = municipality_slugs()
-    if slug not in slugs:
-        shown = ", ".join(slugs[:KNOWN_SHOWN]) + (
-            " …" if len(slugs) > KNOWN_SHOWN else ""
+    if slug not in known:
+        shown = ", ".join(known[:KNOWN_SHOWN]) + (
+            " …" if len(known) > KNOWN_SHOWN else ""
         )
         raise ApiError(
-            "unknown_municipality",
-            f"There is no municipality {slug!r}; known: {shown or 'none'} "
-            "(all of them: /api/v1/municipalities/).",
+            f"unknown_{name}",
+            f"There is no {name} {slug!r}; known: {shown or 'none'} ({listed_at}).",
         )
     return slug
+
+
+def municipality_param(query: QueryDict) -> str | None:
+    """The municipality a list is filtered by, or None when there is no filter."""
+    return _known_slug_param(
+        query,
+        "municipality",
+        municipality_slugs(),
+        "all of them: /api/v1/municipalities/",
+    )
+
+
+def topic_param(query: QueryDict) -> str | None:
+    """The topic (Handlungsfeld) a list is filtered by, or None."""
+    return _known_slug_param(query, "topic", topic_slugs(), "topic slugs")
 
 
 def search_param(query: QueryDict) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.api.errors import ApiError
+from cms.pages.models import PortraitPage
 from exports.content import Document, draft_document
 
 SALT = "wegweiser.api.preview"
@@ -56,4 +57,15 @@ def preview_document_for_token(token: str) -> Document:
     revision = page.revisions.filter(pk=data.get("r")).first()
     if revision is None:
         raise ApiError("invalid_token", "The previewed revision no longer exists.", 403)
+    if isinstance(page, PortraitPage) and not (
+        page.consent is not None and page.consent.permits("web")
+    ):
+        # A preview is read on the website: a portrait needs its web consent there
+        # as much as published.
+        raise ApiError(
+            "no_consent",
+            "This portrait has no valid consent for the website, so it cannot be "
+            "previewed there.",
+            403,
+        )
     return draft_document(revision)

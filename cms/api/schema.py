@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.models import Page
 
@@ -84,6 +85,19 @@ def page_type_for_content_type(content_type_id: int) -> str:
     """The API's type name for a page's content type ("page" for unknown ones)."""
     model = model_for_content_type(content_type_id)
     return PAGE_TYPES.get(model, "page") if model is not None else "page"
+
+
+def next_link() -> serializers.CharField:
+    return serializers.CharField(
+        allow_null=True,
+        help_text="The next page of the list (a path); null at its end.",
+    )
+
+
+def previous_link() -> serializers.CharField:
+    return serializers.CharField(
+        allow_null=True, help_text="The previous page (a path); null on the first."
+    )
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -196,6 +210,8 @@ def page_list_serializer(model: type[Page]) -> type[serializers.Serializer]:
         count = serializers.IntegerField()
         limit = serializers.IntegerField()
         offset = serializers.IntegerField()
+        next = next_link()
+        previous = previous_link()
         locale = serializers.CharField()
         items = Summary(many=True)
 
@@ -231,18 +247,31 @@ class MunicipalityListSerializer(serializers.Serializer):
     items = MunicipalitySerializer(many=True)
 
 
-class SimpleCoverageSerializer(serializers.Serializer):
-    checked = serializers.IntegerField(
-        help_text="Live, current, and approved by the Prüfgruppe (target-group review)."
-    )
-    unchecked = serializers.IntegerField(
-        help_text="Live and current, but the live revision was not approved."
-    )
-    outdated = serializers.IntegerField(
-        help_text="The German page changed after the simple version was published."
-    )
-    missing = serializers.IntegerField(help_text="No live simple version.")
-    total = serializers.IntegerField(help_text="German pages to cover.")
+SIMPLE_COVERAGE_COUNTS = {
+    "checked": "Live, current, and approved by the Prüfgruppe (target-group review).",
+    "unchecked": "Live and current, but the live revision was not approved.",
+    "outdated": "The German page changed after the simple version was published.",
+    "missing": "No live simple version.",
+    "total": "German pages to cover.",
+}
+
+
+# Inline rather than a nullable reference: OpenAPI 3.0 ignores ``nullable`` next to
+# an ``allOf`` without a ``type``, so validators rejected the ``null`` every other
+# locale carries.
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            name: {"type": "integer", "description": text}
+            for name, text in SIMPLE_COVERAGE_COUNTS.items()
+        },
+        "required": list(SIMPLE_COVERAGE_COUNTS),
+    }
+)
+class SimpleCoverageField(serializers.JSONField):
+    """Leichte Sprache coverage counts, or null."""
 
 
 class LocaleSerializer(serializers.Serializer):
@@ -254,7 +283,7 @@ class LocaleSerializer(serializers.Serializer):
     pages = serializers.IntegerField()
     translated_pages = serializers.IntegerField()
     coverage = serializers.FloatField(help_text="Percent of source pages translated.")
-    simple_coverage = SimpleCoverageSerializer(
+    simple_coverage = SimpleCoverageField(
         allow_null=True,
         help_text=(
             "Leichte Sprache (de-x-ls) only, else null: how many German pages "
@@ -304,6 +333,8 @@ class SearchResultSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     limit = serializers.IntegerField()
     offset = serializers.IntegerField()
+    next = next_link()
+    previous = previous_link()
     items = SearchHitSerializer(many=True)
 
 

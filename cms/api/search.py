@@ -14,7 +14,13 @@ from rest_framework.request import Request
 from cms.api import schema
 from cms.api.base import ERRORS, LIMIT, LOCALE, OFFSET, ApiView
 from cms.api.caching import conditional_json, etag_for
-from cms.api.params import limit_param, locale_param, offset_param, search_param
+from cms.api.params import (
+    limit_param,
+    locale_param,
+    offset_param,
+    page_links,
+    search_param,
+)
 from cms.api.selectors import list_stamp, search_pages
 from exports.content import PAGE_TYPES, document_bytes, page_api_path
 
@@ -65,6 +71,7 @@ class SearchView(ApiView):
                     "count": total,
                     "limit": limit,
                     "offset": offset,
+                    **page_links(request, total=total, limit=limit, offset=offset),
                     "items": items,
                 }
             )
@@ -74,4 +81,5 @@ class SearchView(ApiView):
             etag=etag_for("search", locale, query, limit, offset, stamp, newest_event),
             last_modified=last_modified,
             build=build,
+            language=locale,
         )

@@ -32,7 +32,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.locales import SOURCE_LOCALE
-from cms.snippets.models import GlossaryTerm, Municipality
+from cms.snippets.models import GlossaryTerm, Municipality, Topic
 from exports.content import (
     PAGE_MODELS,
     content_locale_get,
@@ -139,6 +139,13 @@ def serving_glossary_terms(*, locale_code: str) -> QuerySet:
 def municipality_slugs() -> list[str]:
     """Slugs of every municipality, alphabetically: what the list filters accept."""
     return list(Municipality.objects.order_by("slug").values_list("slug", flat=True))
+
+
+def topic_slugs() -> list[str]:
+    """Slugs of every topic, alphabetically (a slug is shared by its translations)."""
+    return list(
+        Topic.objects.order_by("slug").values_list("slug", flat=True).distinct()
+    )
 
 
 def list_stamp() -> tuple[int, int, datetime | None]:

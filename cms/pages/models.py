@@ -66,9 +66,14 @@ class HeadlessPage(Page):
             return mode.render(self)
         return super().serve_preview(request, mode_name)
 
-    def serve(self, request, *args, **kwargs):
+    def route(self, request, path_components):
         # The public reads the handbook through the API, which applies the consent
-        # and privacy rules; plain page serving would bypass them.
+        # and privacy rules; plain page serving would bypass them. Refused while
+        # routing, before Wagtail's privacy check, so a private page answers 404
+        # like every other instead of with a password form.
+        raise Http404
+
+    def serve(self, request, *args, **kwargs):
         if not getattr(request, "is_preview", False):
             raise Http404
         return super().serve(request, *args, **kwargs)

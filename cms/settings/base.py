@@ -4,9 +4,11 @@ Everything a deployment changes comes from the environment (see ``.env.example``
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 from cms.locales import DEFAULT_CONTENT_LOCALES, build_content_locales
 from cms.translators.machine import machine_translator_setting
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc/Swagger assets served locally, no CDN
     "corsheaders",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cms.security.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -71,7 +76,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Translators stay in their locales in wagtail-localize's views too.
     "cms.translators.middleware.TranslatorLocaleScopeMiddleware",
+    "cms.translators.middleware.LocalizePoUploadGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -155,15 +163,33 @@ STORAGES = {
 }
 # Uploads above this size are refused with a form error instead of filling the disk.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_BYTES", default=20 * 2**20)
+# An image's width × height: decoding is what costs memory (an 11000 × 11000 PNG
+# took 18 s and 1.2 GB), not the file size. 40 Mpx is a 7700 × 5200 photo, more than
+# any print in the handbook needs. Wagtail's own default is 128 Mpx.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+# Every request body, file uploads included (Django's own limit leaves out files):
+# larger ones are refused with 413 before they are read (cms.security). Keep it at
+# or above the image limit; set the proxy's limit (nginx client_max_body_size) too.
+MAX_REQUEST_BODY_BYTES = env.int(
+    "MAX_REQUEST_BODY_BYTES", default=WAGTAILIMAGES_MAX_UPLOAD_SIZE + 2**20
+)
+# PO files translators upload in wagtail-localize's editor.
+MAX_PO_UPLOAD_BYTES = env.int("MAX_PO_UPLOAD_BYTES", default=5 * 2**20)
 
 # --- Wagtail -------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Wegweiser"
+# Nothing leaves the server unless configured: no avatars from an external avatar
+# service (editors get Wagtail's built-in default) and no update check against
+# wagtail.org from editors' browsers.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env.str(
     "WAGTAILADMIN_BASE_URL", default="http://localhost:8000"
 )
 WAGTAILIMAGES_IMAGE_MODEL = "images.HandbookImage"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.forms.HandbookImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "txt"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -268,6 +294,7 @@ def export_channels_setting(
     webhook_url: str,
     secrets: list[str],
     allowed_urls: list[str],
+    allow_private_targets: bool,
     print_locales: list[str],
     print_build_delay: float,
 ) -> dict:
@@ -283,8 +310,11 @@ def export_channels_setting(
                     if webhook_url
                     else []
                 ),
-                # The SSRF guard: a target must start with one of these.
+                # The SSRF guard: a target must lie under one of these (scheme,
+                # host, port and leading path segments), and loopback, private and
+                # link-local addresses are refused unless ALLOW_PRIVATE_TARGETS.
                 "ALLOWED_URLS": allowed_urls or ([webhook_url] if webhook_url else []),
+                "ALLOW_PRIVATE_TARGETS": allow_private_targets,
                 "TIMEOUT": env.float("WEBSITE_WEBHOOK_TIMEOUT", default=10.0),
                 "RETRY_HOURS": env.float("WEBSITE_WEBHOOK_RETRY_HOURS", default=72.0),
                 "SWEEP_SECONDS": env.float("DELIVERY_SWEEP_SECONDS", default=30.0),
@@ -328,6 +358,9 @@ EXPORT_CHANNELS = export_channels_setting(
         env.str("WEBSITE_WEBHOOK_SECRET_PREVIOUS", default=""),
     ],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+    allow_private_targets=env.bool(
+        "WEBSITE_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False
+    ),
     # Locales that get a PDF (default: every content locale).
     print_locales=env.list(
         "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
@@ -388,6 +421,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The docs page uses the system's fonts: no web fonts from a font CDN
+    # (cms/templates/drf_spectacular/redoc.html drops drf-spectacular's links).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, sans-serif",
+                "headings": {"fontFamily": "system-ui, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, monospace"},
+            }
+        }
+    },
 }
 
 # CORS: only the district website's origins may read the API from a browser.
@@ -417,11 +461,52 @@ CACHES = {
 WAGTAILFRONTENDCACHE = {}
 if env.str("FRONTEND_CACHE_PURGE_URL", default=""):
     WAGTAILFRONTENDCACHE["website"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        # Wagtail's HTTPBackend with a timeout (seconds) on each purge request.
+        "BACKEND": "cms.api.purge.TimedHTTPBackend",
         "LOCATION": env.str("FRONTEND_CACHE_PURGE_URL"),
+        "TIMEOUT": env.float("FRONTEND_CACHE_PURGE_TIMEOUT", default=10.0),
     }
 # Absolute URLs (renditions, purges) are built on this base.
 API_PUBLIC_BASE_URL = env.str("API_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+
+# --- Logins, passwords, Content-Security-Policy -------------------------------------
+# django-axes locks a user name from one address out after LOGIN_FAILURE_LIMIT wrong
+# passwords for LOGIN_LOCKOUT_MINUTES (the admin and /django-admin/ logins). A right
+# password resets the count. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.security.login_locked_response"
+# The client's address behind the proxy, counted like the API's throttle.
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+# Its start-up banner would open every command's output.
+AXES_VERBOSE = False
+
+# One policy for the admin, the API and its docs (django-csp). Wagtail's admin and
+# Redoc still need inline scripts and styles; everything else comes from this host.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 # --- Passwords and logging -----------------------------------------------------------
 

@@ -50,6 +50,10 @@ EXPORT_CHANNELS = export_channels_setting(
         env.str("WEBSITE_WEBHOOK_SECRET_PREVIOUS", default=""),
     ],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+    # The reference receiver runs on this machine (127.0.0.1): allowed explicitly.
+    allow_private_targets=env.bool(
+        "WEBSITE_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=True
+    ),
     print_locales=env.list(
         "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
     ),

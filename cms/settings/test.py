@@ -24,6 +24,11 @@ EXPORT_CHANNELS = export_channels_setting(
     webhook_url=env.str("WEBSITE_WEBHOOK_URL", default=""),
     secrets=[env.str("WEBSITE_WEBHOOK_SECRET", default="")],
     allowed_urls=env.list("WEBSITE_WEBHOOK_ALLOWED_URLS", default=[]),
+    # The suite's receiver listens on 127.0.0.1; the worker process gets this
+    # from its environment (tests/conftest.py).
+    allow_private_targets=env.bool(
+        "WEBSITE_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False
+    ),
     # Print builds are opt-in per test (the print channel's LOCALES): a PDF per
     # publish in every test would slow the suite down and add announcements the
     # website tests don't expect.

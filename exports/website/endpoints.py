@@ -7,11 +7,13 @@ they need nothing of the channel class (which calls them).
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -31,23 +33,87 @@ class EndpointConfig:
     secrets: tuple[str, ...]
 
 
-def url_allowed(url: str, allowed: Sequence[str]) -> bool:
-    """Whether ``url`` starts with one of the allowed prefixes (scheme, host, port).
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
-    Comparing parsed parts, not strings, so ``https://site.example.org.evil.test``
-    does not pass for ``https://site.example.org``.
+
+def _port(url: SplitResult) -> int | None:
+    try:
+        return url.port or DEFAULT_PORTS.get(url.scheme)
+    except ValueError:  # a port that is not a number
+        return None
+
+
+def _segments(path: str) -> list[str] | None:
+    """The path's segments, decoded; None if one of them climbs (``..``) or
+    hides a slash, which a server may resolve to another path."""
+    segments = [unquote(part) for part in path.split("/") if part]
+    if any(part in (".", "..") or "/" in part or "\\" in part for part in segments):
+        return None
+    return segments
+
+
+def url_allowed(url: str, allowed: Sequence[str]) -> bool:
+    """Whether ``url`` lies under one of the allowed URLs.
+
+    Parsed parts are compared, not strings: the scheme, the host and the port
+    exactly, and the allowed path's segments must begin the target's. So
+    ``https://site.example.org.evil.test`` does not pass for
+    ``https://site.example.org``, nor ``…/webhooks/wegweiser-evil`` or
+    ``…/wegweiser/../../admin/`` for ``…/webhooks/wegweiser``.
     """
     target = urlsplit(url)
+    target_segments = _segments(target.path)
+    if target_segments is None or target.username or target.password:
+        return False
     for prefix in allowed:
         allowed_url = urlsplit(prefix)
+        allowed_segments = _segments(allowed_url.path) or []
         if (
             target.scheme == allowed_url.scheme
             and target.hostname == allowed_url.hostname
-            and target.port == allowed_url.port
-            and target.path.startswith(allowed_url.path or "/")
+            and _port(target) is not None
+            and _port(target) == _port(allowed_url)
+            and target_segments[: len(allowed_segments)] == allowed_segments
         ):
             return True
     return False
+
+
+def _address_is_internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
+
+
+def internal_target(url: str, *, resolve: bool) -> str | None:
+    """The internal address ``url`` points at (loopback, private, link-local such
+    as a cloud metadata service), or None. With ``resolve``, a host name is looked
+    up too; one that does not resolve is left to the request to fail."""
+    host = urlsplit(url).hostname or ""
+    try:
+        candidates = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        if host == "localhost" or host.endswith(".localhost"):
+            return host
+        if not resolve:
+            return None
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return None
+        candidates = [str(info[4][0]) for info in infos]
+    for address in candidates:
+        if _address_is_internal(address):
+            return address
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,11 +125,15 @@ class WebsiteConfig:
     allowed_urls: tuple[str, ...]
     timeout: float
     retry_window: timedelta
+    # Loopback, private and link-local targets are refused unless this is set
+    # (a receiver on the same machine or in the district's own network).
+    allow_private_targets: bool = False
 
     @classmethod
     def parse(cls, *, alias: str, options: Mapping[str, Any]) -> WebsiteConfig:
         """Validate ``options``; ImproperlyConfigured says what to set."""
         allowed_urls: tuple[str, ...] = tuple(options.get("ALLOWED_URLS", ()))
+        allow_private = bool(options.get("ALLOW_PRIVATE_TARGETS", False))
         retry_window = timedelta(hours=float(options.get("RETRY_HOURS", 72)))
         if retry_window < timedelta(hours=72):
             raise ImproperlyConfigured(
@@ -72,7 +142,7 @@ class WebsiteConfig:
             )
         endpoints: dict[str, EndpointConfig] = {}
         for raw in options.get("ENDPOINTS", ()):
-            endpoint = _endpoint_config(raw, allowed_urls)
+            endpoint = _endpoint_config(raw, allowed_urls, allow_private)
             if endpoint.name in endpoints:
                 raise ImproperlyConfigured(f"two endpoints are named {endpoint.name!r}")
             endpoints[endpoint.name] = endpoint
@@ -82,11 +152,12 @@ class WebsiteConfig:
             allowed_urls=allowed_urls,
             timeout=float(options.get("TIMEOUT", 10)),
             retry_window=retry_window,
+            allow_private_targets=allow_private,
         )
 
 
 def _endpoint_config(
-    raw: Mapping[str, Any], allowed_urls: Sequence[str]
+    raw: Mapping[str, Any], allowed_urls: Sequence[str], allow_private: bool
 ) -> EndpointConfig:
     name, url = raw.get("NAME", "website"), raw.get("URL", "")
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
@@ -99,6 +170,13 @@ def _endpoint_config(
             f"endpoint {name!r}: {url} is not in the allow-list "
             f"({', '.join(allowed_urls) or 'empty'}); add its origin to "
             "WEBSITE_WEBHOOK_ALLOWED_URLS."
+        )
+    internal = None if allow_private else internal_target(url, resolve=False)
+    if internal:
+        raise ImproperlyConfigured(
+            f"endpoint {name!r}: {url} points at the internal address {internal}; "
+            "set WEBSITE_WEBHOOK_ALLOW_PRIVATE_TARGETS=true if the receiver really "
+            "is in your own network."
         )
     secrets = tuple(s for s in raw.get("SECRETS", ()) if s)
     if not secrets:

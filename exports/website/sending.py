@@ -33,6 +33,7 @@ from exports.website.deliveries import (
 from exports.website.endpoints import (
     EndpointConfig,
     WebsiteConfig,
+    internal_target,
     url_allowed,
     website_config_for_endpoint,
     website_configs,
@@ -212,6 +213,12 @@ def _post(
     """POST ``body``; return (result, retry-after delay or None, response excerpt)."""
     if not url_allowed(config.url, channel.allowed_urls):
         return AttemptResult("failed", error="URL not in the allow-list"), None, ""
+    # Looked up on every attempt: a name may come to point inside later.
+    if not channel.allow_private_targets and (
+        internal := internal_target(config.url, resolve=True)
+    ):
+        error = f"the URL points at the internal address {internal}"
+        return AttemptResult("failed", error=error), None, ""
     headers = webhook_headers(
         secrets=config.secrets,
         msg_id=delivery.webhook_id,

@@ -44,14 +44,31 @@ CHECKS = [
 ]
 
 
-def test_api_honours_its_schema(api_schema):
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """A generous throttle for this test only: its requests come from one client,
+    and a 429 halfway would hide the operations after it."""
+    from cms.api.base import ReadThrottle
+
+    monkeypatch.setattr(ReadThrottle, "THROTTLE_RATES", {"anon_read": "100000/min"})
+
+
+def test_api_honours_its_schema(api_schema, unthrottled, client):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 14
+    document = client.get("/api/v1/schema/?format=json").json()
+    documented = {
+        (method.upper(), path)
+        for path, methods in document["paths"].items()
+        for method in methods
+    }
+    # Every documented operation is exercised, none skipped.
+    assert {(o.method.upper(), o.path) for o in operations} == documented
     for operation in operations:
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=12,
+            # Bounded so the whole run stays well under a minute on CI.
+            max_examples=6,
             deadline=None,
             derandomize=True,
             database=None,

@@ -72,7 +72,9 @@ def test_preview_token_shows_the_draft_only_to_editors(client, admin_user, api):
     chapter.title = "Entwurf für die Vorschau"
     chapter.save_revision(user=admin_user)
     client.force_login(admin_user)
-    minted = client.get(f"/admin/website-preview/{chapter.pk}/?format=json").json()
+    minted = client.post(
+        f"/admin/website-preview/{chapter.pk}/", {"format": "json"}
+    ).json()
     client.logout()
     draft = api(f"preview/?token={minted['token']}")
     assert draft.status_code == 200
@@ -87,17 +89,48 @@ def test_preview_token_shows_the_draft_only_to_editors(client, admin_user, api):
     reader = User.objects.create_user("leser", password="x" * 12)
     reader.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(reader)
-    refused = client.get(f"/admin/website-preview/{chapter.pk}/?format=json")
+    refused = client.post(f"/admin/website-preview/{chapter.pk}/", {"format": "json"})
     assert refused.status_code in (302, 403)
     assert "token" not in refused.content.decode()
+
+
+def test_a_preview_token_is_minted_by_post_only(client, admin_user):
+    chapter = demo_page("menschen-fuer-engagement-gewinnen").specific
+    revisions = chapter.revisions.count()
+    client.force_login(admin_user)
+    asked = client.get(f"/admin/website-preview/{chapter.pk}/?format=json")
+    assert asked.status_code == 200
+    assert asked["Content-Type"].startswith("text/html")  # a form, not a token
+    assert "expires_at" not in asked.content.decode()
+    assert 'method="post"' in asked.content.decode()
+    assert chapter.revisions.count() == revisions
+
+
+def test_a_portrait_without_web_consent_is_not_previewed(client, admin_user, api):
+    from cms.pages.models import PortraitPage
+
+    portrait = PortraitPage.objects.filter(
+        locale__language_code="de", consent__isnull=False
+    ).first()
+    portrait.consent.web = False
+    portrait.consent.save()
+    client.force_login(admin_user)
+    token = client.post(
+        f"/admin/website-preview/{portrait.pk}/", {"format": "json"}
+    ).json()["token"]
+    client.logout()
+    response = api(f"preview/?token={token}")
+    assert response.status_code == 403
+    assert response.data["error"]["code"] == "no_consent"
+    assert portrait.display_name not in response.content.decode()
 
 
 def test_expired_preview_token_is_refused(client, admin_user, api, settings):
     chapter = demo_page("menschen-fuer-engagement-gewinnen")
     client.force_login(admin_user)
-    token = client.get(f"/admin/website-preview/{chapter.pk}/?format=json").json()[
-        "token"
-    ]
+    token = client.post(
+        f"/admin/website-preview/{chapter.pk}/", {"format": "json"}
+    ).json()["token"]
     settings.API_PREVIEW_TOKEN_SECONDS = -1
     response = api(f"preview/?token={token}")
     assert response.status_code == 403

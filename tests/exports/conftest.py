@@ -102,6 +102,8 @@ def website(settings, tmp_path):
                     }
                 ],
                 "ALLOWED_URLS": [webhook_url()],
+                # The session's receiver is on 127.0.0.1: allowed explicitly.
+                "ALLOW_PRIVATE_TARGETS": True,
                 "TIMEOUT": 5,
             },
         }

@@ -88,9 +88,14 @@ class Receiver:
         )
         return http_post(f"{self.url}/webhooks/wegweiser", body, headers or signed)
 
-    def get(self, path: str) -> tuple[int, str]:
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
-            return response.status, response.read().decode()
+    def get(self, path: str, token: str | None = SECRET) -> tuple[int, str]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        request = urllib.request.Request(self.url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
 
     def rows(self, sql: str) -> list[tuple]:
         with sqlite3.connect(self.database) as connection:
@@ -367,6 +372,51 @@ def test_received_json_lists_messages_and_current_content(receiver):
     ]
     assert listing["messages"][0]["payload"] == message(sequence=2)
     assert [(c["locale"], c["sequence"]) for c in listing["current"]] == [("de", 2)]
+
+
+def test_received_json_needs_the_webhook_secret(receiver):
+    receiver.post(message(title="Ankommen in Ehingen"))
+    for token in (None, "whsec_falsch", OLD_SECRET):
+        status, text = receiver.get("/received.json", token=token)
+        assert status == 401, token
+        assert "Ankommen" not in text
+    assert receiver.get("/received.json", token=SECRET)[0] == 200
+
+
+def test_a_removed_page_takes_its_earlier_documents_with_it(receiver):
+    # A portrait whose consent was withdrawn is removed from the website; the
+    # receiver's log must not go on serving the person's story.
+    receiver.post(message(sequence=1, title="Amira K. erzählt"))
+    receiver.post(message(sequence=2, title="Amira K. erzählt weiter"))
+    receiver.post(message(sequence=1, locale="en", title="Amira K. tells"))
+    receiver.post(message(sequence=3, type="page.removed"))
+    text = receiver.get("/received.json")[1]
+    listing = json.loads(text)
+    assert "Amira K. erzählt" not in text
+    assert "Amira K. tells" in text  # another locale, not removed
+    assert [m["type"] for m in listing["messages"]] == [
+        "page.updated",
+        "page.updated",
+        "page.updated",
+        "page.removed",
+    ]
+    assert "Amira K. erzählt" not in receiver.get("/", token=None)[1]
+
+
+def test_a_body_shorter_than_announced_is_a_400(receiver, monkeypatch):
+    from exports.website.receiver.request_handler import WebhookRequestHandler
+
+    monkeypatch.setattr(WebhookRequestHandler, "timeout", 1)
+    host, port = receiver.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            b"POST /webhooks/wegweiser HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+            b'{"type": '
+        )
+        answer = connection.recv(4096).decode()
+    assert answer.startswith("HTTP/1.0 400") or answer.startswith("HTTP/1.1 400")
+    assert "incomplete_body" in answer
 
 
 def test_healthz_answers_200(receiver):

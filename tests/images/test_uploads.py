@@ -102,3 +102,69 @@ def test_oversized_upload_is_refused_with_a_form_error(admin_client, settings):
         "zu groß" in response.content.decode()
         or "too large" in response.content.decode()
     )
+
+
+def stored_bytes(title="Porträtfoto") -> bytes:
+    with HandbookImage.objects.get(title=title).open_file() as f:
+        return f.read()
+
+
+def test_jpeg_comments_are_removed(admin_client):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(
+        out, format="JPEG", comment=b"Maria Muster, Hauptstrasse 1, Laichingen"
+    )
+    assert upload(admin_client, out.getvalue()).status_code == 302
+    stored = stored_bytes()
+    assert b"Maria Muster" not in stored
+    with Image.open(io.BytesIO(stored)) as img:
+        assert "comment" not in img.info
+
+
+def animated_gif(comment: bytes) -> bytes:
+    import random
+
+    noise = random.Random(7)
+    frames = [
+        Image.frombytes("L", (120, 120), noise.randbytes(120 * 120)).convert("P")
+        for _ in range(3)
+    ]
+    out = io.BytesIO()
+    frames[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        comment=comment,
+        duration=100,
+        loop=0,
+    )
+    return out.getvalue()
+
+
+def test_animated_gif_comments_are_removed_and_the_animation_kept(admin_client):
+    original = animated_gif(b"Maria Muster, Hauptstrasse 1, Laichingen")
+    response = upload(admin_client, original, name="ablauf.gif")
+    assert response.status_code == 302
+    stored = stored_bytes()
+    assert b"Maria Muster" not in stored
+    with Image.open(io.BytesIO(stored)) as img:
+        assert img.n_frames == 3
+        assert "comment" not in img.info
+
+
+def test_a_truncated_gif_gets_a_form_error(admin_client):
+    data = animated_gif(b"")[:-2000]
+    response = upload(admin_client, data, name="kaputt.gif")
+    assert response.status_code == 200
+    assert "unvollständig" in response.content.decode()
+    assert not HandbookImage.objects.filter(title="Porträtfoto").exists()
+
+
+def test_an_image_over_40_megapixels_is_refused(admin_client, settings):
+    assert settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
+    out = io.BytesIO()
+    Image.new("1", (8000, 5100)).save(out, format="PNG")  # 40.8 Mpx, a few kB
+    response = upload(admin_client, out.getvalue(), name="riesig.png")
+    assert response.status_code == 200
+    assert not HandbookImage.objects.filter(title="Porträtfoto").exists()

@@ -14,6 +14,9 @@ from typing import Any
 from exports.website.receiver.pushed_messages import PushedMessage
 
 DATABASE_NAME = "received.sqlite3"
+REMOVED = "page.removed"
+# What is left of a document after its page was removed.
+REDACTED = {"document": None, "redacted": "the page was removed later"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -117,6 +120,20 @@ class ReceivedStore:
                     ),
                 )
                 applied = cursor.rowcount > 0
+                if applied and message.type == REMOVED:
+                    # A removal (unpublished, or a portrait whose consent was
+                    # withdrawn) takes the earlier documents of the page in this
+                    # locale with it; the log keeps only that they arrived.
+                    cursor.execute(
+                        "UPDATE messages SET body = ? WHERE translation_key = ? "
+                        "AND locale = ? AND type != ?",
+                        (
+                            json.dumps({"type": "page.updated", "data": REDACTED}),
+                            message.translation_key,
+                            message.locale,
+                            REMOVED,
+                        ),
+                    )
                 cursor.execute(
                     """
                     INSERT INTO messages

@@ -7,6 +7,7 @@ their own modules, the server that runs this handler in ``server``.
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -150,6 +151,21 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
         if path == "/healthz":
             self._json_send(HTTPStatus.OK, {"status": "ok"})
         elif path == "/received.json":
+            # Every stored document, drafts of the website's content included:
+            # only for whoever holds the webhook secret.
+            if not self._read_authorized():
+                self._json_send(
+                    HTTPStatus.UNAUTHORIZED,
+                    {
+                        "error": {
+                            "code": "unauthorized",
+                            "message": "send 'Authorization: Bearer <webhook "
+                            "secret>' (the whsec_… value the receiver verifies with)",
+                        }
+                    },
+                    headers={"WWW-Authenticate": 'Bearer realm="receiver"'},
+                )
+                return
             self._json_send(
                 HTTPStatus.OK,
                 {
@@ -167,6 +183,16 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
                 HTTPStatus.NOT_FOUND,
                 {"error": {"code": "not_found", "message": f"no page at {path}"}},
             )
+
+    def _read_authorized(self) -> bool:
+        scheme, _, token = self.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        given = token.strip().encode()
+        return any(
+            hmac.compare_digest(given, secret.encode())
+            for secret in self.receiver.secrets
+        )
 
     def _body_read(self) -> bytes:
         length_header = self.headers.get("Content-Length")
@@ -193,7 +219,11 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
                 f"body is {length} bytes; the receiver takes at most "
                 f"{MAX_BODY_BYTES} bytes",
             )
-        body = self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except OSError:  # the socket timed out: the sender stopped mid-body
+            self.close_connection = True
+            body = b""
         if len(body) != length:
             raise RequestRefused(
                 HTTPStatus.BAD_REQUEST,
@@ -228,12 +258,25 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
         if self._unread_body_bytes:
             self._body_discard()
 
-    def _json_send(self, status: HTTPStatus, payload: object) -> None:
+    def _json_send(
+        self,
+        status: HTTPStatus,
+        payload: object,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         body = json.dumps(payload, ensure_ascii=False).encode()
-        self._send(status, "application/json", body)
+        self._send(status, "application/json", body, headers)
 
-    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+    def _send(
+        self,
+        status: HTTPStatus,
+        content_type: str,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")

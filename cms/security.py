@@ -1,0 +1,94 @@
+"""Request-level protections every response shares: the body cap and client address.
+
+Separate from the views because both apply before any view runs: a body too large
+is refused before Django reads it, and the login lockout (django-axes) needs the
+client's address as the API throttle counts it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from cms.api.errors import ERROR_LANGUAGE, error_body
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: behind ``API_NUM_PROXIES`` proxies, the address the
+    outermost of them saw (the same rule as DRF's throttle), else REMOTE_ADDR."""
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def login_locked_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """django-axes' lockout answer: a page that says in German what happened."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = TemplateResponse(
+        request,
+        "cms/login_locked.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response.render()
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body exceeds ``MAX_REQUEST_BODY_BYTES``.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves file uploads out, so without this a
+    client could stream any amount to a temporary file (wagtail-localize's PO upload
+    did). Checked on Content-Length before anything reads the body; a body without
+    one is cut off at the limit by ``LimitedStream`` in Django's WSGI handler only
+    when the server sets CONTENT_LENGTH, so the proxy must refuse chunked uploads
+    beyond the same size.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.MAX_REQUEST_BODY_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit and length > limit:
+            return self.refused(request, length, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def refused(request: HttpRequest, length: int, limit: int) -> HttpResponse:
+        megabytes = f"{limit / 2**20:.0f}"
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                error_body(
+                    413,
+                    "body_too_large",
+                    f"The request body is {length} bytes; at most {limit} are taken.",
+                ),
+                status=413,
+            )
+            response["Content-Language"] = ERROR_LANGUAGE
+            return response
+        message = _(
+            "The upload is too large: at most %(megabytes)s MB are accepted. "
+            "Make the file smaller and try again."
+        ) % {"megabytes": megabytes}
+        response = HttpResponse(message, status=413, content_type="text/plain")
+        # The connection still carries the unread body.
+        response["Connection"] = "close"
+        return response
