@@ -15,12 +15,17 @@ from exports.content import API_PREFIX
 def website_preview_view(request: HttpRequest, page_id: int) -> HttpResponse:
     """Mint a preview token; redirect to the website's preview when one is set up."""
     page = get_object_or_404(Page, pk=page_id).specific
+    wants_json = request.GET.get("format") == "json"
+    if not settings.WEBSITE_PREVIEW_URL and not wants_json:
+        # No website preview to open: an editor's browser gets the built-in
+        # preview of the latest draft, not a token as raw JSON.
+        return redirect("wagtailadmin_pages:view_draft", page.pk)
     try:
         token, expires = preview_token_mint(page=page, user=request.user)
     except PermissionError:
         raise PermissionDenied from None
     api_url = request.build_absolute_uri(f"{API_PREFIX}/preview/?token={token}")
-    if settings.WEBSITE_PREVIEW_URL and request.GET.get("format") != "json":
+    if settings.WEBSITE_PREVIEW_URL and not wants_json:
         return redirect(settings.WEBSITE_PREVIEW_URL.format(token=token))
     return JsonResponse(
         {"token": token, "expires_at": expires.isoformat(), "api_url": api_url}
