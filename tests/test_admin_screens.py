@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.sql import emit_post_migrate_signal
 from lxml import html
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cms.website_urls import website_page_url, website_page_url_template_check
 from tests.factories.pages import chapter_factory, handbook_factory
@@ -134,8 +134,3 @@ def test_with_a_website_preview_the_button_opens_the_website(admin_client, setti
     answer = admin_client.get(f"/admin/website-preview/{chapter.pk}/")
     assert answer.status_code == 302
     assert answer["Location"].startswith("https://www.example.org/vorschau?token=")
-
-
-def test_the_default_locale_is_german():
-    # The "View live" tests above read German labels.
-    assert Locale.get_default().language_code == "de"
