@@ -9,18 +9,25 @@
   );
   const HEADING = /^(.+) to (.+) translation$/;
 
+  // Writes only a text that differs: every write is a mutation the observer below
+  // sees, and rewriting an equal text (the English admin) would never settle.
+  function replaceText(element, text) {
+    if (element.textContent !== text) element.textContent = text;
+  }
+
   function translate(root) {
     root.querySelectorAll("section h3").forEach((heading) => {
       const match = HEADING.exec(heading.textContent.trim());
       if (match && heading.childElementCount === 0) {
-        heading.textContent = config.heading
-          .replace("{source}", match[1])
-          .replace("{target}", match[2]);
+        replaceText(
+          heading,
+          config.heading.replace("{source}", match[1]).replace("{target}", match[2])
+        );
       }
     });
     root.querySelectorAll(".w-dropdown__toggle > .w-sr-only").forEach((label) => {
       if (label.textContent.trim() === "More actions") {
-        label.textContent = config.moreActions;
+        replaceText(label, config.moreActions);
       }
     });
   }
