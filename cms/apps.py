@@ -10,7 +10,7 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         from cms.api import purge
-        from cms.services import locales_ensure_configured
+        from cms.services import locales_ensure_configured, sites_ensure_named
         from cms.text_controls import text_controls_clean_on_save
         from exports.services import content_events_recorded
 
@@ -23,12 +23,14 @@ class CmsConfig(AppConfig):
             text_controls_clean_on_save, dispatch_uid="text-controls-clean"
         )
 
-        def ensure_locales(**kwargs):
+        def ensure_configured(**kwargs):
             locales_ensure_configured()
+            sites_ensure_named()
 
         # After every migrate, the configured content locales exist as Wagtail
-        # Locales, so a locale added to CONTENT_LOCALES appears without a manual step.
+        # Locales, so a locale added to CONTENT_LOCALES appears without a manual step,
+        # and the site Wagtail's migration created has a name (not "localhost").
         # (This app has no models, so it listens for wagtailcore's signal.)
         post_migrate.connect(
-            ensure_locales, sender=apps.get_app_config("wagtailcore"), weak=False
+            ensure_configured, sender=apps.get_app_config("wagtailcore"), weak=False
         )

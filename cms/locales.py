@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language_info
 
 SOURCE_LOCALE = "de"
 SIMPLE_LOCALE = "de-x-ls"
@@ -162,3 +164,11 @@ def locales_reading(code: str) -> list[str]:
         for loc in content_locales()
         if code == loc.code or code in loc.fallbacks
     ]
+
+
+def locale_label(code: str) -> str:
+    """The locale's name for the admin, in the admin's language ("Englisch" in the
+    German admin); locales Django has no name for (Leichte Sprache) keep their own."""
+    if code in LANG_INFO:  # not a variant such as de-x-ls, which Django reads as de
+        return str(get_language_info(code)["name_translated"])
+    return LOCALE_NAMES.get(code, code)

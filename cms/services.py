@@ -32,10 +32,22 @@ def site_ensure_tree_root() -> Site:
             port=80,
             root_page=root,
             is_default_site=True,
-            site_name="Wegweiser",
+            site_name=settings.WAGTAIL_SITE_NAME,
         )
     if site.root_page_id != root.pk:
         site.root_page = root
-        site.site_name = site.site_name or "Wegweiser"
         site.save()
+    sites_ensure_named()
     return site
+
+
+def sites_ensure_named() -> int:
+    """Give every Wagtail Site without a name ``WAGTAIL_SITE_NAME``; how many.
+
+    Wagtail's own migration creates the default site as "localhost" without a name,
+    and the admin then greets editors with "localhost" on the dashboard. A name
+    an editor gave a site (Settings → Sites) is kept.
+    """
+    return Site.objects.filter(site_name="").update(
+        site_name=settings.WAGTAIL_SITE_NAME
+    )

@@ -22,7 +22,7 @@ def test_no_handbook_language_is_left_without_a_site(admin_client, demo_handbook
     )
     body = admin_client.get(f"/admin/pages/{handbook.pk}/").content.decode()
     assert "Es ist keine Website" not in body
-    assert handbook.get_url() is not None
+    assert handbook.get_site() is not None
 
 
 def test_explorer_lists_the_chapters(admin_client, demo_handbook):

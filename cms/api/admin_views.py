@@ -23,6 +23,12 @@ def website_preview_view(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page, pk=page_id).specific
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
+    params = request.POST if request.method == "POST" else request.GET
+    wants_json = params.get("format") == "json"
+    if not settings.WEBSITE_PREVIEW_URL and not wants_json:
+        # No website preview to open: an editor's browser gets the built-in
+        # preview of the latest draft (nothing minted), not a token as raw JSON.
+        return redirect("wagtailadmin_pages:view_draft", page.pk)
     if request.method != "POST":
         return TemplateResponse(
             request,
@@ -39,7 +45,7 @@ def website_preview_view(request: HttpRequest, page_id: int) -> HttpResponse:
     except PermissionError:
         raise PermissionDenied from None
     api_url = request.build_absolute_uri(f"{API_PREFIX}/preview/?token={token}")
-    if settings.WEBSITE_PREVIEW_URL and request.POST.get("format") != "json":
+    if settings.WEBSITE_PREVIEW_URL and not wants_json:
         return redirect(settings.WEBSITE_PREVIEW_URL.format(token=token))
     return JsonResponse(
         {"token": token, "expires_at": expires.isoformat(), "api_url": api_url}

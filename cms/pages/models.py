@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Literal
+from urllib.parse import urlsplit
 
 from django import forms
 from django.db import models
@@ -32,6 +33,7 @@ from cms.pages.blocks import (
     StepBlock,
 )
 from cms.pages.previews import preview_mode_get, preview_modes_extra
+from cms.website_urls import website_page_url
 
 Channel = Literal["web", "print", "simple"]
 
@@ -47,8 +49,35 @@ PAGE_TRANSLATABLE_FIELDS = [
 class HeadlessPage(Page):
     """Base for all handbook pages: HTML is served to previews only."""
 
+    # The explorer lists a page's children in book order (their place in the tree,
+    # which editors can drag to change), not newest first: a handbook is read in order.
+    admin_default_ordering = "ord"
+
     class Meta:
         abstract = True
+
+    def get_url_parts(self, request=None):
+        """The page's address on the district website (``WEBSITE_PAGE_URL``), which
+        the admin's "View live" links follow. Without that setting the page has no
+        public address, and Wagtail offers no "View live" (as for any page it cannot
+        route); Wagtail's own serving stays for previews only."""
+        parts = super().get_url_parts(request)
+        if parts is None:
+            return None
+        site_id = parts[0]
+        url = website_page_url(locale=self.locale.language_code, path=self.url_path)
+        if url is None:
+            return (site_id, None, None)
+        address = urlsplit(url)
+        root_url = f"{address.scheme}://{address.netloc}"
+        return (site_id, root_url, url[len(root_url) :])
+
+    def get_url(self, request=None, current_site=None):
+        # Always absolute: the website is another host than the admin, so Wagtail's
+        # site-relative shortcut would point at the admin server.
+        return self.get_full_url(request)
+
+    url = property(get_url)
 
     def get_template(self, request, *args, **kwargs):
         # One plain template for every type: previews check wording, not design.

@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 
 from cms.locales import DEFAULT_CONTENT_LOCALES, build_content_locales
 from cms.translators.machine import machine_translator_setting
+from cms.website_urls import website_page_url_template_check
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -179,7 +180,8 @@ MAX_PO_UPLOAD_BYTES = env.int("MAX_PO_UPLOAD_BYTES", default=5 * 2**20)
 
 # --- Wagtail -------------------------------------------------------------------------
 
-WAGTAIL_SITE_NAME = "Wegweiser"
+# The admin dashboard's heading and the name of a Site left without one.
+WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Wegweiser")
 # Nothing leaves the server unless configured: no avatars from an external avatar
 # service (editors get Wagtail's built-in default) and no update check against
 # wagtail.org from editors' browsers.
@@ -404,8 +406,16 @@ API_BODY_CACHE_SECONDS = env.int("API_BODY_CACHE_SECONDS", default=24 * 3600)
 # this to false. https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
 CONTENT_PREPARED_STATEMENTS = env.bool("CONTENT_PREPARED_STATEMENTS", default=True)
 API_PREVIEW_TOKEN_SECONDS = env.int("API_PREVIEW_TOKEN_SECONDS", default=15 * 60)
-# Where "Preview on the website" sends editors; {token} is replaced.
+# Where "Preview on the website" sends editors; {token} is replaced. Unset, the
+# button opens the built-in preview instead.
 WEBSITE_PREVIEW_URL = env.str("WEBSITE_PREVIEW_URL", default="")
+# Where a published page lives on the district website: {locale} and {path} (the
+# API's page path, "/handbuch-integration/bildung/") are replaced, e.g.
+# https://www.example.org/handbuch/{locale}{path}. The admin's "View live" links and
+# the print channel's QR codes use it; unset, "View live" is not offered.
+WEBSITE_PAGE_URL = website_page_url_template_check(
+    env.str("WEBSITE_PAGE_URL", default="")
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wegweiser delivery API",

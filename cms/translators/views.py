@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import get_language as translation_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, override, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
@@ -25,7 +25,8 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 from wagtail_localize.models import TranslationSource
 
-from cms.locales import LOCALE_NAMES, SOURCE_LOCALE
+from cms.admin_columns import YesNoColumn
+from cms.locales import LOCALE_NAMES, SOURCE_LOCALE, locale_label
 from cms.translators.offline import (
     SCOPES,
     OfflineFileError,
@@ -243,13 +244,18 @@ class TranslationStatusReportView(ReportView):
     any_permission_required = ["wagtailadmin.access_admin"]
     permission_policy = None
     columns = [
-        TitleColumn("title", label=gettext_lazy("Page"), get_url=_changes_url),
+        # Column headings do not wrap: with long ones ("Deutscher Text seit Abgleich
+        # geändert") the title was left one syllable wide at 1400 px. Short headings,
+        # and the title asks for a third of the table.
+        TitleColumn(
+            "title", label=gettext_lazy("Page"), get_url=_changes_url, width="35%"
+        ),
         Column("depth", label=gettext_lazy("Level")),
         Column("translated_percent", label=gettext_lazy("Translated %")),
-        Column("counts.outdated", label=gettext_lazy("Outdated segments")),
-        Column("counts.machine", label=gettext_lazy("Machine segments")),
-        Column("counts.missing", label=gettext_lazy("Missing segments")),
-        Column("source_changed", label=gettext_lazy("German text changed since sync")),
+        Column("counts.outdated", label=pgettext_lazy("segments", "Outdated")),
+        Column("counts.machine", label=pgettext_lazy("segments", "Machine")),
+        Column("counts.missing", label=pgettext_lazy("segments", "Missing")),
+        YesNoColumn("source_changed", label=gettext_lazy("German changed")),
         StatusTagColumn("status_label", label=gettext_lazy("Status")),
     ]
     list_export = [
@@ -280,7 +286,7 @@ class TranslationStatusReportView(ReportView):
         return next((c for c in codes if c in own), codes[0] if codes else "de")
 
     def get_page_subtitle(self):
-        return self.locale_code
+        return locale_label(self.locale_code)
 
     def get_queryset(self):
         states = translation_states_for_locale(locale_code=self.locale_code)
@@ -291,7 +297,9 @@ class TranslationStatusReportView(ReportView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        context["report_locales"] = _report_locale_codes()
+        context["report_locales"] = [
+            (code, locale_label(code)) for code in _report_locale_codes()
+        ]
         context["current_locale"] = self.locale_code
         states = self.object_list
         context["totals"] = {

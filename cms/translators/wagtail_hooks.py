@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.urls import include, path, reverse
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.widgets import ListingButton
 from wagtail.models import Locale, TranslatableMixin
 
@@ -89,4 +91,19 @@ def register_translation_status_report():
         name="translation-status",
         icon_name="wagtail-localize-language",
         order=650,
+    )
+
+
+@hooks.register("insert_editor_js")
+def translation_editor_strings_js() -> str:
+    # Output on every editor page; the script acts only in wagtail-localize's
+    # translation editor (see the script for why it exists).
+    strings = {
+        "heading": _("Translation from {source} into {target}"),
+        "moreActions": _("More actions"),
+    }
+    return format_html(
+        '{}<script src="{}" defer></script>',
+        json_script(strings, "translators-editor-strings"),
+        versioned_static("translators/editor-strings.js"),
     )
