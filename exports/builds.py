@@ -261,7 +261,9 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
     built = None
     if handbook is not None:
         tree = build_content_tree(
-            handbook=handbook, locale_code=build.locale, audience=channel.audience
+            handbook=handbook,
+            locale_code=build.locale,
+            audience=channel.tree_audience(build.locale),
         )
         built = channel.build(tree)
     seconds = time.monotonic() - clock
