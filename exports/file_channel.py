@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from celery import signature
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
@@ -36,6 +35,10 @@ from exports.builds import (
 from exports.channels import ExportSummary, Progress
 from exports.content import UnknownLocale, content_locale_get
 from exports.models import ContentEvent
+
+# Importing the core's tasks registers the build and sweep tasks wherever a file
+# channel is configured (the web process enqueues them by name).
+from exports.tasks import artifact_builds_sweep_task
 
 
 class FileChannelMenuItem(MenuItem):
@@ -113,10 +116,7 @@ class FileChannel(FileBuilding):
 
     def on_worker_ready(self) -> None:
         # Locales without a file yet (a fresh install, the demo) get one.
-        signature(
-            ARTIFACT_SWEEP_TASK,
-            kwargs={"channel": self.alias, "ensure_missing": True},
-        ).apply_async(retry=False)
+        artifact_builds_sweep_task.delay(channel=self.alias, ensure_missing=True)
 
     def admin_urls(self) -> list[URLPattern | URLResolver]:
         alias = {"alias": self.alias}
