@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from exports.content.inline import (
     MEDIOPUNKT,
+    MEDIOPUNKT_SPLIT,
     Element,
     Heading,
     LanguageSpan,
@@ -49,6 +50,7 @@ from exports.content.nodes import (
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 GLOSSARY_FILE = "glossary.xhtml"
+HEADING_LEVELS = {"h2": "h2", "h3": "h3", "h4": "h4"}
 
 Child = ET.Element | str | None
 
@@ -81,6 +83,8 @@ def document_bytes(
     *, lang: str, direction: str, title: str, body: ET.Element, css: Iterable[str]
 ) -> bytes:
     """A complete XHTML content document around ``body``."""
+    if lang == "de":
+        mediopunkt_mark(body)
     html = E(
         "html",
         {
@@ -103,6 +107,37 @@ def document_bytes(
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + markup + "\n"
     ).encode()
+
+
+def mediopunkt_mark(root: ET.Element) -> None:
+    """Mark compound splits (``Bürger·meister``) in German text as seen, not read.
+
+    Rich text arrives with them as nodes already; titles, headings, glossary
+    entries and other plain fields carry the ``·`` in their text, so the finished
+    body is walked once and each split between two letters becomes the same
+    ``aria-hidden`` span, and a screen reader reads the whole word.
+    """
+    for element in list(root.iter()):
+        if element.get("class") == "mediopunkt":
+            continue
+        if element.text and MEDIOPUNKT_SPLIT.search(element.text):
+            parts = MEDIOPUNKT_SPLIT.split(element.text)
+            element.text = parts[0]
+            for index, part in enumerate(parts[1:]):
+                element.insert(index, _split_span(tail=part))
+        for child in list(element):
+            if child.tail and MEDIOPUNKT_SPLIT.search(child.tail):
+                parts = MEDIOPUNKT_SPLIT.split(child.tail)
+                child.tail = parts[0]
+                position = list(element).index(child) + 1
+                for offset, part in enumerate(parts[1:]):
+                    element.insert(position + offset, _split_span(tail=part))
+
+
+def _split_span(*, tail: str) -> ET.Element:
+    span = E("span", {"class": "mediopunkt", "aria-hidden": "true"}, MEDIOPUNKT)
+    span.tail = tail
+    return span
 
 
 # --- Glossary uses -------------------------------------------------------------------
@@ -191,8 +226,8 @@ class Writer:
                 *children,
             )
         if isinstance(node, Heading):
-            # Inside a page the page title is h1 or h2: rich text headings go below.
-            return E(f"h{min(6, node.level + 1)}", None, *children)
+            # The page title is h1; rich text headings keep their level (h2-h4).
+            return E(f"h{min(6, max(2, node.level))}", None, *children)
         if isinstance(node, ListNode):
             return E(node.html_tag, None, *children)
         return E(node.tag or "span", None, *children)
@@ -209,7 +244,7 @@ class Writer:
         if isinstance(block, ParagraphBlock):
             return self.rich(block.text)
         if isinstance(block, HeadingBlock):
-            return [E(f"h{min(6, level + 1)}", None, block.text)]
+            return [E(HEADING_LEVELS.get(block.level, "h2"), None, block.text)]
         if isinstance(block, QuoteBlock):
             return [
                 E(

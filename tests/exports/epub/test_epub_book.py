@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from xml.etree.ElementTree import tostring
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -299,3 +300,25 @@ def test_axe_finds_no_serious_or_critical_violations(epub_books, browser):
         context.close()
     assert not any(found.values()), found
     assert len(found) == len(AXE_SAMPLES)
+
+
+def test_compound_splits_in_leichte_sprache_are_seen_but_not_read(epub_books):
+    book = epub_books["de-x-ls"]
+    split = re.compile(r"(?<=\w)·(?=\w)")
+    hidden = 0
+    for name in _documents(book):
+        body = book.xml(name).find("x:body", NS)
+        for element in body.iter():
+            if element.get("class") == "mediopunkt":
+                assert element.get("aria-hidden") == "true"
+                hidden += 1
+                continue
+            for text in (element.text, element.tail):
+                assert not (text and split.search(text)), (name, text)
+    # Headings and glossary words carry splits as well as running text.
+    assert hidden > 20
+    glossary = "".join(
+        tostring(dfn, encoding="unicode")
+        for dfn in book.xml("glossary.xhtml").iter(f"{{{NS['x']}}}dfn")
+    )
+    assert 'class="mediopunkt"' in glossary
