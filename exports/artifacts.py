@@ -244,7 +244,7 @@ def channel_artifacts_build(
     published = []
     for code in locales:
         tree = build_content_tree(
-            handbook=handbook, locale_code=code, audience=channel.audience
+            handbook=handbook, locale_code=code, audience=channel.tree_audience(code)
         )
         built = channel.build(tree)
         if built is not None:

@@ -81,9 +81,10 @@ class ExportChannel:
       ``admin_menu_items`` (the channel's admin screens), ``locale_facts`` (what
       ``/api/v1/locales/`` adds per locale);
     - where its files live: ``artifact_root``;
-    - making a file: ``build(tree)`` renders one locale's content tree (built for
-      the channel's ``audience``) as bytes; ``exports.artifacts
-      .channel_artifacts_build`` builds the trees, calls it and publishes the file.
+    - making a file: ``build(tree)`` renders one locale's content tree (built
+      for ``tree_audience(locale)``, by default the channel's ``audience``) as
+      bytes; ``exports.artifacts.channel_artifacts_build`` builds the trees,
+      calls it and publishes the file.
 
     The package's ``models`` and ``tasks`` modules, when present, are imported by
     the core (``channel_modules_import``), found through the BACKEND path.
@@ -97,6 +98,14 @@ class ExportChannel:
     def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
         self.alias = alias
         self.options = dict(options)
+
+    def tree_audience(self, locale_code: str) -> Audience:
+        """Whose consent ``locale_code``'s tree follows (default ``audience``).
+
+        A channel whose Leichte Sprache edition follows the Leichte Sprache consent
+        (as print's does) says so here.
+        """
+        return self.audience
 
     def build(self, tree: HandbookTree) -> ArtifactFile | None:
         """This channel's file for one locale's content tree; None if it makes none.

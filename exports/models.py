@@ -117,6 +117,65 @@ class Artifact(models.Model):
         return media_type_extension(self.media_type)
 
 
+class ArtifactBuild(models.Model):
+    """The build one locale's file is owed by a file channel, and how the last went.
+
+    Generic (``exports.builds``), so a channel that makes one file per locale (the
+    EPUB …) needs no table of its own: publishing marks the row ``pending`` with a
+    ``not_before`` a short window ahead, so many publishes fold into one build; a
+    worker claims it with a lease, so two workers never build the same locale at
+    once and a killed worker's build is taken over when the lease ends.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        RUNNING = "running", _("wird gebaut")
+        FAILED = "failed", _("fehlgeschlagen")
+        DONE = "done", _("fertig")
+
+    class Outcome(models.TextChoices):
+        BUILT = "built", _("neu gebaut")
+        UNCHANGED = "unchanged", _("unverändert")
+        EMPTY = "empty", _("nichts zu bauen")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    channel = models.CharField(_("Kanal"), max_length=50)
+    locale = models.CharField(_("Sprache"), max_length=20)
+    state = models.CharField(
+        _("Zustand"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    # The newest request; one that arrives while a build runs sends the row back to
+    # pending when that build ends, so the newest content always gets built.
+    requested_at = models.DateTimeField(_("angefordert am"))
+    # Requests folded into the coming build (reset when a build starts).
+    requests = models.PositiveIntegerField(_("Anforderungen"), default=0)
+    # The build starts no earlier: the coalescing window, or the retry backoff.
+    not_before = models.DateTimeField(_("frühestens am"), db_index=True)
+    started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("beendet am"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("Lease bis"), null=True, blank=True)
+    # Failed attempts in a row; reset by a success or a new request.
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    last_outcome = models.CharField(
+        _("letztes Ergebnis"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    last_seconds = models.FloatField(_("letzte Bauzeit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Bau einer Kanal-Datei")
+        verbose_name_plural = _("Bauten der Kanal-Dateien")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "locale"], name="one_artifact_build_per_locale"
+            )
+        ]
+        permissions = [("rebuild_artifactbuild", _("Darf Kanal-Dateien neu bauen"))]
+
+    def __str__(self) -> str:
+        return f"{self.channel} [{self.locale}] {self.state}"
+
+
 # The usual extension of the media types channels build; others ask ``mimetypes``.
 EXTENSIONS = {
     "application/pdf": "pdf",
@@ -137,4 +196,4 @@ def media_type_extension(media_type: str) -> str:
     return guessed.lstrip(".") if guessed else "bin"
 
 
-__all__ = ["Artifact", "ContentEvent", "ContentStamp"]
+__all__ = ["Artifact", "ArtifactBuild", "ContentEvent", "ContentStamp"]

@@ -299,6 +299,7 @@ def export_channels_setting(
     allow_private_targets: bool,
     print_locales: list[str],
     print_build_delay: float,
+    epub_locales: list[str] | None = None,
 ) -> dict:
     """EXPORT_CHANNELS for these website-webhook and print values (dev.py and
     test.py reuse it). Each channel reads its own OPTIONS; their beat entries,
@@ -348,6 +349,25 @@ def export_channels_setting(
         # Leichte Sprache: coverage report (`manage.py export simple`, the admin,
         # /api/v1/locales/); its PDF is print's "simple" layout.
         "simple": {"BACKEND": "exports.simple.channel.SimpleChannel", "OPTIONS": {}},
+        # The handbook as an accessible EPUB 3 per locale, built like the PDFs
+        # (exports/file_channel.py: LOCALES, BUILD_DELAY, KEEP, ROOT).
+        "epub": {
+            "BACKEND": "exports.epub.channel.EpubChannel",
+            "OPTIONS": {
+                "LOCALES": (
+                    env.list("EPUB_LOCALES", default=print_locales)
+                    if epub_locales is None
+                    else epub_locales
+                ),
+                "BUILD_DELAY": env.float("EPUB_BUILD_DELAY", default=print_build_delay),
+                **(
+                    {"ROOT": env.path("EPUB_ROOT")}
+                    if env("EPUB_ROOT", default="")
+                    else {}
+                ),
+                "KEEP": env.int("EPUB_KEEP", default=3),
+            },
+        },
     }
 
 

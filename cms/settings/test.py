@@ -34,4 +34,6 @@ EXPORT_CHANNELS = export_channels_setting(
     # website tests don't expect.
     print_locales=env.list("PRINT_LOCALES", default=[]),
     print_build_delay=env.float("PRINT_BUILD_DELAY", default=0.0),
+    # EPUB builds likewise (the epub channel's LOCALES).
+    epub_locales=env.list("EPUB_LOCALES", default=[]),
 )

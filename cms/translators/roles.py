@@ -48,6 +48,9 @@ EDITOR_PERMISSIONS = (
     # … and check and rebuild the print PDFs (Druckausgabe in the admin).
     "exports.view_printbuild",
     "exports.rebuild_printbuild",
+    # … and those of every file channel on the generic lifecycle (E-Books …).
+    "exports.view_artifactbuild",
+    "exports.rebuild_artifactbuild",
 )
 # Translators edit translated snippets; the before_edit_snippet hook keeps them to
 # the rows of their own locale.

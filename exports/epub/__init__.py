@@ -1,0 +1,1 @@
+"""The EPUB channel: the handbook as an accessible EPUB 3 per locale."""
