@@ -33,12 +33,16 @@ uv:
 
 # Installs the Debian packages the suite needs when one is missing (CI runs as root):
 # gettext (msgfmt) for the catalogues, chromium for the browser tests, poppler-utils
-# (pdftoppm) to render PDF pages the print tests keep for a person to look at.
+# (pdftoppm) to render PDF pages the print tests keep for a person to look at,
+# espeak-ng (offline speech, voices inside the package) and opus-tools (opusenc)
+# for the audio channel.
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	command -v opusenc >/dev/null 2>&1 || missing="$$missing opus-tools"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \

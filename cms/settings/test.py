@@ -29,4 +29,6 @@ EXPORT_CHANNELS = export_channels_setting(
     # website tests don't expect.
     print_locales=env.list("PRINT_LOCALES", default=[]),
     print_build_delay=env.float("PRINT_BUILD_DELAY", default=0.0),
+    # Reading aloud is opt-in per test, like print.
+    audio_locales=env.list("AUDIO_LOCALES", default=[]),
 )

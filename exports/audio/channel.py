@@ -1,0 +1,117 @@
+"""The audio channel backend: which locales are read aloud, by which synthesizer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from exports.artifacts import channel_artifacts_build
+from exports.audio.services import MANIFEST_MEDIA_TYPE, locale_audio_build
+from exports.audio.speech import SpeechBackend, speech_backend_load
+from exports.audio.tasks import audio_build_task
+from exports.channels import (
+    ArtifactFile,
+    ExportChannel,
+    ExportRefused,
+    ExportSummary,
+    Progress,
+)
+from exports.content import HandbookTree, content_locale_get
+from exports.models import ContentEvent
+
+
+class AudioChannel(ExportChannel):
+    """Every page of every spoken locale read aloud: one Opus file per page.
+
+    OPTIONS: ``LOCALES`` (read aloud on publish; default none, so a district turns
+    it on knowingly — synthesis costs CPU), ``SPEECH`` (the speech backend,
+    ``{"BACKEND": …, "OPTIONS": …}``; default espeak-ng), ``ROOT`` (default
+    ``MEDIA_ROOT/audio``). ``manage.py export audio --locale X`` reads any locale
+    the synthesizer has a voice for.
+    """
+
+    # The channel type, as shown in the admin and logs.
+    name: ClassVar[str] = "audio"
+
+    def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
+        super().__init__(alias=alias, options=options)
+        locales = options.get("LOCALES", [])
+        if isinstance(locales, str) or not all(isinstance(c, str) for c in locales):
+            raise ImproperlyConfigured("OPTIONS['LOCALES'] must be a list of codes.")
+        self.locales: tuple[str, ...] = tuple(locales)
+        self.speech: SpeechBackend = speech_backend_load(options.get("SPEECH"))
+        for code in self.locales:
+            if self.speech.voice_for(code) is None:
+                raise ImproperlyConfigured(
+                    f"the speech backend {self.speech.name!r} has no voice for "
+                    f"{code!r}; remove it from LOCALES or add it to the backend's "
+                    "VOICES."
+                )
+
+    def events_recorded(self, events: Sequence[ContentEvent]) -> None:
+        affected = sorted({event.locale for event in events} & set(self.locales))
+        if affected:
+            alias = self.alias
+            transaction.on_commit(lambda: audio_build_task.delay(alias, affected))
+
+    def build(self, tree: HandbookTree) -> ArtifactFile | None:
+        voice = self.speech.voice_for(tree.requested_locale)
+        if voice is None or tree.root is None:
+            return None
+        built = locale_audio_build(
+            tree,
+            channel=self.alias,
+            root=self.artifact_root(),
+            backend=self.speech,
+            voice=voice,
+            lexicon={},
+        )
+        manifest = json.dumps(built.manifest, ensure_ascii=False, indent=1).encode()
+        return ArtifactFile(
+            content=manifest,
+            media_type=MANIFEST_MEDIA_TYPE,
+            details={
+                "pages": len(built.clips),
+                "duration": built.manifest["duration"],
+                "synthesized": built.synthesized,
+                "reused": built.reused,
+                "clips": {
+                    str(page_id): clip.key for page_id, clip in built.clips.items()
+                },
+            },
+        )
+
+    def export(
+        self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
+    ) -> ExportSummary:
+        every = [loc.code for loc in settings.WEGWEISER_LOCALES]
+        codes = list(locales or self.locales or every)
+        for code in codes:
+            content_locale_get(code)  # UnknownLocale names the configured ones
+            if self.speech.voice_for(code) is None:
+                raise ExportRefused(
+                    f"the speech backend {self.speech.name!r} has no voice for "
+                    f"{code!r}: nothing to read aloud"
+                )
+        summary = ExportSummary(channel=self.alias)
+        if progress:
+            progress(0, len(codes))
+        for done, code in enumerate(codes, start=1):
+            for publication in channel_artifacts_build(self, locales=[code]):
+                details = publication.artifact.details
+                summary.details.append(
+                    f"{code}: {details.get('pages')} pages, "
+                    f"{details.get('duration', 0):.0f} s of audio "
+                    f"({details.get('synthesized')} synthesized, "
+                    f"{details.get('reused')} unchanged)"
+                    + ("" if publication.is_new else ", manifest unchanged")
+                )
+            summary.done += 1
+            if progress:
+                progress(done, len(codes))
+        return summary
