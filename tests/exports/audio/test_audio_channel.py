@@ -146,12 +146,12 @@ def test_sentence_timings_cover_every_sentence_in_order(listened, code):
         assert [t.text for t in clip.sentences] == [s.text for s in sentences]
         assert clip.sentences[0].start == 0
         assert clip.sentences[-1].end == pytest.approx(clip.duration, abs=0.01)
-        for before, after in zip(clip.sentences, clip.sentences[1:]):
+        for before, after in zip(clip.sentences, clip.sentences[1:], strict=False):
             assert before.start < before.end <= after.start < after.end
         samples = _decoded(path)
         quiet = [
             _loudness(samples, before.end + 0.05, after.start - 0.05)
-            for before, after in zip(clip.sentences, clip.sentences[1:])
+            for before, after in zip(clip.sentences, clip.sentences[1:], strict=False)
         ]
         for timing in clip.sentences:
             loud = _loudness(samples, timing.start, timing.end)
@@ -178,7 +178,9 @@ def test_a_sample_per_locale_is_kept_to_listen_to(listened):
 def test_the_manifest_lists_every_page_and_its_sentences(listened):
     for heard in listened.values():
         clips = heard.manifest_details["clips"]
-        assert clips == {str(n.id): c.key for n, c in zip(heard.nodes, heard.clips)}
+        assert clips == {
+            str(n.id): c.key for n, c in zip(heard.nodes, heard.clips, strict=True)
+        }
         assert heard.manifest_details["pages"] == 2
 
 
