@@ -10,8 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from exports.artifacts import channel_artifacts_build
-from exports.audio.services import MANIFEST_MEDIA_TYPE, locale_audio_build
+from exports.artifacts import artifact_current, channel_artifacts_build
+from exports.audio.services import (
+    MANIFEST_MEDIA_TYPE,
+    locale_audio_build,
+    locale_audio_details,
+)
 from exports.audio.speech import SpeechBackend, speech_backend_load
 from exports.audio.tasks import audio_build_task
 from exports.channels import (
@@ -21,7 +25,7 @@ from exports.channels import (
     ExportSummary,
     Progress,
 )
-from exports.content import HandbookTree, content_locale_get
+from exports.content import HandbookTree, PageNode, content_locale_get
 from exports.models import ContentEvent
 
 
@@ -75,16 +79,20 @@ class AudioChannel(ExportChannel):
         return ArtifactFile(
             content=manifest,
             media_type=MANIFEST_MEDIA_TYPE,
-            details={
-                "pages": len(built.clips),
-                "duration": built.manifest["duration"],
-                "synthesized": built.synthesized,
-                "reused": built.reused,
-                "clips": {
-                    str(page_id): clip.key for page_id, clip in built.clips.items()
-                },
-            },
+            details=locale_audio_details(
+                built, channel=self.alias, locale=tree.requested_locale
+            ),
         )
+
+    def page_document_fields(self, node: PageNode) -> Mapping[str, Any]:
+        # The page's file in the current set of its locale; none before the first
+        # build or when the page has no text.
+        artifact = artifact_current(
+            channel=self.alias, locale=node.meta.requested_locale
+        )
+        clips = artifact.details.get("clips", {}) if artifact else {}
+        item = clips.get(str(node.id)) if isinstance(clips, dict) else None
+        return {"audio": item} if item else {}
 
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exports.artifacts import artifact_download_path
+from exports.artifacts import artifact_part_path
 from exports.audio.clips import MEDIA_TYPE, PageClip, page_clip_get
 from exports.audio.script import page_sentences
 from exports.audio.speech import SpeechBackend
@@ -48,13 +48,6 @@ class LocaleAudio:
     synthesized: int = 0
     reused: int = 0
     seconds: float = 0.0
-
-
-def clip_path(*, channel: str, locale: str, key: str) -> str:
-    """The API path of one page's audio file (served while a current manifest
-    names it)."""
-    base = artifact_download_path(channel=channel, locale=locale, extension="")
-    return f"{base.rstrip('.')}/{key}"
 
 
 def locale_audio_build(
@@ -118,10 +111,33 @@ def locale_audio_build(
 def clip_item(*, channel: str, locale: str, clip: PageClip) -> dict[str, Any]:
     """A page's audio file as the API lists it (manifest and page documents)."""
     return {
-        "url": clip_path(channel=channel, locale=locale, key=clip.key),
+        "url": artifact_part_path(channel=channel, locale=locale, name=clip.key),
         "media_type": MEDIA_TYPE,
         "duration": clip.duration,
         "size": clip.size,
         "sha256": clip.sha256,
         "sentences": len(clip.sentences),
+    }
+
+
+def locale_audio_details(built: LocaleAudio, *, channel: str, locale: str) -> dict:
+    """The artifact's details: the files of the set (served while current) and
+    each page's item for its document."""
+    return {
+        "pages": len(built.clips),
+        "duration": built.manifest["duration"],
+        "synthesized": built.synthesized,
+        "reused": built.reused,
+        "clips": {
+            str(page_id): clip_item(channel=channel, locale=locale, clip=clip)
+            for page_id, clip in built.clips.items()
+        },
+        "parts": {
+            clip.key: {
+                "file": f"pages/{clip.key}",
+                "media_type": MEDIA_TYPE,
+                "sha256": clip.sha256,
+            }
+            for clip in built.clips.values()
+        },
     }

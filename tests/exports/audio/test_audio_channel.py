@@ -10,6 +10,8 @@ and the pauses between them at silence. The first page of each locale is kept in
 from __future__ import annotations
 
 import array
+import hashlib
+import json
 import math
 import shutil
 import subprocess
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from mutagen.oggopus import OggOpus
 
+from exports.artifacts import artifact_publish
 from exports.audio.channel import AudioChannel
 from exports.audio.clips import PageClip, page_clip_get
 from exports.audio.script import Sentence, page_sentences
@@ -43,6 +46,7 @@ class Listened:
     clips: list[PageClip]
     files: list[Path]
     manifest_details: dict
+    manifest: bytes
 
 
 def _short_pages(tree: HandbookTree, language: str) -> list[PageNode]:
@@ -102,6 +106,7 @@ def listened(django_db_setup, django_db_blocker, audio_root) -> dict[str, Listen
                 clips=clips,
                 files=[audio_root / "pages" / clip.key for clip in clips],
                 manifest_details=dict(built.details),
+                manifest=built.content,
             )
     return results
 
@@ -224,3 +229,40 @@ def test_a_lexicon_entry_changes_what_is_spoken_not_what_is_shown(listened):
 def test_export_refuses_a_locale_without_a_voice_and_names_the_known_ones():
     with pytest.raises(CommandError, match="xx"):
         call_command("export", "audio", "--locale", "xx")
+
+
+def test_a_page_document_lists_its_audio_and_the_file_is_served(
+    listened, audio_root, settings, client
+):
+    settings.EXPORT_CHANNELS = {
+        **settings.EXPORT_CHANNELS,
+        "audio": {
+            "BACKEND": "exports.audio.channel.AudioChannel",
+            "OPTIONS": {"ROOT": str(audio_root)},
+        },
+    }
+    heard = listened["ar"]
+    page = client.get(f"/api/v1/pages/{heard.nodes[0].id}/?locale=ar").json()
+    assert "channels" not in page  # no audio published yet
+
+    artifact_publish(
+        channel="audio",
+        locale="ar",
+        content=heard.manifest,
+        media_type="application/json",
+        details=heard.manifest_details,
+    )
+    page = client.get(f"/api/v1/pages/{heard.nodes[0].id}/?locale=ar").json()
+    audio = page["channels"]["audio"]["audio"]
+    assert audio["media_type"] == "audio/ogg; codecs=opus"
+    assert audio["duration"] == heard.clips[0].duration
+    served = client.get(audio["url"])
+    assert served.status_code == 200
+    body = b"".join(served.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == audio["sha256"]
+    manifest = json.loads(
+        b"".join(client.get("/api/v1/artifacts/audio/ar.json").streaming_content)
+    )
+    assert [p["id"] for p in manifest["pages"]] == [n.id for n in heard.nodes]
+    timings = manifest["pages"][0]["sentences"]
+    assert [t["text"] for t in timings] == [s.text for s in heard.sentences[0]]
