@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from exports.artifacts import artifact_current, channel_artifacts_build
+from exports.audio.models import Pronunciation, lexicon_for
 from exports.audio.services import (
     MANIFEST_MEDIA_TYPE,
     locale_audio_build,
@@ -24,6 +26,7 @@ from exports.channels import (
     ExportRefused,
     ExportSummary,
     Progress,
+    channels,
 )
 from exports.content import HandbookTree, PageNode, content_locale_get
 from exports.models import ContentEvent
@@ -58,10 +61,30 @@ class AudioChannel(ExportChannel):
                 )
 
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
-        affected = sorted({event.locale for event in events} & set(self.locales))
+        self._builds_request({event.locale for event in events})
+
+    def _builds_request(self, locales: set[str]) -> None:
+        affected = sorted(locales & set(self.locales))
         if affected:
             alias = self.alias
             transaction.on_commit(lambda: audio_build_task.delay(alias, affected))
+
+    def ready(self) -> None:
+        # A lexicon entry changes what is spoken in its language (and in Leichte
+        # Sprache for German): those locales are rebuilt; pages without the word
+        # keep their files, since their source hash did not move.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _pronunciation_changed,
+                sender=Pronunciation,
+                dispatch_uid=f"audio-lexicon-{signal is post_save}",
+            )
+
+    def pronunciation_changed(self, language: str) -> None:
+        """A lexicon entry of ``language`` changed: rebuild the locales it reads."""
+        self._builds_request(
+            {c for c in self.locales if c.split("-")[0] == language} | {language}
+        )
 
     def build(self, tree: HandbookTree) -> ArtifactFile | None:
         voice = self.speech.voice_for(tree.requested_locale)
@@ -73,7 +96,7 @@ class AudioChannel(ExportChannel):
             root=self.artifact_root(),
             backend=self.speech,
             voice=voice,
-            lexicon={},
+            lexicon=lexicon_for(tree.requested_locale),
         )
         manifest = json.dumps(built.manifest, ensure_ascii=False, indent=1).encode()
         return ArtifactFile(
@@ -123,3 +146,10 @@ class AudioChannel(ExportChannel):
             if progress:
                 progress(done, len(codes))
         return summary
+
+
+def _pronunciation_changed(sender: Any, instance: Pronunciation, **kwargs: Any) -> None:
+    # Looked up when it happens, so a changed EXPORT_CHANNELS setting applies.
+    for channel in channels().values():
+        if isinstance(channel, AudioChannel):
+            channel.pronunciation_changed(instance.language)

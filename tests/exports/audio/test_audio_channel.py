@@ -26,6 +26,7 @@ from mutagen.oggopus import OggOpus
 from exports.artifacts import artifact_publish
 from exports.audio.channel import AudioChannel
 from exports.audio.clips import PageClip, page_clip_get
+from exports.audio.models import Pronunciation, lexicon_for
 from exports.audio.script import Sentence, page_sentences
 from exports.content import HandbookTree, PageNode, build_content_tree
 
@@ -266,3 +267,38 @@ def test_a_page_document_lists_its_audio_and_the_file_is_served(
     assert [p["id"] for p in manifest["pages"]] == [n.id for n in heard.nodes]
     timings = manifest["pages"][0]["sentences"]
     assert [t["text"] for t in timings] == [s.text for s in heard.sentences[0]]
+
+
+def test_german_lexicon_entries_apply_to_leichte_sprache_and_its_own_win():
+    Pronunciation.objects.create(language="de", word="Ehingen", spoken="Eeingen")
+    Pronunciation.objects.create(language="de", word="Kreis", spoken="Kreiss")
+    Pronunciation.objects.create(language="de-x-ls", word="Kreis", spoken="Greis")
+    assert lexicon_for("de") == {"Ehingen": "Eeingen", "Kreis": "Kreiss"}
+    assert lexicon_for("de-x-ls") == {"Ehingen": "Eeingen", "Kreis": "Greis"}
+    assert lexicon_for("en") == {}
+
+
+def test_a_lexicon_change_rebuilds_the_locales_that_read_it(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_CHANNELS = {
+        **settings.EXPORT_CHANNELS,
+        "audio": {
+            "BACKEND": "exports.audio.channel.AudioChannel",
+            "OPTIONS": {"LOCALES": ["de", "de-x-ls", "en"]},
+        },
+    }
+    # Recorded instead of run: a real build would read three whole locales aloud;
+    # what the build does with a lexicon is tested above.
+    queued: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(
+        "exports.audio.channel.audio_build_task.delay",
+        lambda alias, locales: queued.append((alias, locales)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Pronunciation.objects.create(language="de", word="Ulm", spoken="Ullm")
+    assert queued == [("audio", ["de", "de-x-ls"])]
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.language = "en"
+        entry.save()
+    assert queued[-1] == ("audio", ["en"])
