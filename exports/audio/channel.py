@@ -10,11 +10,17 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
 
-from exports.artifacts import artifact_current, channel_artifacts_build
+from exports.artifacts import artifact_current
+from exports.audio import views
 from exports.audio.models import Pronunciation, lexicon_for
 from exports.audio.services import (
     MANIFEST_MEDIA_TYPE,
+    audio_locale_run,
     locale_audio_build,
     locale_audio_details,
 )
@@ -30,6 +36,13 @@ from exports.channels import (
 )
 from exports.content import HandbookTree, PageNode, content_locale_get
 from exports.models import ContentEvent
+
+
+class AudioMenuItem(MenuItem):
+    """*Vorlesen*, shown to those who may see the audio overview."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(views.VIEW_PERMISSION)
 
 
 class AudioChannel(ExportChannel):
@@ -79,6 +92,26 @@ class AudioChannel(ExportChannel):
                 sender=Pronunciation,
                 dispatch_uid=f"audio-lexicon-{signal is post_save}",
             )
+
+    def admin_urls(self) -> list[URLPattern | URLResolver]:
+        own = {"alias": self.alias}
+        urls = [
+            path("", views.audio_overview_view, own, name="index"),
+            path(
+                "<str:locale>/rebuild/", views.audio_rebuild_view, own, name="rebuild"
+            ),
+        ]
+        return [path("vorlesen/", include((urls, "audio"), namespace="audio"))]
+
+    def admin_menu_items(self) -> list[MenuItem]:
+        return [
+            AudioMenuItem(
+                gettext_lazy("Vorlesen"),
+                reverse("audio:index"),
+                icon_name="media",
+                order=865,
+            )
+        ]
 
     def pronunciation_changed(self, language: str) -> None:
         """A lexicon entry of ``language`` changed: rebuild the locales it reads."""
@@ -133,7 +166,11 @@ class AudioChannel(ExportChannel):
         if progress:
             progress(0, len(codes))
         for done, code in enumerate(codes, start=1):
-            for publication in channel_artifacts_build(self, locales=[code]):
+            publication = audio_locale_run(self, locale=code)
+            if publication is None:
+                summary.failed += 1
+                summary.details.append(f"{code}: failed (see the admin's Vorlesen)")
+            else:
                 details = publication.artifact.details
                 summary.details.append(
                     f"{code}: {details.get('pages')} pages, "
@@ -142,7 +179,7 @@ class AudioChannel(ExportChannel):
                     f"{details.get('reused')} unchanged)"
                     + ("" if publication.is_new else ", manifest unchanged")
                 )
-            summary.done += 1
+                summary.done += 1
             if progress:
                 progress(done, len(codes))
         return summary

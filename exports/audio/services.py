@@ -26,10 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exports.artifacts import artifact_part_path
+from exports.artifacts import (
+    ArtifactPublication,
+    artifact_part_path,
+    channel_artifacts_build,
+)
 from exports.audio.clips import MEDIA_TYPE, PageClip, page_clip_get
+from exports.audio.models import AudioBuild, audio_build_mark
 from exports.audio.script import page_sentences
-from exports.audio.speech import SpeechBackend
+from exports.audio.speech import SpeechBackend, SpeechFailed
+from exports.channels import ExportChannel
 from exports.content import HandbookTree
 
 logger = logging.getLogger(__name__)
@@ -141,3 +147,37 @@ def locale_audio_details(built: LocaleAudio, *, channel: str, locale: str) -> di
             for clip in built.clips.values()
         },
     }
+
+
+def audio_locale_run(
+    channel: ExportChannel, *, locale: str
+) -> ArtifactPublication | None:
+    """Read one locale aloud through the core's build step, recording how it went.
+
+    A failure (a voice that cannot speak, a missing encoder) is recorded with its
+    message and leaves the last good set current; it is not raised.
+    """
+    audio_build_mark(
+        channel=channel.alias, locale=locale, state=AudioBuild.State.RUNNING
+    )
+    try:
+        published = channel_artifacts_build(channel, locales=[locale])
+    except SpeechFailed as exc:
+        logger.warning("audio %s/%s failed: %s", channel.alias, locale, exc)
+        audio_build_mark(
+            channel=channel.alias,
+            locale=locale,
+            state=AudioBuild.State.FAILED,
+            error=str(exc),
+        )
+        return None
+    publication = published[0] if published else None
+    details = publication.artifact.details if publication else {}
+    audio_build_mark(
+        channel=channel.alias,
+        locale=locale,
+        state=AudioBuild.State.DONE,
+        synthesized=int(details.get("synthesized", 0)),
+        reused=int(details.get("reused", 0)),
+    )
+    return publication

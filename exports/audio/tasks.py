@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
-from exports.artifacts import channel_artifacts_build
+from exports.audio.services import audio_locale_run
 from exports.channels import channel_get
 
 AUDIO_BUILD_TASK = "exports.audio_build"
@@ -23,4 +23,5 @@ AUDIO_BUILD_TASK = "exports.audio_build"
 )
 def audio_build_task(alias: str, locales: list[str]) -> int:
     """Read the pages of ``locales`` aloud; unchanged pages keep their files."""
-    return len(channel_artifacts_build(channel_get(alias), locales=locales))
+    channel = channel_get(alias)
+    return sum(audio_locale_run(channel, locale=code) is not None for code in locales)
