@@ -89,7 +89,7 @@ check-deploy:
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-handbuch.example.org} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-## bench: measure the API, pipeline, print and simple parts; JSON in bench/results/
+## bench: measure the API, audio, pipeline, print and simple parts; JSON in bench/results/
 bench: install
 	@$(UV) sync --frozen --quiet --group bench
 	$(PY) -m bench $(PARTS)
