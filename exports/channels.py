@@ -162,7 +162,9 @@ class ExportChannel:
 
         They appear under ``channels.<alias>`` (e.g. a page's audio file), read
         from the channel's current artifact; empty adds nothing. Called for every
-        document built, so keep it to a lookup.
+        document built, so keep it to a lookup. Document ETags follow the content
+        stamp: a channel whose new file changes these fields bumps it
+        (``exports.services.content_stamp_bump``) when it hears of the file.
         """
         return {}
 

@@ -37,7 +37,6 @@ from cms.pages.models import (
     PortraitPage,
     RecommendationPage,
 )
-from exports.artifacts import artifacts_stamp
 from exports.content import (
     PAGE_TYPES,
     build_content_tree,
@@ -94,8 +93,7 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
 
     return conditional_json(
         request,
-        # Channels add fields from their files (a page's audio): a new file moves it.
-        etag=etag_for("page", resolution.cache_key(), fields, artifacts_stamp()),
+        etag=etag_for("page", resolution.cache_key(), fields),
         last_modified=last_modified,
         build=build,
     )

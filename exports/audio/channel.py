@@ -35,7 +35,8 @@ from exports.channels import (
     channels,
 )
 from exports.content import HandbookTree, PageNode, content_locale_get
-from exports.models import ContentEvent
+from exports.models import Artifact, ContentEvent
+from exports.services import content_stamp_bump
 
 
 class AudioMenuItem(MenuItem):
@@ -139,6 +140,12 @@ class AudioChannel(ExportChannel):
                 built, channel=self.alias, locale=tree.requested_locale
             ),
         )
+
+    def artifact_published(self, artifact: Artifact) -> None:
+        # A new set changes the ``channels.audio`` field of its pages' documents:
+        # the content stamp is in every document's ETag, so caches let go.
+        if artifact.channel == self.alias:
+            content_stamp_bump()
 
     def page_document_fields(self, node: PageNode) -> Mapping[str, Any]:
         # The page's file in the current set of its locale; none before the first

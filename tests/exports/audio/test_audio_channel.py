@@ -204,9 +204,10 @@ def test_a_sample_per_locale_is_kept_to_listen_to(listened):
 def test_the_manifest_lists_every_page_and_its_sentences(listened):
     for heard in listened.values():
         clips = heard.manifest_details["clips"]
-        assert clips == {
-            str(n.id): c.key for n, c in zip(heard.nodes, heard.clips, strict=True)
+        assert {k: v["sha256"] for k, v in clips.items()} == {
+            str(n.id): c.sha256 for n, c in zip(heard.nodes, heard.clips, strict=True)
         }
+        assert set(heard.manifest_details["parts"]) == {c.key for c in heard.clips}
         assert heard.manifest_details["pages"] == 2
 
 
