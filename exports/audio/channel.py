@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -37,6 +38,9 @@ from exports.channels import (
 from exports.content import HandbookTree, PageNode, content_locale_get
 from exports.models import Artifact, ContentEvent
 from exports.services import content_stamp_bump
+
+# How long a process may serve page documents with a superseded audio set.
+CLIPS_CACHE_SECONDS = 300
 
 
 class AudioMenuItem(MenuItem):
@@ -146,14 +150,24 @@ class AudioChannel(ExportChannel):
         # the content stamp is in every document's ETag, so caches let go.
         if artifact.channel == self.alias:
             content_stamp_bump()
+            key = self._clips_cache_key(artifact.locale)
+            transaction.on_commit(lambda: cache.delete(key))
+
+    def _clips_cache_key(self, locale: str) -> str:
+        return f"exports-audio-clips:{self.alias}:{locale}"
 
     def page_document_fields(self, node: PageNode) -> Mapping[str, Any]:
         # The page's file in the current set of its locale; none before the first
-        # build or when the page has no text.
-        artifact = artifact_current(
-            channel=self.alias, locale=node.meta.requested_locale
-        )
-        clips = artifact.details.get("clips", {}) if artifact else {}
+        # build or when the page has no text. Cached per locale (cleared when a
+        # new set is published; the timeout bounds a per-process cache's staleness)
+        # so building a list of documents costs no query per page.
+        locale = node.meta.requested_locale
+        key = self._clips_cache_key(locale)
+        clips = cache.get(key)
+        if clips is None:
+            artifact = artifact_current(channel=self.alias, locale=locale)
+            clips = artifact.details.get("clips", {}) if artifact else {}
+            cache.set(key, clips, timeout=CLIPS_CACHE_SECONDS)
         item = clips.get(str(node.id)) if isinstance(clips, dict) else None
         return {"audio": item} if item else {}
 

@@ -254,7 +254,7 @@ def test_export_refuses_a_locale_without_a_voice_and_names_the_known_ones():
 
 
 def test_a_page_document_lists_its_audio_and_the_file_is_served(
-    listened, audio_root, settings, client
+    listened, audio_root, settings, client, django_capture_on_commit_callbacks
 ):
     settings.EXPORT_CHANNELS = {
         **settings.EXPORT_CHANNELS,
@@ -267,13 +267,14 @@ def test_a_page_document_lists_its_audio_and_the_file_is_served(
     page = client.get(f"/api/v1/pages/{heard.nodes[0].id}/?locale=ar").json()
     assert "channels" not in page  # no audio published yet
 
-    artifact_publish(
-        channel="audio",
-        locale="ar",
-        content=heard.manifest,
-        media_type="application/json",
-        details=heard.manifest_details,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        artifact_publish(
+            channel="audio",
+            locale="ar",
+            content=heard.manifest,
+            media_type="application/json",
+            details=heard.manifest_details,
+        )
     page = client.get(f"/api/v1/pages/{heard.nodes[0].id}/?locale=ar").json()
     audio = page["channels"]["audio"]["audio"]
     assert audio["media_type"] == "audio/ogg; codecs=opus"
