@@ -70,6 +70,10 @@ class AudioChannel(ExportChannel):
             raise ImproperlyConfigured("OPTIONS['LOCALES'] must be a list of codes.")
         self.locales: tuple[str, ...] = tuple(locales)
         self.speech: SpeechBackend = speech_backend_load(options.get("SPEECH"))
+        # What this process's last build of each locale did: (synthesized, reused).
+        # The artifact's details keep the first build's counts when the manifest
+        # comes out the same, so reports read these.
+        self.last_counts: dict[str, tuple[int, int]] = {}
         for code in self.locales:
             if self.speech.voice_for(code) is None:
                 raise ImproperlyConfigured(
@@ -136,6 +140,7 @@ class AudioChannel(ExportChannel):
             voice=voice,
             lexicon=lexicon_for(tree.requested_locale),
         )
+        self.last_counts[tree.requested_locale] = (built.synthesized, built.reused)
         manifest = json.dumps(built.manifest, ensure_ascii=False, indent=1).encode()
         return ArtifactFile(
             content=manifest,
@@ -193,11 +198,11 @@ class AudioChannel(ExportChannel):
                 summary.details.append(f"{code}: failed (see the admin's Vorlesen)")
             else:
                 details = publication.artifact.details
+                synthesized, reused = self.last_counts.get(code, (0, 0))
                 summary.details.append(
                     f"{code}: {details.get('pages')} pages, "
                     f"{details.get('duration', 0):.0f} s of audio "
-                    f"({details.get('synthesized')} synthesized, "
-                    f"{details.get('reused')} unchanged)"
+                    f"({synthesized} synthesized, {reused} unchanged)"
                     + ("" if publication.is_new else ", manifest unchanged")
                 )
                 summary.done += 1

@@ -172,12 +172,13 @@ def audio_locale_run(
         )
         return None
     publication = published[0] if published else None
-    details = publication.artifact.details if publication else {}
+    counts: dict[str, tuple[int, int]] = getattr(channel, "last_counts", {})
+    synthesized, reused = counts.get(locale, (0, 0))
     audio_build_mark(
         channel=channel.alias,
         locale=locale,
         state=AudioBuild.State.DONE,
-        synthesized=int(details.get("synthesized", 0)),
-        reused=int(details.get("reused", 0)),
+        synthesized=synthesized,
+        reused=reused,
     )
     return publication
