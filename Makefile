@@ -34,13 +34,17 @@ uv:
 # Installs the Debian packages the suite needs when one is missing (CI runs as root):
 # gettext (msgfmt) for the catalogues, chromium for the browser tests, poppler-utils
 # (pdftoppm) to render PDF pages the print tests keep for a person to look at,
-# epubcheck (with a Java runtime) to validate the EPUBs.
+# epubcheck (with a Java runtime) to validate the EPUBs,
+# espeak-ng (offline speech, voices inside the package) and opus-tools (opusenc)
+# for the audio channel.
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	test -f /usr/share/java/epubcheck.jar || missing="$$missing epubcheck"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	command -v opusenc >/dev/null 2>&1 || missing="$$missing opus-tools"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -87,7 +91,7 @@ check-deploy:
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-handbuch.example.org} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-## bench: measure the API, pipeline, print and simple parts; JSON in bench/results/
+## bench: measure the API, audio, pipeline, print and simple parts; JSON in bench/results/
 bench: install
 	@$(UV) sync --frozen --quiet --group bench
 	$(PY) -m bench $(PARTS)

@@ -12,7 +12,7 @@ from pathlib import Path
 from bench import PartUnavailable
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ["api", "epub", "pipeline", "print", "simple", "tree"]
+PARTS = ["api", "audio", "epub", "pipeline", "print", "simple", "tree"]
 
 
 def main(argv: list[str]) -> int:

@@ -81,6 +81,46 @@ def artifact_download_path(*, channel: str, locale: str, extension: str) -> str:
     return f"{API_PREFIX}/artifacts/{channel}/{locale}.{extension}"
 
 
+def artifact_part_path(*, channel: str, locale: str, name: str) -> str:
+    """The API path of a file that belongs to a channel's current artifact."""
+    return f"{API_PREFIX}/artifacts/{channel}/{locale}/{name}"
+
+
+@dataclass(frozen=True)
+class ArtifactPart:
+    """A file that belongs to an artifact (one page's audio of a locale's set)."""
+
+    artifact: Artifact
+    path: Path
+    media_type: str
+    sha256: str
+
+
+def artifact_part_get(*, channel: str, locale: str, name: str) -> ArtifactPart | None:
+    """The file ``name`` if the current artifact of channel and locale lists it.
+
+    A channel whose artifact is a set of files (audio: one per page) lists them in
+    ``details["parts"]`` as ``{name: {"file": path under its root, "media_type",
+    "sha256"}}``. Only the current artifact's parts are served, so a file of a page
+    that was withdrawn or changed is no longer reachable once the set is rebuilt.
+    """
+    artifact = artifact_current(channel=channel, locale=locale)
+    parts = (artifact.details or {}).get("parts", {}) if artifact else {}
+    part = parts.get(name) if isinstance(parts, dict) else None
+    if artifact is None or not isinstance(part, dict):
+        return None
+    root = artifact_root(channel).resolve()
+    path = (root / str(part.get("file", ""))).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return ArtifactPart(
+        artifact=artifact,
+        path=path,
+        media_type=str(part.get("media_type", "application/octet-stream")),
+        sha256=str(part.get("sha256", "")),
+    )
+
+
 def artifact_filename(artifact: Artifact) -> str:
     """The name a download is saved under (a channel may set ``details.filename``)."""
     named = artifact.details.get("filename") if artifact.details else None

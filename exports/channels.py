@@ -22,7 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
-from exports.content import Audience, HandbookTree
+from exports.content import Audience, HandbookTree, PageNode
+from exports.content.documents import page_document_extension_register
 from exports.models import Artifact, ContentEvent
 
 if TYPE_CHECKING:
@@ -165,6 +166,17 @@ class ExportChannel:
         """
         return {}
 
+    def page_document_fields(self, node: PageNode) -> Mapping[str, Any]:
+        """Fields this channel adds to ``node``'s API and webhook document.
+
+        They appear under ``channels.<alias>`` (e.g. a page's audio file), read
+        from the channel's current artifact; empty adds nothing. Called for every
+        document built, so keep it to a lookup. Document ETags follow the content
+        stamp: a channel whose new file changes these fields bumps it
+        (``exports.services.content_stamp_bump``) when it hears of the file.
+        """
+        return {}
+
     def artifact_root(self) -> Path:
         """Where the channel's files are stored (``OPTIONS["ROOT"]``).
 
@@ -298,6 +310,19 @@ def channel_modules_import(
         if found is not None:
             modules.append(importlib.import_module(dotted))
     return modules
+
+
+def channels_page_document_fields(node: PageNode) -> dict[str, Any]:
+    """What every channel adds to ``node``'s document, by alias (none: empty)."""
+    added: dict[str, Any] = {}
+    for alias, channel in channels().items():
+        fields = channel.page_document_fields(node)
+        if fields:
+            added[alias] = dict(fields)
+    return added
+
+
+page_document_extension_register(channels_page_document_fields)
 
 
 def _reset(*, setting: str, **kwargs: Any) -> None:

@@ -2,7 +2,9 @@
 
 Generic over channels: a file is served at ``artifacts/<channel>/<locale>.<ext>``
 with the extension of its media type (``print/ar.pdf``, ``epub/de.epub``), its
-SHA-256 as a strong ETag, and a JSON 404 while there is none.
+SHA-256 as a strong ETag, and a JSON 404 while there is none. A channel whose
+file is a set (audio: one file per page) serves its parts at
+``artifacts/<channel>/<locale>/<name>`` while the current artifact lists them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from exports.artifacts import (
     artifact_file,
     artifact_filename,
     artifact_item,
+    artifact_part_get,
     artifacts_current,
     artifacts_stamp,
 )
@@ -125,5 +128,58 @@ class ArtifactDownloadView(ApiView):
             )
         response["ETag"] = etag
         response["Last-Modified"] = http_date(artifact.built_at.timestamp())
+        response["Cache-Control"] = settings.API_CACHE_CONTROL
+        return response
+
+
+class ArtifactPartView(ApiView):
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[Any, str]:
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="Download one file of a channel's current set (a page's audio, …)",
+        operation_id="artifact_part_download",
+        parameters=[
+            OpenApiParameter("channel", str, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "locale",
+                str,
+                OpenApiParameter.PATH,
+                enum=[loc.code for loc in settings.WEGWEISER_LOCALES],
+            ),
+            OpenApiParameter(
+                "name",
+                str,
+                OpenApiParameter.PATH,
+                description="File name as the page document or manifest lists it.",
+            ),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            304: None,
+            404: schema.ErrorSerializer,
+        },
+        tags=["artifacts"],
+    )
+    def get(
+        self, request: Request, channel: str, locale: str, name: str
+    ) -> HttpResponseBase:
+        part = artifact_part_get(channel=channel, locale=locale, name=name)
+        if part is None:
+            raise ApiError(
+                "not_found",
+                f"No file {name!r} in the current {channel!r} set for locale "
+                f"{locale!r}; page documents list the current files.",
+                404,
+            )
+        etag = quote_etag(part.sha256 or part.artifact.sha256)
+        if_none_match = request.headers.get("If-None-Match", "")
+        if etag in {tag.strip() for tag in if_none_match.split(",")}:
+            response: HttpResponseBase = HttpResponse(status=304)
+        else:
+            response = FileResponse(part.path.open("rb"), content_type=part.media_type)
+        response["ETag"] = etag
         response["Cache-Control"] = settings.API_CACHE_CONTROL
         return response

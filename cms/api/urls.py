@@ -40,6 +40,11 @@ urlpatterns = [
         artifacts.ArtifactDownloadView.as_view(),
         name="artifact-download",
     ),
+    re_path(
+        r"^artifacts/(?P<channel>[-\w]+)/(?P<locale>[-\w]+)/(?P<name>[-\w]+\.[a-z0-9]+)$",
+        artifacts.ArtifactPartView.as_view(),
+        name="artifact-part",
+    ),
     path("search/", search.SearchView.as_view(), name="search"),
     path("changes/", changes.ChangesView.as_view(), name="changes"),
     path("preview/", drafts.PreviewView.as_view(), name="preview"),

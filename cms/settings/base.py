@@ -300,6 +300,7 @@ def export_channels_setting(
     print_locales: list[str],
     print_build_delay: float,
     epub_locales: list[str] | None = None,
+    audio_locales: list[str] | None = None,
 ) -> dict:
     """EXPORT_CHANNELS for these website-webhook and print values (dev.py and
     test.py reuse it). Each channel reads its own OPTIONS; their beat entries,
@@ -368,6 +369,14 @@ def export_channels_setting(
                 "KEEP": env.int("EPUB_KEEP", default=3),
             },
         },
+        # Every page read aloud (Opus per page, per-sentence timings) in LOCALES,
+        # rebuilt on publish where the spoken text changed. SPEECH is the speech
+        # backend ({"BACKEND", "OPTIONS"}; default espeak-ng, offline). README:
+        # "Audio channel".
+        "audio": {
+            "BACKEND": "exports.audio.channel.AudioChannel",
+            "OPTIONS": {"LOCALES": audio_locales or []},
+        },
     }
 
 
@@ -388,6 +397,11 @@ EXPORT_CHANNELS = export_channels_setting(
         "PRINT_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
     ),
     print_build_delay=env.float("PRINT_BUILD_DELAY", default=30.0),
+    # Locales read aloud on publish (default: every content locale; espeak-ng
+    # has a voice for each of them).
+    audio_locales=env.list(
+        "AUDIO_LOCALES", default=[loc.code for loc in WEGWEISER_LOCALES]
+    ),
 )
 # Celery beat: the channels add their own entries (their sweeps) at start-up
 # (ExportChannel.beat_schedule); an entry here of the same name wins.

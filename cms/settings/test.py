@@ -36,4 +36,6 @@ EXPORT_CHANNELS = export_channels_setting(
     print_build_delay=env.float("PRINT_BUILD_DELAY", default=0.0),
     # EPUB builds likewise (the epub channel's LOCALES).
     epub_locales=env.list("EPUB_LOCALES", default=[]),
+    # Reading aloud is opt-in per test, like print.
+    audio_locales=env.list("AUDIO_LOCALES", default=[]),
 )

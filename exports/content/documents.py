@@ -4,13 +4,15 @@ One function turns a node into a document (``node_document``), so a page pulled
 from ``/api/v1/pages/<id>/`` and a page pushed by webhook are byte-identical
 (``document_bytes`` is the one encoding). Key order follows the node classes:
 ``id, translation_key, type, locale, title, slug, path``, the page type's fields
-in declaration order, then ``meta``. Rich text becomes clean HTML, dates ISO 8601,
-blocks ``{"type", "id", …}``.
+in declaration order, then ``channels`` (what channels add, e.g. a page's audio
+file; only when one adds something), then ``meta``. Rich text becomes clean HTML,
+dates ISO 8601, blocks ``{"type", "id", …}``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
@@ -25,6 +27,16 @@ from exports.content.references import image_ref
 from exports.content.resolve import Resolution, page_version_resolve
 
 Document = dict[str, Any]
+# Adds fields to a page's document: ``{channel alias: {...}}`` (the registry's
+# ``channels_page_document_fields``). The tree itself names no channel.
+PageDocumentExtension = Callable[[PageNode], Mapping[str, Any]]
+_page_document_extensions: list[PageDocumentExtension] = []
+
+
+def page_document_extension_register(extension: PageDocumentExtension) -> None:
+    """Let ``extension`` add fields to every page document (once per function)."""
+    if extension not in _page_document_extensions:
+        _page_document_extensions.append(extension)
 
 
 def _json_value(value: Any) -> Any:
@@ -67,6 +79,11 @@ def node_document(node: PageNode) -> Document:
     body = _json_fields(node)
     body.pop("id")
     body.pop("translation_key")
+    added: dict[str, Any] = {}
+    for extension in _page_document_extensions:
+        added.update(extension(node))
+    if added:
+        body["channels"] = added
     return {**head, **body, "meta": _json_value(node.meta)}
 
 

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from exports.artifacts import channel_artifacts_build
 from exports.channels import channel_get
 from exports.content import handbooks_source
 from exports.models import Artifact
@@ -87,3 +88,28 @@ def test_a_toy_channel_receives_events_and_its_file_is_listed_served_and_announc
     message = announced()[-1]
     assert message["type"] == "artifact.updated"
     assert message["data"]["document"] == item
+
+
+@pytest.mark.django_db
+def test_a_channel_adds_fields_to_page_documents_and_serves_the_parts_of_its_set(
+    settings, client, tmp_path, demo_handbook
+):
+    settings.EXPORT_CHANNELS = {
+        **settings.EXPORT_CHANNELS,
+        "toy": {**TOY, "OPTIONS": {"ROOT": str(tmp_path / "toy")}},
+    }
+    toy = channel_get("toy")
+    page = client.get(f"/api/v1/pages/{demo_handbook.pk}/").json()
+    assert page["channels"]["toy"] == {"title_length": len(demo_handbook.title)}
+    # "channels" comes right before "meta", after the page type's own fields.
+    assert list(page)[-2:] == ["channels", "meta"]
+
+    assert client.get("/api/v1/artifacts/toy/de/first.txt").status_code == 404
+    channel_artifacts_build(toy, locales=["de"])
+    part = client.get("/api/v1/artifacts/toy/de/first.txt")
+    assert part.status_code == 200
+    assert b"".join(part.streaming_content) == demo_handbook.title.encode()
+    # Only what the current set lists is served; nothing else under its root.
+    (tmp_path / "toy" / "parts" / "other.txt").write_text("private")
+    assert client.get("/api/v1/artifacts/toy/de/other.txt").status_code == 404
+    assert client.get("/api/v1/artifacts/toy/en/first.txt").status_code == 404
