@@ -625,9 +625,9 @@ def simple_print_data(
         "edition_date": month_year(root.edition_date, locale_code)
         if root and root.edition_date
         else "",
-        "cover_image": (image_block(root.cover_image, "", files) or [None])[0]
-        if root
-        else None,
+        "cover_image": next(
+            iter(image_block(root.cover_image, "", files) if root else []), None
+        ),
         **_intro(section_blocks(root, files) if root else []),
         "labels": labels,
         "chapters": chapters,
