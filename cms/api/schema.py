@@ -111,6 +111,13 @@ class PageMetaSerializer(serializers.Serializer):
     first_published_at = serializers.DateTimeField(allow_null=True)
     last_published_at = serializers.DateTimeField(allow_null=True)
     api_url = serializers.CharField()
+    website_url = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "The page on the district website in the requested locale, from the "
+            "WEBSITE_PAGE_URL setting (null when unset); printed as a QR code."
+        ),
+    )
 
 
 class PageDocumentSerializer(serializers.Serializer):

@@ -353,6 +353,12 @@ CONTENT_PREPARED_STATEMENTS = env.bool("CONTENT_PREPARED_STATEMENTS", default=Tr
 API_PREVIEW_TOKEN_SECONDS = env.int("API_PREVIEW_TOKEN_SECONDS", default=15 * 60)
 # Where "Preview on the website" sends editors; {token} is replaced.
 WEBSITE_PREVIEW_URL = env.str("WEBSITE_PREVIEW_URL", default="")
+# Where a page lives on the district website, e.g.
+# "https://www.example.de/integration/{locale}/{path}": {locale} is the language
+# code, {path} the page's path (as the API's "path", without the leading slash),
+# {id} its id. The API documents it per page (meta.website_url); print puts it
+# beside each chapter as a QR code. Empty: no such links anywhere.
+WEBSITE_PAGE_URL = env.str("WEBSITE_PAGE_URL", default="")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wegweiser delivery API",

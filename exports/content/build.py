@@ -24,7 +24,7 @@ from cms.locales import SOURCE_LOCALE, locale_chain
 from cms.pages.models import HandbookPage
 from exports.content.nodes import HandbookTree, PageMeta, PageNode, TermRef
 from exports.content.pages import PAGE_TYPES_BY_MODEL, PageType
-from exports.content.references import References, page_api_path
+from exports.content.references import References, page_api_path, page_website_url
 from exports.content.resolve import (
     PageVersion,
     Resolution,
@@ -79,6 +79,11 @@ def _meta(resolution: Resolution, status: Any) -> PageMeta:
         first_published_at=served.first_published_at,
         last_published_at=served.last_published_at,
         api_url=page_api_path(served.id, resolution.requested),
+        website_url=page_website_url(
+            page_id=served.id,
+            path=served.url_path,
+            locale_code=resolution.requested,
+        ),
     )
 
 

@@ -171,6 +171,8 @@ class PageMeta:
     first_published_at: datetime | None
     last_published_at: datetime | None
     api_url: str
+    # The page on the district website (WEBSITE_PAGE_URL), if one is configured.
+    website_url: str | None = None
 
 
 @dataclass(kw_only=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Q, Subquery
 from wagtail.images import get_image_model
 
@@ -49,6 +51,24 @@ API_PREFIX = "/api/v1"
 def page_api_path(page_id: int, locale_code: str) -> str:
     """The API path of a page in a locale (links in rich text point here)."""
     return f"{API_PREFIX}/pages/{page_id}/?locale={locale_code}"
+
+
+WEBSITE_URL_PLACEHOLDERS = ("locale", "path", "id")
+
+
+def page_website_url(*, page_id: int, path: str, locale_code: str) -> str | None:
+    """Where the page is on the district website in ``locale_code``
+    (``WEBSITE_PAGE_URL``); None when that setting is empty."""
+    template = getattr(settings, "WEBSITE_PAGE_URL", "")
+    if not template:
+        return None
+    try:
+        return template.format(locale=locale_code, path=path.lstrip("/"), id=page_id)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ImproperlyConfigured(
+            f"WEBSITE_PAGE_URL {template!r} cannot be filled in ({error!r}); it may "
+            "use " + ", ".join("{" + p + "}" for p in WEBSITE_URL_PLACEHOLDERS)
+        ) from error
 
 
 @dataclass

@@ -17,7 +17,7 @@ Shape (every text is plain data; ``blocks`` are print blocks)::
     intro[blocks]
     imprint{publisher, partners[{organisation, role}], funding[blocks],
             text[blocks], edition, print_line[str]}
-    chapters[{number, title, intro[blocks], body[blocks],
+    chapters[{number, title, qr{url, short, svg}|null, intro[blocks], body[blocks],
               recommendations[{title, topic, municipalities, summary, why,
                                steps, who_acts}],
               practices[{title, municipality, topic, what, how, outcome,
@@ -88,6 +88,7 @@ from exports.print.locale_text import (
     glossary_collator,
     month_year,
 )
+from exports.print.qr import qr_code
 from exports.print.richtext import plain_runs, print_blocks, text_blocks
 
 Data = dict[str, Any]
@@ -331,6 +332,7 @@ class _PrintLayout:
             **_language(node),
             "number": node.number,
             "title": node.title,
+            "qr": qr_code(node.meta.website_url),
             "intro": print_blocks(node.intro),
             "body": self._stream(node.body),
             "recommendations": [],
@@ -546,6 +548,8 @@ def _labels() -> dict[str, str]:
         "important": _("Wichtig"),
         "term": _("Begriff"),
         "preview": _("Druckansicht – Entwurf"),
+        "online": _("Dieses Kapitel im Internet"),
+        "qr_alt": _("QR-Code: dieses Kapitel auf der Website"),
         # Marks for a box that runs on to the next page.
         "continued": _("Fortsetzung"),
         "continues": _("Weiter auf der nächsten Seite"),
