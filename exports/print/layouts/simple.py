@@ -238,6 +238,9 @@ UNIT_STARTS = frozenset(
 UNIT_MAX = 36
 # The explanation boxes beside the text are narrow (about 19 characters a line).
 NOTE_UNIT_MAX = 16
+# The last two words of a sentence share a line when together they are shorter:
+# a line of a single word is hard to follow.
+LAST_PAIR_MAX = 19
 NO_BREAK_SPACE = "\u00a0"
 
 
@@ -279,6 +282,18 @@ def sense_units(sentence: Sentence, *, unit_max: int = UNIT_MAX) -> Sentence:
             for i in range(start + 1, end):
                 if keep[i] == " ":
                     keep[i] = NO_BREAK_SPACE
+    # Inside a long unit too, a conjunction or preposition stays with the word
+    # after it, and the last two words share a line.
+    position = 0
+    words = text.split(" ")
+    for word in words[:-1]:
+        position += len(word)
+        if word.lower() in UNIT_STARTS:
+            keep[position] = NO_BREAK_SPACE
+        position += 1
+    pair_max = max(LAST_PAIR_MAX, unit_max - 6)
+    if len(words) > 2 and len(words[-2]) + len(words[-1]) < pair_max:
+        keep[len(text) - len(words[-1]) - 1] = NO_BREAK_SPACE
     joined = "".join(keep)
     out: Sentence = []
     position = 0
@@ -438,7 +453,7 @@ def _stream_blocks(
                 contact.email,
                 contact.phone,
             ]
-            runs = [text_runs(line) for line in lines if line]
+            runs = [sense_units(text_runs(line)) for line in lines if line]
             if runs:
                 blocks.append({"kind": "contact", "sentences": runs, "notes": []})
     return blocks
@@ -619,7 +634,7 @@ def simple_print_data(
         "locale": locale_code,
         "title": title,
         "title_runs": text_runs(title),
-        "subtitle": text_runs(root.subtitle or "") if root else [],
+        "subtitle": sense_units(text_runs(root.subtitle or "")) if root else [],
         "publisher": publisher,
         "publisher_runs": text_runs(publisher),
         "edition_date": month_year(root.edition_date, locale_code)
