@@ -407,18 +407,21 @@ def test_chapter_label_sits_clear_above_the_chapter_title(pdfs, code):
     # The label ("Kapitel 1") once touched the title in German and printed over it
     # in Arabic and Persian, where Naskh letters rise far above the Latin cap height.
     pdf = pdfs[code]
-    label = pdf.data["labels"]["chapter"]
     for index in range(2):
         lines = _line_boxes(pdf.pdf, _chapter_page(pdf, index))
-        at = next(
-            n for n, line in enumerate(lines) if label.split()[0] in line[4].split()
-        )
-        label_box, title_box = lines[at], lines[at + 1]
+        # The title is the first line set in 21 pt; the label is the line above.
+        at = next(n for n, line in enumerate(lines) if line[3] - line[1] > 20)
+        label_box, title_box = lines[at - 1], lines[at]
+        assert label_box[4].endswith(str(index + 1)) or label_box[4].startswith(
+            str(index + 1)
+        ), label_box
         assert title_box[1] - label_box[3] >= 2, (label_box, title_box)
         # Label, title and the first lines below: none prints over another.
         for a, b in itertools.combinations(lines[: at + 4], 2):
             side_by_side = a[0] < b[2] and b[0] < a[2]
-            assert not side_by_side or min(a[3], b[3]) - max(a[1], b[1]) < 1, (a, b)
+            same_line = abs(a[3] - b[3]) < 1  # poppler cuts some RTL lines in two
+            overlap = min(a[3], b[3]) - max(a[1], b[1])
+            assert not side_by_side or same_line or overlap < 1, (a, b)
 
 
 def _sticky_texts(data: dict) -> set[str]:
@@ -469,7 +472,7 @@ def test_boxes_that_run_on_are_marked_at_both_ends(pdfs):
     labels = pdf.data["labels"]
     pages = [_normal(" ".join(lines)) for lines in _pages_layout(pdf.pdf)]
     split = 0
-    cursor = 0
+    cursor = _chapter_page(pdf, 0) - 1  # the contents list the titles too
     for chapter in pdf.data["chapters"]:
         for rec in chapter["recommendations"]:
             title = _normal(rec["title"])
@@ -497,8 +500,8 @@ def test_imprint_says_each_fact_once_and_closes_with_the_print_line(pdfs):
         "Herausgeber",
         "Führungsakademie Baden-Württemberg",
         "Stand",
-        "Förder",
-        "Kooperation",
+        "Förderung",
+        "Kooperationspartner",
     ):
         assert imprint.count(fact) == 1, fact
     assert "Stand: März 2020" in imprint
@@ -579,7 +582,8 @@ def test_months_are_written_as_each_locale_writes_them():
     assert month_year(day, "de") == "März 2020"
     assert month_year(day, "de-x-ls") == "März 2020"
     assert month_year(day, "en") == "March 2020"
-    assert month_year(day, "uk") == "березень 2020 р."  # lower case in Ukrainian
+    # Lower case in Ukrainian, with CLDR's narrow no-break space before "р.".
+    assert month_year(day, "uk") == "березень 2020\u202fр."
     assert month_year(day, "fa").endswith("۲۰۲۰")
 
 
