@@ -584,7 +584,7 @@ def test_months_are_written_as_each_locale_writes_them():
     assert month_year(day, "en") == "March 2020"
     # Lower case in Ukrainian, with CLDR's narrow no-break space before "р.".
     assert month_year(day, "uk") == "березень 2020\u202fр."
-    assert month_year(day, "fa").endswith("۲۰۲۰")
+    assert month_year(day, "fa") == "مارس 2020"
 
 
 @pytest.mark.parametrize("code", ["de", "ar"])
