@@ -6,7 +6,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
+# libicu-dev, pkg-config and g++ build PyICU (collation for the print glossary).
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    libicu-dev pkg-config g++ \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv \
     && useradd --create-home --uid 1000 wegweiser

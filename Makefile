@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 # Debian packages the test suite needs (msgfmt for catalogues).
 TEST_DEBIAN_PACKAGES := gettext
 
-.PHONY: run test install uv system-deps lint format migrate demo admin \
+.PHONY: run test install uv build-deps system-deps lint format migrate demo admin \
         compile-messages messages check-deploy clean bench
 
 ## run: install, migrate the embedded SQLite database, load the demo, start web +
@@ -22,7 +22,7 @@ run: install migrate demo admin
 test: install system-deps compile-messages lint
 	$(PY) -m pytest
 
-install: uv
+install: uv build-deps
 	@$(UV) sync --frozen --quiet
 	@echo "Python environment ready ($(VENV))"
 
@@ -30,6 +30,21 @@ install: uv
 uv:
 	@test -x "$(UV)" || command -v uv >/dev/null 2>&1 || \
 	  $(PYTHON) -m pip install --user --quiet uv
+
+# PyICU (the glossary's alphabetical order per language in print) is built from
+# source against the system's ICU: it needs libicu-dev, pkg-config and a C++ compiler.
+build-deps:
+	@missing=""; \
+	pkg-config --exists icu-i18n 2>/dev/null || missing="$$missing libicu-dev pkg-config"; \
+	command -v g++ >/dev/null 2>&1 || missing="$$missing g++"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing — install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
 
 # Installs the Debian packages the suite needs when one is missing (CI runs as root):
 # gettext (msgfmt) for the catalogues, chromium for the browser tests, poppler-utils

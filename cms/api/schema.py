@@ -23,6 +23,9 @@ TYPE_FIELDS = {
         "subtitle",
         "intro",
         "edition_date",
+        "edition",
+        "printer",
+        "print_run",
         "publisher",
         "partners",
         "funding_note",
@@ -130,6 +133,13 @@ class PageMetaSerializer(serializers.Serializer):
             "`summary`), or for blocks `<field>.<block id>.<block field>` (the "
             "block `id` in the document). Empty for German, fallback and reviewed "
             "text. Show such text marked as machine-made."
+        ),
+    )
+    website_url = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "The page on the district website in the requested locale, from the "
+            "WEBSITE_PAGE_URL setting (null when unset); printed as a QR code."
         ),
     )
 

@@ -114,6 +114,25 @@ class HandbookPage(HeadlessPage):
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
     edition_date = models.DateField(_("edition date"), default=date.today)
+    # The print line of the imprint: which edition, who printed it, how many copies.
+    edition = models.CharField(
+        _("edition"),
+        max_length=100,
+        blank=True,
+        help_text=_('How the imprint names this edition, e.g. "2nd, revised edition".'),
+    )
+    printer = models.CharField(
+        _("printer"),
+        max_length=255,
+        blank=True,
+        help_text=_("Printing company and town, as the imprint names them."),
+    )
+    print_run = models.PositiveIntegerField(
+        _("print run"),
+        null=True,
+        blank=True,
+        help_text=_("Copies printed; leave empty for an edition that is not printed."),
+    )
     publisher = models.ForeignKey(
         "snippets.Organisation",
         verbose_name=_("publisher"),
@@ -146,6 +165,9 @@ class HandbookPage(HeadlessPage):
         MultiFieldPanel(
             [
                 FieldPanel("edition_date"),
+                FieldPanel("edition"),
+                FieldPanel("printer"),
+                FieldPanel("print_run"),
                 FieldPanel("publisher"),
                 InlinePanel("partners", label=_("partners")),
                 FieldPanel("funding_note"),
@@ -159,6 +181,9 @@ class HandbookPage(HeadlessPage):
         TranslatableField("subtitle"),
         TranslatableField("intro"),
         SynchronizedField("edition_date", overridable=False),
+        TranslatableField("edition"),
+        SynchronizedField("printer", overridable=False),
+        SynchronizedField("print_run", overridable=False),
         TranslatableField("publisher"),
         TranslatableField("partners"),
         TranslatableField("funding_note"),

@@ -443,10 +443,11 @@ API_PREVIEW_TOKEN_SECONDS = env.int("API_PREVIEW_TOKEN_SECONDS", default=15 * 60
 # Where "Preview on the website" sends editors; {token} is replaced. Unset, the
 # button opens the built-in preview instead.
 WEBSITE_PREVIEW_URL = env.str("WEBSITE_PREVIEW_URL", default="")
-# Where a published page lives on the district website: {locale} and {path} (the
-# API's page path, "/handbuch-integration/bildung/") are replaced, e.g.
-# https://www.example.org/handbuch/{locale}{path}. The admin's "View live" links and
-# the print channel's QR codes use it; unset, "View live" is not offered.
+# Where a published page lives on the district website: {locale}, {path} (the page's
+# path, "/handbuch-integration/bildung/") and {id} are replaced, e.g.
+# https://www.example.org/handbuch/{locale}{path}. The admin's "View live" links, the
+# API's meta.website_url and the print channel's QR codes all use it
+# (cms.website_urls); unset, none of them is offered.
 WEBSITE_PAGE_URL = website_page_url_template_check(
     env.str("WEBSITE_PAGE_URL", default="")
 )

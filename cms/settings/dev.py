@@ -43,6 +43,10 @@ _dev_webhook_url = env.str(
     "WEBSITE_WEBHOOK_URL",
     default=f"http://127.0.0.1:{RECEIVER_PORT}/webhooks/wegweiser",
 )
+# An example, so the demo's PDFs show their chapters' QR codes.
+WEBSITE_PAGE_URL = env.str(
+    "WEBSITE_PAGE_URL", default="https://www.example.org/integration/{locale}/{path}"
+)
 EXPORT_CHANNELS = export_channels_setting(
     webhook_url=_dev_webhook_url,
     secrets=[

@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE, content_locale_get, locale_chain
 from cms.pages.models import HandbookPage
+from cms.website_urls import website_page_url
 from exports.content.bidi import bidi_isolate
 from exports.content.nodes import HandbookTree, PageMeta, PageNode, TermRef
 from exports.content.pages import PAGE_TYPES_BY_MODEL, PageType
@@ -86,6 +87,9 @@ def _meta(
         last_published_at=served.last_published_at,
         api_url=page_api_path(served.id, resolution.requested),
         machine_translated_fields=machine,
+        website_url=website_page_url(
+            locale=resolution.requested, path=served.url_path, page_id=served.id
+        ),
     )
 
 

@@ -177,6 +177,9 @@ class PageMeta:
     # segment paths: "title", "body.<block id>.text"); empty for everything else.
     machine_translated_fields: tuple[str, ...] = ()
 
+    # The page on the district website (WEBSITE_PAGE_URL), if one is configured.
+    website_url: str | None = None
+
 
 @dataclass(kw_only=True)
 class PageNode:

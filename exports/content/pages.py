@@ -53,6 +53,9 @@ class HandbookNode(PageNode):
     subtitle: str
     intro: RichText
     edition_date: date | None
+    edition: str
+    printer: str
+    print_run: int | None
     publisher: str | None
     partners: tuple[Partner, ...]
     funding_note: RichText
@@ -121,6 +124,9 @@ def _handbook(page: HandbookPage, refs: References, served: str) -> Fields:
         "subtitle": page.subtitle,
         "intro": refs.rich(page.intro, served),
         "edition_date": page.edition_date,
+        "edition": page.edition,
+        "printer": page.printer,
+        "print_run": page.print_run,
         "publisher": publisher.name if publisher else None,
         "partners": tuple(
             Partner(organisation=p.organisation.name, role=p.role)

@@ -16,13 +16,13 @@ Shape (every text is plain data; ``blocks`` are print blocks)::
     cover{title, subtitle, publisher, edition, image}
     intro[blocks]
     imprint{publisher, partners[{organisation, role}], funding[blocks],
-            text[blocks], edition}
-    chapters[{number, title, intro[blocks], body[blocks],
+            text[blocks], edition, print_line[str]}
+    chapters[{number, title, qr{url, short, svg}|null, intro[blocks], body[blocks],
               recommendations[{title, topic, municipalities, summary, why,
                                steps, who_acts}],
               practices[{title, municipality, topic, what, how, outcome,
                          contact}]}]
-    portraits{title, intro[blocks], items[{name, municipality, origin, year,
+    portraits{title, count, intro[blocks], items[{name, municipality, origin, year,
               quote, story[blocks], photo, example}]}
     glossary[{lang, dir, term, explanation}]
     credits[{credit, images[id]}]
@@ -46,8 +46,8 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from cms.locales import LOCALE_NAMES, content_locale_get
@@ -85,6 +85,13 @@ from exports.content.pages import (
     RecommendationNode,
 )
 from exports.content.references import image_files
+from exports.print.locale_text import (
+    babel_locale,
+    format_decimal,
+    glossary_collator,
+    month_year,
+)
+from exports.print.qr import qr_code
 from exports.print.richtext import plain_runs, print_blocks, text_blocks
 
 Data = dict[str, Any]
@@ -199,6 +206,7 @@ class _PrintLayout:
     def __init__(self, locale_code: str) -> None:
         self.content_locale = content_locale_get(locale_code)  # or UnknownLocale
         self.locale_code = locale_code
+        self.babel_locale = babel_locale(locale_code)
         # Every image placed, in order of first use: id → image.
         self.images: dict[int, ImageRef] = {}
 
@@ -271,11 +279,11 @@ class _PrintLayout:
         cover_image = self._image(root.cover_image) if root else None
         with translation.override(self.locale_code):
             labels = _labels()
-            edition = (
-                date_format(root.edition_date, "F Y")
-                if root and root.edition_date
-                else ""
-            )
+        edition = (
+            month_year(root.edition_date, self.locale_code)
+            if root and root.edition_date
+            else ""
+        )
         title = root.title if root else ""
         subtitle = (root.subtitle or "") if root else ""
         publisher = (root.publisher or "") if root else ""
@@ -295,7 +303,9 @@ class _PrintLayout:
                 "title": title,
                 "subtitle": subtitle,
                 "publisher": publisher,
-                "edition": edition,
+                "edition": " · ".join(p for p in (root.edition, edition) if p)
+                if root
+                else edition,
                 "image": cover_image,
             }
             if root
@@ -310,6 +320,7 @@ class _PrintLayout:
                 "funding": print_blocks(root.funding_note),
                 "text": print_blocks(root.imprint),
                 "edition": edition,
+                "print_line": self._print_line(root),
             }
             if root
             else None,
@@ -321,11 +332,26 @@ class _PrintLayout:
             "credits": self._credits(),
         }
 
+    def _print_line(self, root: HandbookNode) -> list[str]:
+        """The imprint's last lines: edition and copies, then the printer
+        ("1. Auflage · 1.500 Exemplare", "Druck: Druckerei …, Ulm")."""
+        with translation.override(self.locale_code):
+            copies = (
+                ngettext("%(count)s Exemplar", "%(count)s Exemplare", root.print_run)
+                % {"count": format_decimal(root.print_run, locale=self.babel_locale)}
+                if root.print_run
+                else ""
+            )
+            printer = _("Druck: %(printer)s") % {"printer": root.printer}
+        edition = " · ".join(part for part in (root.edition, copies) if part)
+        return [line for line in (edition, printer if root.printer else "") if line]
+
     def _chapter(self, node: ChapterNode) -> Data:
         return {
             **_language(node),
             "number": node.number,
             "title": node.title,
+            "qr": qr_code(node.meta.website_url),
             "intro": print_blocks(node.intro),
             "body": self._stream(node.body),
             "recommendations": [],
@@ -363,16 +389,30 @@ class _PrintLayout:
     def _portraits(
         self, index: PortraitIndexNode, children: list[PageNode]
     ) -> Data | None:
+        items = [
+            self._portrait(child)
+            for child in children
+            if isinstance(child, PortraitNode)
+        ]
         return {
             **_language(index),
             "title": index.title,
+            "count": self._portrait_count(len(items)),
             "intro": print_blocks(index.intro),
-            "items": [
-                self._portrait(child)
-                for child in children
-                if isinstance(child, PortraitNode)
-            ],
+            "items": items,
         }
+
+    def _portrait_count(self, count: int) -> str:
+        """ "7 Porträts": the number of portraits this PDF prints, which is fewer
+        than the website shows when someone gave no consent to print."""
+        if not count:
+            return ""
+        with translation.override(self.locale_code):
+            return ngettext(
+                "%(count)s Porträt in dieser Ausgabe",
+                "%(count)s Porträts in dieser Ausgabe",
+                count,
+            ) % {"count": format_decimal(count, locale=self.babel_locale)}
 
     def _portrait(self, node: PortraitNode) -> Data:
         return {
@@ -446,10 +486,14 @@ class _PrintLayout:
     def _glossary(self, tree: HandbookTree) -> list[Data]:
         """Every glossary term, in this locale where translated (else its fallback).
 
-        Sorted by the term as printed, so the glossary reads alphabetically in
-        every language.
+        Sorted by the term as printed, with the collation rules of the locale
+        (ICU): "ÖPNV" between "Nachbarschaft" and "Pate" in German, Persian letters
+        in the Persian alphabet's order.
         """
-        terms = sorted(tree.glossary, key=lambda t: (t.term.casefold(), t.slug))
+        collator = glossary_collator(self.locale_code)
+        terms = sorted(
+            tree.glossary, key=lambda t: (collator.getSortKey(t.term), t.slug)
+        )
         return [
             {
                 **_language_of(t.locale or self.locale_code),
@@ -530,6 +574,11 @@ def _labels() -> dict[str, str]:
         "important": _("Wichtig"),
         "term": _("Begriff"),
         "preview": _("Druckansicht – Entwurf"),
+        "online": _("Dieses Kapitel im Internet"),
+        "qr_alt": _("QR-Code: dieses Kapitel auf der Website"),
+        # Marks for a box that runs on to the next page.
+        "continued": _("Fortsetzung"),
+        "continues": _("Weiter auf der nächsten Seite"),
     }
 
 

@@ -21,6 +21,8 @@ them); portraits need consent for the Leichte Sprache version as well.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,7 @@ from exports.content.pages import (
 )
 from exports.content.references import image_files
 from exports.print.data import PrintSource
+from exports.print.locale_text import month_year
 
 Run = dict[str, Any]
 Sentence = list[Run]
@@ -176,9 +179,143 @@ def sentences_split(runs: list[Run]) -> list[Sentence]:
     return sentences
 
 
+# Sense units (Leichte Sprache): a line may break before a conjunction or a
+# preposition and after a comma, not inside a short phrase ("in der Stadt",
+# "und die Gemeinde"). Spaces inside a unit become no-break spaces.
+UNIT_STARTS = frozenset(
+    [
+        "und",
+        "oder",
+        "aber",
+        "denn",
+        "sondern",
+        "weil",
+        "dass",
+        "wenn",
+        "ob",
+        "damit",
+        "als",
+        "wie",
+        "bis",
+        "während",
+        "nachdem",
+        "bevor",
+        "obwohl",
+        "mit",
+        "für",
+        "in",
+        "im",
+        "ins",
+        "an",
+        "am",
+        "auf",
+        "aus",
+        "bei",
+        "beim",
+        "von",
+        "vom",
+        "zu",
+        "zum",
+        "zur",
+        "nach",
+        "über",
+        "unter",
+        "vor",
+        "hinter",
+        "neben",
+        "zwischen",
+        "durch",
+        "gegen",
+        "ohne",
+        "um",
+        "seit",
+        "wegen",
+        "trotz",
+    ]
+)
+# A unit longer than this (characters) is left to break anywhere: it would not
+# fit on one line of the main column (about 45 characters at 14 pt).
+UNIT_MAX = 36
+# The explanation boxes beside the text are narrow (about 19 characters a line).
+NOTE_UNIT_MAX = 16
+# The last two words of a sentence share a line when together they are shorter:
+# a line of a single word is hard to follow.
+LAST_PAIR_MAX = 19
+NO_BREAK_SPACE = "\u00a0"
+
+
+def _unit_spaces(text: str, unit_max: int) -> list[int]:
+    """Where in ``text`` (single spaces) a sense unit ends: before a conjunction
+    or preposition, after a comma. A unit of one word joins the next one (or, at
+    the end, the one before), so no line holds a lone word."""
+    words = text.split(" ")
+    cuts: list[int] = []
+    position = 0
+    for before, word in itertools.pairwise(words):
+        position += len(before)
+        if before.endswith((",", ";", ":")) or word.lower() in UNIT_STARTS:
+            cuts.append(position)
+        position += 1
+    bounds = [-1, *cuts, len(text)]
+    kept: list[int] = []
+    start = -1
+    for n, cut in enumerate(cuts):
+        lone = " " not in text[start + 1 : cut]
+        if lone and bounds[n + 2] - start - 1 <= unit_max:
+            continue  # the lone word stays with the unit after it
+        kept.append(cut)
+        start = cut
+    if kept and " " not in text[kept[-1] + 1 :]:
+        kept.pop()  # no line of a single word at the end of a sentence
+    return kept
+
+
+def sense_units(sentence: Sentence, *, unit_max: int = UNIT_MAX) -> Sentence:
+    """``sentence`` with no-break spaces inside each sense unit up to ``unit_max``
+    characters, so its lines break where the sense allows (the writer can still
+    force a break with a line break)."""
+    text = "".join(MEDIOPUNKT if "split" in run else run["text"] for run in sentence)
+    cuts = _unit_spaces(text, unit_max)
+    keep = list(text)
+    for start, end in zip([-1, *cuts], [*cuts, len(text)], strict=True):
+        if end - start - 1 <= unit_max:
+            for i in range(start + 1, end):
+                if keep[i] == " ":
+                    keep[i] = NO_BREAK_SPACE
+    # Inside a long unit too, a conjunction or preposition stays with the word
+    # after it, and the last two words share a line.
+    position = 0
+    words = text.split(" ")
+    for word in words[:-1]:
+        position += len(word)
+        if word.lower() in UNIT_STARTS:
+            keep[position] = NO_BREAK_SPACE
+        position += 1
+    pair_max = max(LAST_PAIR_MAX, unit_max - 6)
+    if len(words) > 2 and len(words[-2]) + len(words[-1]) < pair_max:
+        keep[len(text) - len(words[-1]) - 1] = NO_BREAK_SPACE
+    joined = "".join(keep)
+    out: Sentence = []
+    position = 0
+    for run in sentence:
+        if "split" in run:
+            out.append(run)
+            position += 1
+            continue
+        out.append({**run, "text": joined[position : position + len(run["text"])]})
+        position += len(run["text"])
+    return out
+
+
+def print_sentences(runs: list[Run], *, unit_max: int = UNIT_MAX) -> list[Sentence]:
+    """Sentences as print sets them: cut where they end, broken at sense units
+    (``unit_max``: the longest unit kept on one line; less in narrow boxes)."""
+    return [sense_units(s, unit_max=unit_max) for s in sentences_split(runs)]
+
+
 def plain_block(text: str, *, kind: str = "text") -> Block | None:
     """A block from a plain-text field (title, summary, quote …)."""
-    sentences = sentences_split(text_runs(text))
+    sentences = print_sentences(text_runs(text))
     return {"kind": kind, "sentences": sentences, "notes": []} if sentences else None
 
 
@@ -194,7 +331,7 @@ class _SentenceBlocks:
         self.seen_terms = seen_terms
 
     def _flush(self) -> None:
-        sentences = sentences_split(self.runs)
+        sentences = print_sentences(self.runs)
         if sentences:
             self.blocks.append(
                 {"kind": self.kind, "sentences": sentences, "notes": self.notes}
@@ -235,7 +372,9 @@ class _SentenceBlocks:
         self.notes.append(
             {
                 "term": text_runs(RichText(term.children).plain(), strong=True),
-                "explanation": sentences_split(text_runs(term.explanation)),
+                "explanation": print_sentences(
+                    text_runs(term.explanation), unit_max=NOTE_UNIT_MAX
+                ),
             }
         )
 
@@ -268,7 +407,7 @@ def image_block(
             "src": name,
             # PDF/UA needs a text for every picture: the alt text, else the caption.
             "alt": image.alt or caption or image.credit or "",
-            "sentences": sentences_split(text_runs(caption)),
+            "sentences": print_sentences(text_runs(caption)),
             "credit": image.credit or "",
             "notes": [],
         }
@@ -302,7 +441,7 @@ def _stream_blocks(
                     "kind": "term",
                     "sentences": [text_runs(item.term.term, strong=True)],
                     "notes": [],
-                    "explanation": sentences_split(text_runs(item.term.explanation)),
+                    "explanation": print_sentences(text_runs(item.term.explanation)),
                 }
             )
         elif isinstance(item, ContactBlock):
@@ -314,7 +453,7 @@ def _stream_blocks(
                 contact.email,
                 contact.phone,
             ]
-            runs = [text_runs(line) for line in lines if line]
+            runs = [sense_units(text_runs(line)) for line in lines if line]
             if runs:
                 blocks.append({"kind": "contact", "sentences": runs, "notes": []})
     return blocks
@@ -359,6 +498,70 @@ def section_blocks(node: PageNode, files: dict[str, Path]) -> list[Block]:
     return blocks
 
 
+# Rough line counts for grouping rows: characters per line in the main column and
+# in the explanation column beside it, at 14 pt.
+MAIN_LINE_CHARS = 44
+NOTE_LINE_CHARS = 19
+
+
+def _lines(sentences: list[Sentence], per_line: int) -> int:
+    return sum(math.ceil(max(1, len(_sentence_text(s))) / per_line) for s in sentences)
+
+
+def _sentence_text(sentence: Sentence) -> str:
+    return "".join(MEDIOPUNKT if "split" in run else run["text"] for run in sentence)
+
+
+def block_rows(blocks: list[Block]) -> list[list[int]]:
+    """Group blocks into rows of the two-column layout, as ``[first, end)``.
+
+    A block with explanation boxes starts a row; the blocks after it join that row
+    while its boxes are taller than its text, so the text runs on beside the boxes
+    instead of leaving an empty gap under a short paragraph. A heading or a picture
+    starts a row, and a heading keeps the block after it in its row (so it is never
+    left alone at the foot of a page).
+    """
+    rows: list[list[int]] = []
+    note_lines = text_lines = 0
+    for index, block in enumerate(blocks):
+        after_heading = index > 0 and blocks[index - 1]["kind"] == "heading"
+        starts_row = not rows or (
+            not after_heading  # a heading stays in one row with what it heads
+            and (
+                bool(block["notes"])
+                or block["kind"] in ("heading", "image")
+                or text_lines >= note_lines
+            )
+        )
+        if starts_row:
+            rows.append([index, index + 1])
+            note_lines = text_lines = 0
+        else:
+            rows[-1][1] = index + 1
+        note_lines += sum(
+            2 + _lines(n["explanation"], NOTE_LINE_CHARS) for n in block["notes"]
+        )
+        text_lines += _lines(block["sentences"], MAIN_LINE_CHARS) + 1
+    return rows
+
+
+def _missing_titles(
+    german: PageNode | None, simple_keys: set[Any], *, depth: int
+) -> list[str]:
+    """Titles of German pages (``depth`` levels below ``german``) that have no
+    Leichte Sprache version yet."""
+    if german is None:
+        return []
+    found: list[str] = []
+    for child in german.children:
+        if depth == 1:
+            if child.translation_key not in simple_keys:
+                found.append(child.title)
+        else:
+            found += _missing_titles(child, simple_keys, depth=depth - 1)
+    return found
+
+
 def simple_print_data(
     locale_code: str = SIMPLE_LOCALE, files: dict[str, Path] | None = None
 ) -> dict[str, Any]:
@@ -378,19 +581,49 @@ def simple_print_data(
     root = (
         tree.root if tree is not None and isinstance(tree.root, HandbookNode) else None
     )
+    # The German handbook as this audience may see it: what is not yet written
+    # in Leichte Sprache is named, not silently left out.
+    german = (
+        build_content_tree(handbook=handbook, locale_code="de", audience="simple")
+        if handbook is not None
+        else None
+    )
+    german_root = german.root if german is not None else None
+    simple_keys = {node.translation_key for node in root.walk()} if root else set()
+    german_chapters = {
+        node.translation_key: node
+        for node in (german_root.children if german_root else [])
+    }
     chapters: list[dict[str, Any]] = []
     for child in root.children if root else []:
-        sections = [{"title": None, "blocks": section_blocks(child, files)}]
+        sections = [_section(None, section_blocks(child, files))]
         for page in child.children:
             sections.append(
-                {"title": text_runs(page.title), "blocks": section_blocks(page, files)}
+                _section(text_runs(page.title), section_blocks(page, files))
             )
-        chapters.append({"title": child.title, "sections": sections})
+        chapters.append(
+            {
+                "title": child.title,
+                "sections": sections,
+                "missing": _missing_titles(
+                    german_chapters.get(child.translation_key), simple_keys, depth=1
+                ),
+            }
+        )
     with translation.override(locale_code):
         labels = {
             "contents": pgettext("Leichte Sprache PDF", "Inhalt"),
             "page": pgettext("Leichte Sprache PDF", "Seite"),
             "simple": pgettext("Leichte Sprache PDF", "Leichte Sprache"),
+            "missing_chapters": pgettext(
+                "Leichte Sprache PDF",
+                "Diese Kapitel gibt es noch nicht in Leichter Sprache. "
+                "Sie stehen im Handbuch in schwerer Sprache:",
+            ),
+            "missing_sections": pgettext(
+                "Leichte Sprache PDF",
+                "Diese Teile gibt es noch nicht in Leichter Sprache:",
+            ),
         }
     title = root.title if root else (handbook.title if handbook else "")
     publisher = (root.publisher or "") if root else ""
@@ -401,16 +634,28 @@ def simple_print_data(
         "locale": locale_code,
         "title": title,
         "title_runs": text_runs(title),
-        "subtitle": text_runs(root.subtitle or "") if root else [],
+        "subtitle": sense_units(text_runs(root.subtitle or "")) if root else [],
         "publisher": publisher,
         "publisher_runs": text_runs(publisher),
-        "edition_date": root.edition_date.isoformat()
+        "edition_date": month_year(root.edition_date, locale_code)
         if root and root.edition_date
         else "",
-        "intro": section_blocks(root, files) if root else [],
+        "cover_image": next(
+            iter(image_block(root.cover_image, "", files) if root else []), None
+        ),
+        **_intro(section_blocks(root, files) if root else []),
         "labels": labels,
         "chapters": chapters,
+        "missing_chapters": _missing_titles(german_root, simple_keys, depth=1),
     }
+
+
+def _section(title: list[Run] | None, blocks: list[Block]) -> dict[str, Any]:
+    return {"title": title, "blocks": blocks, "rows": block_rows(blocks)}
+
+
+def _intro(blocks: list[Block]) -> dict[str, Any]:
+    return {"intro": blocks, "intro_rows": block_rows(blocks)}
 
 
 def simple_print_source(locale_code: str = SIMPLE_LOCALE) -> PrintSource:

@@ -8,6 +8,7 @@ Typst code. fa has no translated pages in the demo: its PDF is the German fallba
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from PIL import Image
 from pypdf import PdfReader
 from wagtail.blocks import StreamValue
@@ -26,11 +28,13 @@ from wagtail.models import Locale
 
 from cms.pages.models import ChapterPage, HandbookPage, PortraitPage
 from exports.print.data import print_source
+from exports.print.locale_text import babel_locale, format_decimal
 from exports.print.render import print_build
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_DIR = REPO / "test-output" / "print"
 LOCALES = ("de", "en", "ar", "fa")
+WEBSITE_PAGE_URL = "https://www.example.org/integration/{locale}/{path}"
 
 # Marked so pytest-django creates the test database for this module; the module
 # fixture below reads it before any test's own ``db`` fixture would.
@@ -67,6 +71,7 @@ class ReadBack:
     bookmarks: list[str]  # every bookmark title, nested ones included
     chapter_titles: list[str]  # what the database says, in this locale
     chapter_intros: list[str]  # first intro paragraph of each chapter, as text
+    data: dict  # the print data the PDF was made from
 
     def pikepdf(self) -> pikepdf.Pdf:
         return pikepdf.open(BytesIO(self.pdf))
@@ -120,10 +125,15 @@ def _prepare_changes() -> None:
 @pytest.fixture(scope="module")
 def pdfs(django_db_setup, django_db_blocker) -> dict[str, ReadBack]:
     results: dict[str, ReadBack] = {}
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(WEBSITE_PAGE_URL=WEBSITE_PAGE_URL),
+    ):
         _prepare_changes()
         for code in LOCALES:
-            rendered = print_build(print_source(code))
+            source = print_source(code)
+            rendered = print_build(source)
             reader = PdfReader(BytesIO(rendered.pdf))
             raw = "\n".join(page.extract_text() for page in reader.pages)
             titles, intros = _expected_chapters(code)
@@ -138,6 +148,7 @@ def pdfs(django_db_setup, django_db_blocker) -> dict[str, ReadBack]:
                 bookmarks=_all_titles(reader.outline),
                 chapter_titles=titles,
                 chapter_intros=intros,
+                data=source.data,
             )
         transaction.set_rollback(True)  # the changes were for this module only
     return results
@@ -319,11 +330,11 @@ def test_imprint_names_publisher_partner_and_funding_programme(pdfs):
     )
 
 
-def _png(pdf: bytes, page: int, name: str) -> Path:
+def _png(pdf: bytes, page: int, name: str, dpi: int = 80) -> Path:
     PNG_DIR.mkdir(parents=True, exist_ok=True)
     prefix = PNG_DIR / name
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l",
+        ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-f", str(page), "-l",
          str(page), "-", str(prefix)],
         input=pdf, check=True,
     )  # fmt: skip
@@ -348,3 +359,266 @@ def test_first_page_and_an_rtl_page_are_kept_as_png(pdfs):
             assert image.size[0] > 500
             colours = image.convert("L").getcolors(maxcolors=256 * 256) or []
             assert len(colours) > 16, f"{path.name} looks blank"
+
+
+# --- Typography: what a book designer checks page by page ----------------------------
+
+
+def _pages_layout(pdf: bytes) -> list[list[str]]:
+    """Each page's non-empty lines as poppler lays them out (footer last)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return [
+        [line.strip() for line in page.splitlines() if line.strip()]
+        for page in text.split("\f")
+    ]
+
+
+def _line_boxes(pdf: bytes, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(x_min, y_min, x_max, y_max, text) of every line poppler finds on ``page``."""
+    layout = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", "-", "-"],
+        input=pdf, capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+    lines = []
+    for x0, y0, x1, y1, body in re.findall(
+        r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+        r"(.*?)</line>",
+        layout,
+        re.DOTALL,
+    ):
+        words = re.findall(r">([^<]*)</word>", body)
+        lines.append((float(x0), float(y0), float(x1), float(y1), " ".join(words)))
+    return lines
+
+
+def _chapter_page(pdf: ReadBack, index: int) -> int:
+    reader = PdfReader(BytesIO(pdf.pdf))
+    item = next(
+        i for i in reader.outline
+        if not isinstance(i, list) and i.title == pdf.chapter_titles[index]
+    )  # fmt: skip
+    return reader.get_destination_page_number(item) + 1
+
+
+@pytest.mark.parametrize("code", ["de", "ar", "fa"])
+def test_chapter_label_sits_clear_above_the_chapter_title(pdfs, code):
+    # The label ("Kapitel 1") once touched the title in German and printed over it
+    # in Arabic and Persian, where Naskh letters rise far above the Latin cap height.
+    pdf = pdfs[code]
+    for index in range(2):
+        lines = _line_boxes(pdf.pdf, _chapter_page(pdf, index))
+        # The title is the first line set in 21 pt; the label is the line above.
+        at = next(n for n, line in enumerate(lines) if line[3] - line[1] > 20)
+        label_box, title_box = lines[at - 1], lines[at]
+        assert label_box[4].endswith(str(index + 1)) or label_box[4].startswith(
+            str(index + 1)
+        ), label_box
+        assert title_box[1] - label_box[3] >= 2, (label_box, title_box)
+        # Label, title and the first lines below: none prints over another.
+        for a, b in itertools.combinations(lines[: at + 4], 2):
+            side_by_side = a[0] < b[2] and b[0] < a[2]
+            same_line = abs(a[3] - b[3]) < 1  # poppler cuts some RTL lines in two
+            overlap = min(a[3], b[3]) - max(a[1], b[1])
+            assert not side_by_side or same_line or overlap < 1, (a, b)
+
+
+def _sticky_texts(data: dict) -> set[str]:
+    """Headings, titles and labels: what must never end a page."""
+    labels = data["labels"]
+    found = {labels[k] for k in ("why", "steps", "who_acts", "what", "how", "outcome")}
+
+    def from_blocks(blocks):
+        for block in blocks:
+            if block["kind"] == "heading":
+                found.add("".join(run["text"] for run in block["runs"]))
+            elif block["kind"] == "tip":
+                title = labels.get(block["tone"], labels["tip"])
+                found.add(f"{title}: {block['title']}" if block["title"] else title)
+            elif block["kind"] == "steps":
+                found.add(block["title"])
+                found.update(step["title"] for step in block["steps"])
+
+    for chapter in data["chapters"]:
+        found.add(chapter["title"])
+        from_blocks(chapter["intro"] + chapter["body"])
+        for rec in chapter["recommendations"]:
+            found.add(rec["title"])
+            found.update(step["title"] for step in rec["steps"])
+            from_blocks(rec["why"] + rec["who_acts"])
+        for practice in chapter["practices"]:
+            found.add(practice["title"])
+            from_blocks(practice["what"] + practice["how"] + practice["outcome"])
+    return {_normal(text) for text in found if text.strip()}
+
+
+@pytest.mark.parametrize("code", ["de", "en"])
+def test_no_page_ends_with_a_heading_label_or_box_title(pdfs, code):
+    pdf = pdfs[code]
+    sticky = _sticky_texts(pdf.data)
+    stranded = []
+    for number, lines in enumerate(_pages_layout(pdf.pdf), start=1):
+        if number < 4 or len(lines) < 3:
+            continue  # cover, imprint, contents
+        last = _normal(lines[-2])  # lines[-1] is the folio
+        if any(text.endswith(last) or text.startswith(last) for text in sticky):
+            stranded.append((number, last))
+    assert not stranded
+
+
+def test_boxes_that_run_on_are_marked_at_both_ends(pdfs):
+    pdf = pdfs["de"]
+    labels = pdf.data["labels"]
+    pages = [_normal(" ".join(lines)) for lines in _pages_layout(pdf.pdf)]
+    split = 0
+    cursor = _chapter_page(pdf, 0) - 1  # the contents list the titles too
+    for chapter in pdf.data["chapters"]:
+        for rec in chapter["recommendations"]:
+            title = _normal(rec["title"])
+            start = next(n for n in range(cursor, len(pages)) if title in pages[n])
+            # The box's last line names the municipalities.
+            after = pages[start].split(title, 1)[1]
+            end = start
+            if labels["municipalities"] + ":" not in after:
+                end = next(
+                    n for n in range(start + 1, len(pages))
+                    if labels["municipalities"] + ":" in pages[n]
+                )  # fmt: skip
+            for n in range(start, end):
+                assert labels["continues"] in pages[n], (rec["title"], n + 1)
+            for n in range(start + 1, end + 1):
+                assert f"{labels['continued']}: {title}" in pages[n], (title, n + 1)
+            split += end > start
+            cursor = end
+    assert split, "the demo has recommendations that run across a page"
+
+
+def test_imprint_says_each_fact_once_and_closes_with_the_print_line(pdfs):
+    imprint = _normal(PdfReader(BytesIO(pdfs["de"].pdf)).pages[1].extract_text())
+    for fact in (
+        "Herausgeber",
+        "Führungsakademie Baden-Württemberg",
+        "Stand",
+        "Förderung",
+        "Kooperationspartner",
+    ):
+        assert imprint.count(fact) == 1, fact
+    assert "Stand: März 2020" in imprint
+    assert "1. Auflage · 1.500 Exemplare" in imprint
+    assert "Druck: Druckerei Beispiel GmbH, Ulm (fiktiv)" in imprint
+
+
+@pytest.mark.parametrize("code", ["de", "fa"])
+def test_portrait_count_follows_the_portraits_printed(pdfs, code):
+    pdf = pdfs[code]
+    reader = PdfReader(BytesIO(pdf.pdf))
+    outline = list(reader.outline)
+    title = pdf.data["portraits"]["title"]
+    at = next(
+        n for n, item in enumerate(outline)
+        if not isinstance(item, list) and item.title == title
+    )  # fmt: skip
+    printed = [item.title for item in outline[at + 1]]
+    count = len(pdf.data["portraits"]["items"])
+    assert printed == [p["name"] for p in pdf.data["portraits"]["items"]]
+    assert count == 6  # nine in the demo: Rana, Navid and (here) Yonas not in print
+    assert (
+        format_decimal(count, locale=babel_locale(code))
+        in pdf.data["portraits"]["count"]
+    )
+    if code == "de":
+        assert "6 Porträts in dieser Ausgabe" in pdf.text
+
+
+def _glossary_terms(pdf: ReadBack) -> list[str]:
+    reader = PdfReader(BytesIO(pdf.pdf))
+    item = next(
+        i for i in reader.outline if not isinstance(i, list) and i.title == "Glossar"
+    )
+    first = reader.get_destination_page_number(item)
+    lines = [
+        line.strip()
+        for page in reader.pages[first : first + 2]
+        for line in page.extract_text().splitlines()
+    ]
+    terms = [entry["term"] for entry in pdf.data["glossary"]]
+    return [line for line in lines if line in terms]
+
+
+def test_glossary_is_in_german_alphabetical_order(pdfs):
+    printed = _glossary_terms(pdfs["de"])
+    assert len(printed) == len(pdfs["de"].data["glossary"])
+    # Umlauts sort with their base letter (DIN 5007), not after Z.
+    assert printed.index("Migrationsberatung") < printed.index("ÖPNV")
+    assert printed.index("ÖPNV") < printed.index("Patenschaft")
+    assert printed[-1] == "Verein"
+
+
+def test_glossary_order_follows_each_locale():
+    from exports.print.locale_text import glossary_collator
+
+    def ordered(code, words):
+        return sorted(words, key=glossary_collator(code).getSortKey)
+
+    assert ordered("de", ["Verein", "ÖPNV", "Ost"]) == ["ÖPNV", "Ost", "Verein"]
+    # Persian letters in the Persian alphabet: پ after ب, گ after ک.
+    assert ordered("fa", ["گل", "کار", "پدر", "باغ"]) == ["باغ", "پدر", "کار", "گل"]
+    # Ukrainian: є after е, і after и.
+    assert ordered("uk", ["іспит", "инший", "єдність", "ера"]) == [
+        "ера",
+        "єдність",
+        "инший",
+        "іспит",
+    ]
+
+
+def test_months_are_written_as_each_locale_writes_them():
+    from datetime import date
+
+    from exports.print.locale_text import month_year
+
+    day = date(2020, 3, 1)
+    assert month_year(day, "de") == "März 2020"
+    assert month_year(day, "de-x-ls") == "März 2020"
+    assert month_year(day, "en") == "March 2020"
+    # Lower case in Ukrainian, with CLDR's narrow no-break space before "р.".
+    assert month_year(day, "uk") == "березень 2020\u202fр."
+    assert month_year(day, "fa") == "مارس 2020"
+
+
+@pytest.mark.parametrize("code", ["de", "ar"])
+def test_each_chapter_carries_a_qr_code_that_opens_it_on_the_website(
+    pdfs, code, tmp_path
+):
+    import zxingcpp
+
+    pdf = pdfs[code]
+    chapter = pdf.data["chapters"][0]
+    handbook = HandbookPage.objects.get(locale__language_code=code)
+    page = ChapterPage.objects.child_of(handbook).live().order_by("path").first()
+    if page is None:  # no translation: the German page, in this language
+        german = HandbookPage.objects.get(locale=Locale.get_default())
+        page = ChapterPage.objects.child_of(german).live().order_by("path").first()
+    expected = WEBSITE_PAGE_URL.format(locale=code, path=page.url_path.lstrip("/"))
+    assert chapter["qr"]["url"] == expected
+    png = _png(pdf.pdf, _chapter_page(pdf, 0), f"{code}-chapter-1-qr", dpi=200)
+    with Image.open(png) as image:
+        found = [b.text for b in zxingcpp.read_barcodes(image)]
+    assert expected in found
+    if code == "de":  # the address is printed beside the code, to type in
+        assert expected.split("://")[1] in pdf.text.replace(" ", "")
+
+
+def test_without_a_website_address_print_has_no_qr_codes(settings):
+    settings.WEBSITE_PAGE_URL = ""
+    data = print_source("de").data
+    assert [c["qr"] for c in data["chapters"]] == [None] * len(data["chapters"])
+
+
+def test_reviewed_pages_are_kept_as_png(pdfs):
+    # The pages the book designer named, to look at after every change.
+    for code, pages in (("de", (2, 5, 7)), ("ar", (6, 8, 9)), ("fa", (6,))):
+        for number in pages:
+            path = _png(pdfs[code].pdf, number, f"{code}-page-{number}")
+            assert path.stat().st_size > 20_000
