@@ -316,7 +316,14 @@ EXPORT_CHANNELS = export_channels_setting(
 )
 # Celery beat: the channels add their own entries (their sweeps) at start-up
 # (ExportChannel.beat_schedule); an entry here of the same name wins.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # A consent withdrawal dated in the future takes effect at the start of its
+    # date; this announces it to every channel within minutes of midnight.
+    "consent-withdrawals-due": {
+        "task": "exports.consent_withdrawals_due",
+        "schedule": env.float("CONSENT_DUE_CHECK_SECONDS", default=300.0),
+    },
+}
 
 # --- Delivery API (cms/api) ----------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
