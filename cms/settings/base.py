@@ -147,6 +147,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media files are served only by cms.media_files.media_file_view, which checks
+# visibility; with nginx in front, set this to an `internal` location aliased to
+# MEDIA_ROOT (e.g. /protected-media/) and nginx sends the bytes (X-Accel-Redirect).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+# Channels' built files (PDFs, EPUBs …), outside MEDIA_ROOT: the API serves each
+# channel's current file, and old or withdrawn ones are reachable by no URL.
+ARTIFACTS_ROOT = Path(env.str("ARTIFACTS_ROOT", default=str(VAR_DIR / "artifacts")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -276,7 +283,7 @@ def export_channels_setting(
         # The handbook as a PDF per locale (Typst). A publish rebuilds the affected
         # locales after BUILD_DELAY seconds, so many publishes in a row fold into
         # one build. PDFs are stored content-addressed under ROOT (default
-        # MEDIA_ROOT/print); the newest KEEP files per locale are kept. LAYOUTS
+        # ARTIFACTS_ROOT/print); the newest KEEP files per locale are kept. LAYOUTS
         # picks a locale's layout (exports/print/layouts/; default "handbook").
         "print": {
             "BACKEND": "exports.print.channel.PrintChannel",
