@@ -56,7 +56,7 @@ def image(german):
 def test_a_contact_change_reaches_the_pages_showing_it_and_no_other(german):
     handbook = handbook_factory()
     organisation = Organisation.objects.create(
-        name="Integrationsbüro", kind="office", locale=german
+        name="Integrationsbüro", kind="authority", locale=german
     )
     contact = Contact.objects.create(
         name="Frau Berger", organisation=organisation, locale=german
