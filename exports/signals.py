@@ -19,6 +19,7 @@ from wagtail_localize.models import StringTranslation, TranslationSource
 from cms.images.models import HandbookImage, ImageAltText
 from cms.locales import SOURCE_LOCALE, locales_reading
 from cms.pages.models import PortraitConsent
+from cms.pages.services import portrait_consent_switched
 from cms.snippets.models import Contact, GlossaryTerm, Municipality, Organisation, Topic
 from exports.channels import channels_shared_content_changed
 from exports.models import ContentEvent
@@ -75,6 +76,15 @@ def on_consent_changed(
         return
     content_stamp_bump()
     portraits = Page.objects.filter(portraitpage__consent=instance).select_related(
+        "locale"
+    )
+    content_events_record(pages=portraits, kind=ContentEvent.Kind.CONSENT)
+
+
+def on_consent_switched(sender: object, translation_key: Any, **kwargs: object) -> None:
+    """A portrait now uses another consent record, in every locale."""
+    content_stamp_bump()
+    portraits = Page.objects.filter(translation_key=translation_key).select_related(
         "locale"
     )
     content_events_record(pages=portraits, kind=ContentEvent.Kind.CONSENT)
@@ -175,6 +185,9 @@ def connect() -> None:
     page_unpublished.connect(on_page_unpublished, dispatch_uid="exports-unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="exports-moved")
     post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="exports-deleted")
+    portrait_consent_switched.connect(
+        on_consent_switched, dispatch_uid="exports-consent-switched"
+    )
     pre_save.connect(
         _remember_glossary_word, sender=GlossaryTerm, dispatch_uid="glossary-word"
     )

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Translators stay in their locales in wagtail-localize's views too.
     "cms.translators.middleware.TranslatorLocaleScopeMiddleware",
+    # Consent records: no chooser or snippet API for those without the permission.
+    "cms.pages.consent_access.ConsentRecordsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
