@@ -70,9 +70,9 @@ def api_document(client, page_id: int, locale: str) -> bytes | None:
 
 
 def no_drift(website, client, pages) -> bool:
-    # Polled gently: every poll reads 40 documents, and the API throttles
+    # Polled gently: every poll reads 72 documents, and the API throttles
     # anonymous clients (API_THROTTLE_RATE).
-    return wait_until(lambda: drift(website, client, pages) == [], 40, interval=2)
+    return wait_until(lambda: drift(website, client, pages) == [], 40, interval=5)
 
 
 def drift(website, client, pages) -> list[str]:
