@@ -19,7 +19,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=cms.settings.dev python manage.py collectstatic --noinput -v0 \
     && DJANGO_SETTINGS_MODULE=cms.settings.dev python manage.py compilemessages -v0 \
-    && mkdir -p var/media && chown -R wegweiser var
+    && mkdir -p var/media var/artifacts && chown -R wegweiser var
 
 USER wegweiser
 EXPOSE 8000

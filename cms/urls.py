@@ -1,11 +1,10 @@
-"""URL map: the Wagtail admin, a health check, and media in development.
+"""URL map: the Wagtail admin, a health check, and media through a checking view.
 
 Wegweiser is headless: there is no public HTML site. Pages are read through the
 delivery API; Wagtail's page serving stays mounted for previews only.
 """
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -13,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.errors import api_not_found_view
+from cms.media_files import media_file_view
 from cms.views import (
     health_view,
     landing_view,
@@ -38,7 +38,12 @@ urlpatterns = [
 # nothing to unlock, and a form to guess passwords at would only be a weakness.
 urlpatterns += [re_path(r"^_util/authenticate_with_password/", page_not_found_view)]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns += [path("", include(wagtail_urls))]
+# Media only through the view that checks visibility, in every environment.
+urlpatterns += [
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$",
+        media_file_view,
+        name="media_file",
+    ),
+    path("", include(wagtail_urls)),
+]

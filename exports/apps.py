@@ -22,10 +22,12 @@ class ExportsConfig(AppConfig):
         from celery import current_app
 
         from exports import signals
+        from exports.artifacts import artifacts_withdraw
         from exports.channels import (
             channel_modules_import,
             channels,
             channels_beat_schedule,
+            channels_check_roots,
             channels_notify,
         )
         from exports.services import content_events_recorded
@@ -34,6 +36,7 @@ class ExportsConfig(AppConfig):
         # Loading the channels here makes a misconfigured one stop start-up.
         for channel in channels().values():
             channel.ready()
+        channels_check_roots()
         # Each channel's tasks register with Celery under their stable names.
         channel_modules_import("tasks")
         # The beat entries of the settings win over a channel's of the same name.
@@ -45,4 +48,10 @@ class ExportsConfig(AppConfig):
             lambda sender, events, **kw: channels_notify(events),
             weak=False,
             dispatch_uid="exports-channels-notify",
+        )
+        # Files that may show a withdrawn portrait or a private page go at once.
+        content_events_recorded.connect(
+            lambda sender, events, **kw: artifacts_withdraw(events=events),
+            weak=False,
+            dispatch_uid="exports-artifacts-withdraw",
         )

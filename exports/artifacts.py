@@ -11,6 +11,11 @@ The life of a locale's file::
     build ──write <sha256>.<ext> (temp, fsync, rename)──► row current ──► announced
       │                                                       │
       └──same bytes as the current file: nothing changes      └──older rows pruned
+
+A consent withdrawn or a page or collection made private takes down every file of
+the locales it touches (``artifacts_withdraw``) until the channel has rebuilt them.
+Files live under ``ARTIFACTS_ROOT``, outside ``MEDIA_ROOT``: the delivery API serves
+a channel's current file and nothing else, never a file by its hash.
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from exports.channels import ExportChannel, channels, channels_artifact_published
 from exports.content import API_PREFIX, build_content_tree, handbooks_source
-from exports.models import Artifact, media_type_extension
+from exports.models import Artifact, ContentEvent, media_type_extension
 
 # Files kept per channel and locale when the caller does not say (the current one
 # included): a download that started before a switch still finds its file.
@@ -44,7 +49,7 @@ def artifact_root(channel: str) -> Path:
     """Where ``channel``'s files live (its ``artifact_root``; by alias if unknown)."""
     configured = channels().get(channel)
     if configured is None:
-        return Path(settings.MEDIA_ROOT) / channel
+        return Path(settings.ARTIFACTS_ROOT) / channel
     return configured.artifact_root()
 
 
@@ -70,10 +75,11 @@ def artifact_current(*, channel: str, locale: str) -> Artifact | None:
     return artifacts_current(channel=channel, locale=locale).first()
 
 
-def artifacts_stamp() -> int:
-    """Moves whenever any file becomes current (the newest artifact id)."""
-    stamp: int | None = Artifact.objects.aggregate(m=Max("pk"))["m"]
-    return stamp or 0
+def artifacts_stamp() -> str:
+    """Moves whenever any file becomes current or is withdrawn (the newest artifact
+    id and how many there are)."""
+    row = Artifact.objects.aggregate(newest=Max("pk"), count=Count("pk"))
+    return f"{row['newest'] or 0}.{row['count']}"
 
 
 def artifact_download_path(*, channel: str, locale: str, extension: str) -> str:
@@ -244,6 +250,46 @@ def artifacts_prune(*, channel: str, locale: str, keep: int | None = None) -> in
         if key not in still_used:
             (root / key).unlink(missing_ok=True)
     return len(old)
+
+
+# Events after which a file may show what must no longer be shown: a consent
+# withdrawn (or its date come), a page or collection made private.
+WITHDRAWING_KINDS = frozenset(
+    {ContentEvent.Kind.CONSENT, ContentEvent.Kind.DUE, ContentEvent.Kind.VISIBILITY}
+)
+
+
+def artifacts_withdraw(*, events: Iterable[ContentEvent]) -> int:
+    """Take down every file of the locales a privacy event touches; returns how many.
+
+    A PDF built before a consent was withdrawn shows the portrait, and so do the
+    older files kept for downloads in progress. Every file (current and older) of
+    every channel in those locales goes: the rows now, in the event's transaction
+    (the API stops listing and serving them), the bytes once it commits. The
+    channels rebuild from the events they received (print does).
+    """
+    locales = {e.locale for e in events if e.kind in WITHDRAWING_KINDS}
+    if not locales:
+        return 0
+    rows = list(
+        Artifact.objects.filter(locale__in=locales).values_list("pk", "channel", "key")
+    )
+    if not rows:
+        return 0
+    Artifact.objects.filter(pk__in=[pk for pk, _channel, _key in rows]).delete()
+
+    def unlink() -> None:
+        still_used = set(
+            Artifact.objects.filter(
+                key__in={key for _pk, _channel, key in rows}
+            ).values_list("channel", "key")
+        )
+        for _pk, channel, key in rows:
+            if (channel, key) not in still_used:
+                (artifact_root(channel) / key).unlink(missing_ok=True)
+
+    transaction.on_commit(unlink)
+    return len(rows)
 
 
 def file_write_atomically(target: os.PathLike[str], data: bytes) -> None:

@@ -180,11 +180,13 @@ class ExportChannel:
     def artifact_root(self) -> Path:
         """Where the channel's files are stored (``OPTIONS["ROOT"]``).
 
-        Default ``MEDIA_ROOT/<alias>``, read when asked, so a test's MEDIA_ROOT
-        applies.
+        Default ``ARTIFACTS_ROOT/<alias>``, read when asked, so a test's setting
+        applies. Never inside ``MEDIA_ROOT``: whatever is there may be reachable
+        by URL, and a superseded or withdrawn file must not be
+        (``channels_check_roots``).
         """
         root = self.options.get("ROOT")
-        return Path(root) if root else Path(settings.MEDIA_ROOT) / self.alias
+        return Path(root) if root else Path(settings.ARTIFACTS_ROOT) / self.alias
 
 
 @cache
@@ -223,6 +225,20 @@ def channels_load(config: Mapping[str, Mapping[str, Any]]) -> dict[str, ExportCh
         except ImproperlyConfigured as exc:
             raise ImproperlyConfigured(f"EXPORT_CHANNELS[{alias!r}]: {exc}") from exc
     return loaded
+
+
+def channels_check_roots() -> None:
+    """Refuse to start with a channel storing its files inside ``MEDIA_ROOT``."""
+    media = Path(settings.MEDIA_ROOT).resolve()
+    for alias, channel in channels().items():
+        root = channel.artifact_root().resolve()
+        if root == media or media in root.parents:
+            raise ImproperlyConfigured(
+                f"EXPORT_CHANNELS[{alias!r}]: its files ({root}) would be inside "
+                f"MEDIA_ROOT ({media}), where old and withdrawn files could be "
+                "downloaded by URL; set its ROOT (e.g. PRINT_ROOT) or ARTIFACTS_ROOT "
+                "to a folder outside MEDIA_ROOT."
+            )
 
 
 def channel_get(alias: str) -> ExportChannel:

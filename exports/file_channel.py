@@ -10,7 +10,7 @@ by hand with progress. No table, task or view of its own.
 
 OPTIONS: ``LOCALES`` (default every content locale), ``BUILD_DELAY`` (seconds,
 default 30), ``KEEP`` (files per locale, default 3), ``ROOT`` (default
-``MEDIA_ROOT/<alias>``), ``SWEEP_SECONDS`` (default 30).
+``ARTIFACTS_ROOT/<alias>``), ``SWEEP_SECONDS`` (default 30).
 """
 
 from __future__ import annotations

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 class ContentEvent(models.Model):
     """Something changed for one page in one locale: the transactional outbox.
 
-    Rows are written in the same transaction as the publish, unpublish, move, delete
-    or consent change that caused them, so a broker that is down at commit time
-    loses nothing. An event does not carry the document: readers (channels, the
-    changes feed) build the current one, which coalesces quick successive changes
-    and means a late delivery can never carry older content than the newest event.
+    Rows are written in the same transaction as the publish, unpublish, move, delete,
+    consent, privacy, shared-content or translation change that caused them, so a
+    broker that is down at commit time loses nothing. An event does not carry the
+    document: readers (channels, the changes feed) build the current one, which
+    coalesces quick successive changes and means a late delivery can never carry
+    older content than the newest event.
 
     The primary key is the cursor of the changes feed; it only grows.
     """
@@ -27,6 +28,12 @@ class ContentEvent(models.Model):
         DELETED = "deleted", _("deleted")
         CONSENT = "consent", _("consent changed")
         VISIBILITY = "visibility", _("privacy changed")
+        # A snippet, image, alt text or glossary term the page shows changed.
+        REFERENCE = "reference", _("shared content changed")
+        # The translation's status changed (its source or its segments).
+        TRANSLATION = "translation", _("translation status changed")
+        # A date the page's visibility depends on came (a consent withdrawal).
+        DUE = "due", _("date came due")
 
     translation_key = models.UUIDField(_("translation key"), db_index=True)
     # The locale whose document changed (a German publish also changes every locale

@@ -1,13 +1,18 @@
-"""Writes of the pipeline core: content events (the outbox) and the content stamp."""
+"""Writes of the pipeline core: content events (the outbox), the content stamp, and
+consent withdrawals that come due."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.dispatch import Signal
+from django.utils import timezone
 from wagtail.models import Page
 
+from cms.pages.models import PortraitConsent
 from exports.content import locales_reading
 from exports.models import ContentEvent, ContentStamp
 
@@ -52,3 +57,43 @@ def content_stamp_bump() -> None:
     updated = ContentStamp.objects.update(value=F("value") + 1)
     if not updated:
         ContentStamp.objects.create(value=1)
+
+
+# How far back the daily check looks for withdrawals that came due: beat may have
+# been stopped for a while, and a missed date must still be announced.
+WITHDRAWALS_LOOKBACK = timedelta(days=31)
+
+
+def consent_withdrawals_due_record(*, today: date | None = None) -> int:
+    """Record that portraits whose consent withdrawal date has come left every
+    channel; returns how many portraits were announced.
+
+    A withdrawal dated in the future takes effect at the start of its date
+    (``consent_in_force``); nothing is written at that moment, so this runs
+    from beat (hourly) and announces every portrait whose withdrawal came due
+    since its last event. Idempotent: a portrait with an event from the
+    withdrawal date on is already known to every channel.
+    """
+    today = today or timezone.localdate()
+    due = PortraitConsent.objects.filter(
+        withdrawn_on__lte=today, withdrawn_on__gte=today - WITHDRAWALS_LOOKBACK
+    )
+    announced = []
+    for consent in due:
+        assert consent.withdrawn_on is not None  # filtered above
+        start = timezone.make_aware(datetime.combine(consent.withdrawn_on, time.min))
+        portraits = Page.objects.filter(portraitpage__consent=consent).exclude(
+            Exists(
+                ContentEvent.objects.filter(
+                    page_id=OuterRef("pk"),
+                    kind__in=[ContentEvent.Kind.CONSENT, ContentEvent.Kind.DUE],
+                    created_at__gte=start,
+                )
+            )
+        )
+        announced.extend(portraits.select_related("locale"))
+    if announced:
+        with transaction.atomic():
+            content_stamp_bump()
+            content_events_record(pages=announced, kind=ContentEvent.Kind.DUE)
+    return len(announced)

@@ -22,6 +22,7 @@ from exports.builds import (
     artifact_builds_sweep,
 )
 from exports.channels import channels_worker_ready
+from exports.services import consent_withdrawals_due_record
 
 
 @worker_ready.connect(dispatch_uid="exports-sweep-on-start")
@@ -66,3 +67,19 @@ def artifact_builds_sweep_task(
 ) -> int:
     """Start due builds of file channels: lost messages, retries, dead workers."""
     return artifact_builds_sweep(channel=channel, ensure_missing=ensure_missing)
+
+
+CONSENT_WITHDRAWALS_DUE_TASK = "exports.consent_withdrawals_due"
+
+
+@shared_task(
+    name=CONSENT_WITHDRAWALS_DUE_TASK,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    max_retries=3,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def consent_withdrawals_due_task() -> int:
+    """Announce portraits whose consent withdrawal date has come (beat, hourly)."""
+    return consent_withdrawals_due_record()

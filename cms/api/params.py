@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -175,25 +177,57 @@ def search_param(query: QueryDict) -> str:
     return " ".join(cleaned.split())
 
 
-def cursor_encode(event_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{event_id}".encode()).decode()
+@dataclass(frozen=True)
+class ChangesCursor:
+    """Where a client stands in the changes feed: the newest event it has seen,
+    and when that event was recorded (None in cursors of earlier releases)."""
+
+    event_id: int
+    recorded_us: int | None = None
+
+    @property
+    def recorded_at(self) -> datetime | None:
+        if self.recorded_us is None:
+            return None
+        return EPOCH + timedelta(microseconds=self.recorded_us)
 
 
-def cursor_param(query: QueryDict) -> int:
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+INVALID_CURSOR = (
+    "since must be a cursor returned by this endpoint (next_cursor); "
+    "leave it out to start from the beginning."
+)
+
+
+def cursor_encode(event_id: int, recorded_at: datetime | None = None) -> str:
+    """The opaque ``next_cursor``: the event's id and the moment it was recorded,
+    so a cursor names one event of this database and no other."""
+    text = f"{CURSOR_PREFIX}{event_id}"
+    if event_id and recorded_at is not None:
+        delta = recorded_at.astimezone(UTC) - EPOCH
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        text += f".{micros}"
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def cursor_param(query: QueryDict) -> ChangesCursor:
+    """The ``since`` cursor, well-formed (whether it was issued is the view's
+    check: ``changes_cursor_issued``)."""
     raw = query.get("since")
     if raw is None or raw == "":
-        return 0
+        return ChangesCursor(0)
     try:
         decoded = base64.urlsafe_b64decode(raw.encode("ascii")).decode()
         if not decoded.startswith(CURSOR_PREFIX):
             raise ValueError
-        value = int(decoded.removeprefix(CURSOR_PREFIX))
-        if value < 0:
+        event_text, _, recorded_text = decoded.removeprefix(CURSOR_PREFIX).partition(
+            "."
+        )
+        cursor = ChangesCursor(
+            int(event_text), int(recorded_text) if recorded_text else None
+        )
+        if cursor.event_id < 0 or (cursor.recorded_us or 0) < 0:
             raise ValueError
     except (ValueError, UnicodeError, binascii.Error):
-        raise ApiError(
-            "invalid_cursor",
-            "since must be a cursor returned by this endpoint (next_cursor); "
-            "leave it out to start from the beginning.",
-        ) from None
-    return value
+        raise ApiError("invalid_cursor", INVALID_CURSOR) from None
+    return cursor

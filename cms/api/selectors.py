@@ -268,6 +268,22 @@ class Change:
     page_id: int | None
 
 
+def changes_cursor_issued(*, event_id: int, recorded_at: datetime | None) -> bool:
+    """Whether a ``changes/`` cursor names an event this database recorded.
+
+    A cursor from the future, from another installation, or from before a
+    restore from backup (its event is gone, or another event now has its id)
+    was never issued here. Cursors of earlier releases carry no time: they pass
+    when they are not newer than the newest event.
+    """
+    if event_id == 0:
+        return True
+    if recorded_at is None:
+        newest = ContentEvent.objects.aggregate(id=Max("id"))["id"] or 0
+        return event_id <= newest
+    return ContentEvent.objects.filter(pk=event_id, created_at=recorded_at).exists()
+
+
 def changes_since(
     *, locale_code: str, since: int, limit: int
 ) -> tuple[list[Change], int]:

@@ -14,6 +14,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +33,8 @@ from cms.pages.blocks import (
     HandbookStreamBlock,
     StepBlock,
 )
+from cms.pages.consent_access import CONSENT_CHANGE_PERMISSION
+from cms.pages.forms import PortraitPageForm
 from cms.pages.previews import preview_mode_get, preview_modes_extra
 from cms.website_urls import website_page_url
 
@@ -423,7 +426,13 @@ class PortraitConsent(models.Model):
     One record per person, shared by every locale of the portrait (the page points
     to it through a synchronised, non-overridable field). It is deliberately not part
     of the page: page revisions are copied and republished, and an old revision must
-    never bring back a consent that was withdrawn.
+    never bring back a consent that was withdrawn — revisions never choose the
+    record (``PortraitPage.with_content_json``); only a user with the consent
+    permission does, in the page form, and the choice applies at once.
+
+    A record belongs to the portrait that first uses it (``portrait_key``, the
+    portrait's translation key): no other portrait can take it, so nobody can
+    dress one person's portrait in another person's consent.
     """
 
     reference = models.CharField(
@@ -443,6 +452,15 @@ class PortraitConsent(models.Model):
     )
     note = models.TextField(_("internal note"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The portrait this record belongs to (its translation key, shared by its
+    # locales); set when a portrait first uses it, never changed afterwards.
+    portrait_key = models.UUIDField(
+        _("belongs to the portrait"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
 
     panels = [
         FieldPanel("reference"),
@@ -476,6 +494,15 @@ class PortraitConsent(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return not consent_in_force(withdrawn_on=self.withdrawn_on)
+
+    def belongs_elsewhere(self, translation_key) -> bool:
+        """Whether this record is another portrait's than ``translation_key``'s."""
+        owner = (
+            PortraitConsent.objects.filter(pk=self.pk)
+            .values_list("portrait_key", flat=True)
+            .first()
+        )
+        return owner is not None and owner != translation_key
 
     def permits(self, channel: Channel, *, on: date | None = None) -> bool:
         """Whether the portrait may appear in ``channel`` on ``on`` (today)."""
@@ -552,8 +579,10 @@ class PortraitPage(HeadlessPage):
         FieldPanel("quote"),
         FieldPanel("story"),
         FieldPanel("photo"),
-        FieldPanel("consent"),
+        # Only those who may change consent records see and choose one.
+        FieldPanel("consent", permission=CONSENT_CHANGE_PERMISSION),
     ]
+    base_form_class = PortraitPageForm
     translatable_fields = [
         *PAGE_TRANSLATABLE_FIELDS,
         SynchronizedField("display_name", overridable=False),
@@ -577,3 +606,38 @@ class PortraitPage(HeadlessPage):
     class Meta:
         verbose_name = _("portrait")
         verbose_name_plural = _("portraits")
+
+    def clean(self):
+        super().clean()
+        if self.consent is not None and self.consent.belongs_elsewhere(
+            self.translation_key
+        ):
+            raise ValidationError({"consent": CONSENT_ELSEWHERE})
+
+    def save(self, *args, **kwargs):
+        writes_consent = "consent" in (kwargs.get("update_fields") or ["consent"])
+        if (
+            writes_consent
+            and self.consent is not None
+            and self.consent.belongs_elsewhere(self.translation_key)
+        ):
+            raise ValidationError({"consent": CONSENT_ELSEWHERE})
+        result = super().save(*args, **kwargs)
+        if writes_consent and self.consent_id:
+            PortraitConsent.objects.filter(
+                pk=self.consent_id, portrait_key__isnull=True
+            ).update(portrait_key=self.translation_key)
+        return result
+
+    def with_content_json(self, content):
+        # The consent record is not page content: whatever a revision says, the
+        # portrait keeps the record it has now (see PortraitConsent).
+        page = super().with_content_json(content)
+        page.consent_id = self.consent_id
+        return page
+
+
+CONSENT_ELSEWHERE = _(
+    "This consent record belongs to another portrait. Create a record of its own "
+    "for this person."
+)

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Translators stay in their locales in wagtail-localize's views too.
     "cms.translators.middleware.TranslatorLocaleScopeMiddleware",
     "cms.translators.middleware.LocalizePoUploadGuardMiddleware",
+    # Consent records: no chooser or snippet API for those without the permission.
+    "cms.pages.consent_access.ConsentRecordsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -156,6 +158,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media files are served only by cms.media_files.media_file_view, which checks
+# visibility; with nginx in front, set this to an `internal` location aliased to
+# MEDIA_ROOT (e.g. /protected-media/) and nginx sends the bytes (X-Accel-Redirect).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+# Channels' built files (PDFs, EPUBs …), outside MEDIA_ROOT: the API serves each
+# channel's current file, and old or withdrawn ones are reachable by no URL.
+ARTIFACTS_ROOT = Path(env.str("ARTIFACTS_ROOT", default=str(VAR_DIR / "artifacts")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -327,7 +336,7 @@ def export_channels_setting(
         # The handbook as a PDF per locale (Typst). A publish rebuilds the affected
         # locales after BUILD_DELAY seconds, so many publishes in a row fold into
         # one build. PDFs are stored content-addressed under ROOT (default
-        # MEDIA_ROOT/print); the newest KEEP files per locale are kept. LAYOUTS
+        # ARTIFACTS_ROOT/print); the newest KEEP files per locale are kept. LAYOUTS
         # picks a locale's layout (exports/print/layouts/; default "handbook").
         "print": {
             "BACKEND": "exports.print.channel.PrintChannel",
@@ -405,7 +414,14 @@ EXPORT_CHANNELS = export_channels_setting(
 )
 # Celery beat: the channels add their own entries (their sweeps) at start-up
 # (ExportChannel.beat_schedule); an entry here of the same name wins.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # A consent withdrawal dated in the future takes effect at the start of its
+    # date; this announces it to every channel within minutes of midnight.
+    "consent-withdrawals-due": {
+        "task": "exports.consent_withdrawals_due",
+        "schedule": env.float("CONSENT_DUE_CHECK_SECONDS", default=300.0),
+    },
+}
 
 # --- Delivery API (cms/api) ----------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/

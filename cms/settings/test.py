@@ -16,6 +16,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = Path(
     env.str("TEST_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 )
+ARTIFACTS_ROOT = Path(
+    env.str("TEST_ARTIFACTS_ROOT", default=str(BASE_DIR / "var" / "test-artifacts"))
+)
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # No webhook endpoint unless a test (or the environment) sets one: a developer's

@@ -56,7 +56,7 @@ class AudioChannel(ExportChannel):
     OPTIONS: ``LOCALES`` (read aloud on publish; default none, so a district turns
     it on knowingly — synthesis costs CPU), ``SPEECH`` (the speech backend,
     ``{"BACKEND": …, "OPTIONS": …}``; default espeak-ng), ``ROOT`` (default
-    ``MEDIA_ROOT/audio``). ``manage.py export audio --locale X`` reads any locale
+    ``ARTIFACTS_ROOT/audio``). ``manage.py export audio --locale X`` reads any locale
     the synthesizer has a voice for.
     """
 

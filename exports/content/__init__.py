@@ -30,7 +30,12 @@ from exports.content.resolve import (
     page_versions_resolve,
     translation_status_get,
 )
-from exports.content.visibility import Audience, public_pages, restricted_path_exists
+from exports.content.visibility import (
+    Audience,
+    public_images,
+    public_pages,
+    restricted_path_exists,
+)
 
 __all__ = [
     "API_PREFIX",
@@ -65,6 +70,7 @@ __all__ = [
     "page_versions_by_key",
     "page_versions_resolve",
     "parent_node_build",
+    "public_images",
     "public_pages",
     "restricted_path_exists",
     "translation_status_get",

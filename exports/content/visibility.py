@@ -5,9 +5,11 @@ consent flags a resident gives) when it is live, not at or below a view-restrict
 page, not the tree's root, and — for a portrait — when its consent permits that
 audience today (``PortraitConsent``: withdrawal takes effect at the start of its date
 in the district's time zone). An image is visible when its collection is not
-view-restricted. Outside the source locale a version must also be a translation
-(``cms.translators.selectors.translated_version``): an alias or an untranslated copy
-is not served; readers get the next locale of the fallback chain.
+view-restricted, and its file may be fetched by URL only while a page the audience
+may read shows it (``public_images``). Outside the source locale a version must
+also be a translation (``cms.translators.selectors.translated_version``): an alias
+or an untranslated copy is not served; readers get the next locale of the fallback
+chain.
 
 The delivery API, the website push, ``changes/``, search, print and Leichte Sprache
 all reach these rules through the content tree or the query helpers here.
@@ -18,6 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     CharField,
@@ -28,9 +31,15 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import Cast
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import (
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    ReferenceIndex,
+)
 
 from cms.pages.models import PortraitConsent, PortraitPage, consent_in_force
 from cms.translators.selectors import translated_version
@@ -130,4 +139,33 @@ def version_visible(
         return True
     return bool(row[f"portraitpage__consent__{audience}"]) and consent_in_force(
         withdrawn_on=row["portraitpage__consent__withdrawn_on"], on=on
+    )
+
+
+def public_images(
+    queryset: QuerySet, *, audience: Audience = "web", on: date | None = None
+) -> QuerySet:
+    """Only the images whose files ``audience`` may fetch: outside private
+    collections, and shown by at least one page ``public_pages`` lets it read
+    (Wagtail's reference index says which pages show an image).
+
+    A portrait's photo goes with its consent, an image of a private page with the
+    page; an image no public page shows (just uploaded, or only in drafts) is
+    nobody's business but the editors'.
+    """
+    page_type = ContentType.objects.get_for_model(Page)
+    image_type = ContentType.objects.get_for_model(queryset.model)
+    readable = public_pages(Page.objects.all(), audience=audience, on=on).annotate(
+        id_text=Cast("pk", CharField())
+    )
+    shown = ReferenceIndex.objects.filter(
+        to_content_type=image_type,
+        to_object_id=Cast(OuterRef("pk"), CharField()),
+        base_content_type=page_type,
+        object_id__in=readable.values("id_text"),
+    )
+    return (
+        queryset.annotate(in_private_collection=restricted_collection_exists())
+        .filter(in_private_collection=False)
+        .filter(Exists(shown))
     )

@@ -2,7 +2,7 @@
 
 ``LOCALES``: locales that get a PDF (default: every content locale);
 ``BUILD_DELAY``: seconds publishes are gathered before a build (default 30);
-``ROOT``: where the PDFs are stored (default ``MEDIA_ROOT/<alias>``);
+``ROOT``: where the PDFs are stored (default ``ARTIFACTS_ROOT/<alias>``);
 ``KEEP``: PDFs kept per locale (default 3);
 ``LAYOUTS``: locale → layout (default ``{"de-x-ls": "simple"}``; see ``layouts``);
 ``MIN_TRANSLATED``: share of parts (0–1) a PDF should have in its own language;

@@ -281,3 +281,35 @@ def test_source_editors_see_deliveries_and_replay_them(website, pipeline, client
     website.up()
     client.post("/admin/website-deliveries/replay-failed/")
     assert wait_until(lambda: len(website.messages()) == 7)
+
+
+def test_enabling_an_endpoint_sends_its_backlog_at_once_410_failures_included(
+    website, pipeline, admin_client
+):
+    canned = CannedServer(website.port, 410)
+    try:
+        handbook = handbook_factory()
+        assert wait_until(lambda: canned.requests)
+        assert wait_until(settled)
+        chapter = chapter_factory(handbook)  # waits while the endpoint is disabled
+    finally:
+        canned.close()
+    endpoint = WebhookEndpoint.objects.get(name="website")
+    assert WebhookDelivery.objects.filter(status="failed", last_status_code=410)
+    # The failed deliveries' backoff is still running: no time travel, no sweep.
+    WebhookDelivery.objects.filter(status="pending").update(
+        next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
+    website.up()
+    response = admin_client.post(
+        f"/admin/website-deliveries/endpoints/{endpoint.pk}/enable/"
+    )
+    assert response.status_code == 302
+    for page in (handbook, chapter):
+        assert wait_until(
+            lambda page=page: (
+                set(website.current(page.translation_key)) == LOCALES_READING_GERMAN
+            )
+        ), page
+    assert wait_until(settled)
+    assert not WebhookDelivery.objects.filter(status="failed").exists()
