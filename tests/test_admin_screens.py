@@ -131,6 +131,10 @@ def test_with_a_website_preview_the_button_opens_the_website(admin_client, setti
     chapter = chapter_factory(handbook_factory(slug="handbuch-web-vorschau"))
     edit = admin_client.get(f"/admin/pages/{chapter.pk}/edit/").content.decode()
     assert "Vorschau auf der Website" in edit
-    answer = admin_client.get(f"/admin/website-preview/{chapter.pk}/")
+    # The button asks first (minting hands out a readable link), the POST opens it.
+    asked = admin_client.get(f"/admin/website-preview/{chapter.pk}/")
+    assert asked.status_code == 200
+    assert b"<form" in asked.content
+    answer = admin_client.post(f"/admin/website-preview/{chapter.pk}/")
     assert answer.status_code == 302
     assert answer["Location"].startswith("https://www.example.org/vorschau?token=")

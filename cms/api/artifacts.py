@@ -21,7 +21,7 @@ from rest_framework.request import Request
 
 from cms.api import schema
 from cms.api.base import ERRORS, LOCALE, ApiView
-from cms.api.caching import conditional_json, etag_for
+from cms.api.caching import conditional_json, etag_for, etag_matches
 from cms.api.errors import ApiError
 from cms.api.params import locale_param
 from exports.artifacts import (
@@ -116,8 +116,7 @@ class ArtifactDownloadView(ApiView):
                 404,
             )
         etag = quote_etag(artifact.sha256)
-        if_none_match = request.headers.get("If-None-Match", "")
-        if etag in {tag.strip() for tag in if_none_match.split(",")}:
+        if etag_matches(request, etag):
             response: HttpResponseBase = HttpResponse(status=304)
         else:
             response = FileResponse(
@@ -159,7 +158,7 @@ class ArtifactPartView(ApiView):
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             304: None,
-            404: schema.ErrorSerializer,
+            **ERRORS,
         },
         tags=["artifacts"],
     )
@@ -175,8 +174,7 @@ class ArtifactPartView(ApiView):
                 404,
             )
         etag = quote_etag(part.sha256 or part.artifact.sha256)
-        if_none_match = request.headers.get("If-None-Match", "")
-        if etag in {tag.strip() for tag in if_none_match.split(",")}:
+        if etag_matches(request, etag):
             response: HttpResponseBase = HttpResponse(status=304)
         else:
             response = FileResponse(part.path.open("rb"), content_type=part.media_type)

@@ -31,6 +31,13 @@ def _opaque_tag(tag: str) -> str:
     return tag[2:] if tag.startswith("W/") else tag
 
 
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weakly compared) or ``*``."""
+    if_none_match = request.headers.get("If-None-Match", "")
+    tags = {_opaque_tag(t) for t in if_none_match.split(",") if t.strip()}
+    return _opaque_tag(etag) in tags or "*" in tags
+
+
 def _not_modified(
     request: HttpRequest, etag: str, last_modified: datetime | None
 ) -> bool:

@@ -31,6 +31,8 @@ def test_editor_rebuilds_an_epub_and_downloads_it(
     with admin_browser_page(browser, live_server, "redakteurin") as page:
         page.get_by_role("link", name="E-Books (EPUB)").first.click()
         table = page.get_by_test_id("artifact-locales")
+        # count() does not wait: let the page the click opened arrive first.
+        table.locator("tr[data-locale]").first.wait_for()
         assert table.locator("tr[data-locale]").count() == 2
 
         row = table.locator('tr[data-locale="de"]')
