@@ -328,6 +328,12 @@ def channel_modules_import(
     return modules
 
 
+def channels_fingerprint() -> str:
+    """Names the configured channels: part of a page document's ETag, since a
+    channel added or removed may add or remove fields (``channels.<alias>``)."""
+    return ",".join(sorted(channels()))
+
+
 def channels_page_document_fields(node: PageNode) -> dict[str, Any]:
     """What every channel adds to ``node``'s document, by alias (none: empty)."""
     added: dict[str, Any] = {}

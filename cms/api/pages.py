@@ -39,6 +39,7 @@ from cms.pages.models import (
     PortraitPage,
     RecommendationPage,
 )
+from exports.channels import channels_fingerprint
 from exports.content import (
     PAGE_TYPES,
     build_content_tree,
@@ -96,7 +97,7 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
 
     return conditional_json(
         request,
-        etag=etag_for("page", resolution.cache_key(), fields),
+        etag=etag_for("page", resolution.cache_key(), fields, channels_fingerprint()),
         last_modified=last_modified,
         build=build,
         language=served.locale,
