@@ -216,26 +216,27 @@ def run() -> dict:
         ],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    worker_log = (VAR / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "--app=cms", "worker",
-            "--loglevel=INFO", "--concurrency=2",
-        ],
-        cwd=REPO, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    # The receiver goes when the part ends, whatever fails first.
     try:
-        deadline = time.monotonic() + 180  # a loaded machine starts it slowly
-        while "ready." not in (VAR / "worker.log").read_text():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start")
-            time.sleep(0.3)
-        print(f"[pipeline] latency: {PUBLISHES} publishes, one per second …")
-        latency = _latency(env, store)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-    try:
+        worker_log = (VAR / "worker.log").open("w")
+        worker = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "--app=cms", "worker",
+                "--loglevel=INFO", "--concurrency=2",
+            ],
+            cwd=REPO, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 180  # a loaded machine starts it slowly
+            while "ready." not in (VAR / "worker.log").read_text():
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the Celery worker did not start")
+                time.sleep(0.3)
+            print(f"[pipeline] latency: {PUBLISHES} publishes, one per second …")
+            latency = _latency(env, store)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
         resync = []
         for jobs in (1, 4):
             print(f"[pipeline] resync with {jobs} sender(s) …")
