@@ -122,7 +122,7 @@ def test_make_run_serves_admin_runs_jobs_and_can_run_again(tmp_path):
         # The demo loads eight locales first; a delivery whose first attempt was
         # skipped reaches the receiver at the latest with the sweep's re-enqueue
         # (exports.website.sweep.REENQUEUE_AFTER, 5 minutes).
-        deadline = time.monotonic() + 420
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not {"de", "ar", "de-x-ls"} <= locales():
             time.sleep(1)
         received = pushes()

@@ -6,11 +6,10 @@ were when these tasks lived in ``exports.tasks``, so queued messages still run.
 
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import DatabaseError
 
 from exports.website.deliveries import DELIVER_WEBHOOK_TASK
-from exports.website.models import WebhookDelivery
 from exports.website.sending import (
     ATTEMPT_HARD_LIMIT,
     ATTEMPT_SOFT_LIMIT,
@@ -19,12 +18,9 @@ from exports.website.sending import (
 from exports.website.sweep import website_deliveries_sweep
 
 SWEEP_DELIVERIES_TASK = "exports.sweep_deliveries"
-# How often a delivery whose row is not visible yet is tried again (1 s, 2 s, …).
-INVISIBLE_RETRIES = 5
 
 
 @shared_task(
-    bind=True,
     name=DELIVER_WEBHOOK_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -36,21 +32,9 @@ INVISIBLE_RETRIES = 5
     soft_time_limit=ATTEMPT_SOFT_LIMIT,
     time_limit=ATTEMPT_HARD_LIMIT,
 )
-def deliver_webhook_task(self: Task, delivery_id: int) -> str:
-    """Make one attempt at one website delivery (if it is still due).
-
-    A row this worker cannot see yet (the transaction that wrote it has not
-    committed in the worker's view) is tried again shortly rather than skipped,
-    which would leave it to the sweep's five-minute re-enqueue.
-    """
-    outcome = website_delivery_attempt(delivery_id=delivery_id).outcome
-    if (
-        outcome == "skipped"
-        and self.request.retries < INVISIBLE_RETRIES
-        and not WebhookDelivery.objects.filter(pk=delivery_id).exists()
-    ):
-        raise self.retry(countdown=1 + self.request.retries)
-    return outcome
+def deliver_webhook_task(delivery_id: int) -> str:
+    """Make one attempt at one website delivery (if it is still due)."""
+    return website_delivery_attempt(delivery_id=delivery_id).outcome
 
 
 @shared_task(
