@@ -272,6 +272,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # The worker looks for a new message this often (kombu's default is 1 s,
+        # which makes every queued task wait up to a second after the one before).
+        "polling_interval": 0.1,
     }
     (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)

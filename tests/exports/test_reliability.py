@@ -6,6 +6,7 @@ worker process that can be SIGKILLed, and a Redis broker to lose.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -128,3 +129,49 @@ def test_broker_down_at_publish_delivers_once_it_is_back(website, pipeline, capl
     assert wait_until(settled)
     for message in website.messages(handbook.translation_key):
         assert json.loads(message["body"])["type"] == "page.updated"
+
+
+def _queued_deliveries() -> list[int]:
+    """The delivery ids of the deliver messages waiting in the Redis broker."""
+    import redis
+
+    client = redis.Redis.from_url(current_app.conf.broker_url)
+    ids = []
+    for raw in client.lrange("celery", 0, -1):
+        message = json.loads(raw)
+        if message["headers"]["task"] == "exports.deliver_webhook":
+            ids.append(json.loads(base64.b64decode(message["body"]))[0][0])
+    return ids
+
+
+def test_republishing_while_the_worker_is_away_queues_one_message_per_locale(
+    website, pipeline, celery_worker_process
+):
+    # Editors keep publishing while no worker takes messages (a deploy, a busy
+    # worker): each page and locale waits as one row, and as one message, so
+    # other tasks do not queue behind thousands of copies.
+    celery_worker_process.kill()
+    try:
+        handbook = handbook_factory()
+        for number in range(2, 6):
+            handbook.title = f"Handbuch, Fassung {number}"
+            handbook.save_revision().publish()
+        waiting = WebhookDelivery.objects.filter(
+            translation_key=handbook.translation_key, status="pending"
+        )
+        assert waiting.count() == 7
+        queued = _queued_deliveries()
+        assert sorted(queued) == sorted(waiting.values_list("pk", flat=True))
+    finally:
+        website.up()
+        celery_worker_process.start(purge=False)
+
+    # The one message sends the newest state.
+    assert wait_until(
+        lambda: set(website.current(handbook.translation_key)) == LOCALES_READING_GERMAN
+    )
+    for row in website.current(handbook.translation_key).values():
+        assert (
+            json.loads(row["body"])["data"]["document"]["title"]
+            == "Handbuch, Fassung 5"
+        )
