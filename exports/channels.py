@@ -273,17 +273,59 @@ def channels_artifact_published(artifact: Artifact) -> None:
 
 
 def channels_beat_schedule() -> dict[str, dict[str, Any]]:
-    """Every channel's beat entries, merged; two channels may not share a name."""
+    """Every channel's beat entries, merged.
+
+    Two channels of one type may return the same entry (a sweep that serves every
+    channel of the type): it runs once. Two different entries under one name are
+    a configuration error.
+    """
     schedule: dict[str, dict[str, Any]] = {}
     for alias, channel in channels().items():
         for name, entry in channel.beat_schedule().items():
-            if name in schedule:
+            if name in schedule and schedule[name] != entry:
                 raise ImproperlyConfigured(
                     f"EXPORT_CHANNELS[{alias!r}]: beat entry {name!r} is already "
-                    "used by another channel; give it a name of its own."
+                    "used by another channel with other settings (e.g. a different "
+                    "SWEEP_SECONDS); give both the same, or the entry a name of its "
+                    "own."
                 )
             schedule[name] = entry
     return schedule
+
+
+def channels_admin_urls() -> list[URLPattern | URLResolver]:
+    """Every channel's admin screens, each URL namespace mounted once.
+
+    Channels of one type may share screens that cover all of them (the website
+    deliveries list every website channel's endpoints); a second channel of that
+    type returns the same namespace, and Django needs namespaces to be unique.
+    """
+    mounted: set[str] = set()
+    urls: list[URLPattern | URLResolver] = []
+    for channel in channels().values():
+        for url in channel.admin_urls():
+            key = _admin_url_key(url)
+            if key not in mounted:
+                mounted.add(key)
+                urls.append(url)
+    return urls
+
+
+def _admin_url_key(url: URLPattern | URLResolver) -> str:
+    namespace = getattr(url, "namespace", None) or getattr(url, "name", None)
+    return namespace or str(url.pattern)
+
+
+def channels_admin_menu_items() -> list[MenuItem]:
+    """Every channel's admin menu items, one per screen (``channels_admin_urls``)."""
+    seen: set[str] = set()
+    items: list[MenuItem] = []
+    for channel in channels().values():
+        for item in channel.admin_menu_items():
+            if item.url not in seen:
+                seen.add(item.url)
+                items.append(item)
+    return items
 
 
 def channels_worker_ready() -> None:

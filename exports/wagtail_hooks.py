@@ -9,22 +9,19 @@ from django.utils.safestring import SafeString
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from exports.channels import channels
+from exports.channels import channels_admin_menu_items, channels_admin_urls
 
 
 @hooks.register("register_admin_urls")
 def register_channel_admin_urls() -> list[URLPattern | URLResolver]:
-    return [url for channel in channels().values() for url in channel.admin_urls()]
+    return channels_admin_urls()
 
 
 @hooks.register("construct_main_menu")
 def add_channel_menu_items(request: HttpRequest, menu_items: list[MenuItem]) -> None:
     # Items added here skip Wagtail's own is_shown filter, so it is applied here.
     menu_items.extend(
-        item
-        for channel in channels().values()
-        for item in channel.admin_menu_items()
-        if item.is_shown(request)
+        item for item in channels_admin_menu_items() if item.is_shown(request)
     )
 
 

@@ -152,3 +152,35 @@ def test_the_print_channel_adds_its_preview_mode_to_the_pages():
     assert ("print", "Druckansicht") in [
         (name, str(label)) for name, label in ChapterPage().preview_modes
     ]
+
+
+def test_two_channels_of_one_type_share_their_type_wide_screens(settings):
+    # A district runs a staging website next to the live one, and a second EPUB
+    # (say, a large-print edition): the deliveries screen covers both websites and
+    # is mounted once; each EPUB keeps its own overview. Django needs unique URL
+    # namespaces, and Celery runs the shared sweep once.
+    from exports.channels import (
+        channels_admin_menu_items,
+        channels_admin_urls,
+        channels_beat_schedule,
+    )
+
+    staging = website_options()["website"]
+    epub = settings.EXPORT_CHANNELS["epub"]
+    settings.EXPORT_CHANNELS = {
+        **settings.EXPORT_CHANNELS,
+        "website-staging": staging,
+        "epub-large": {**epub, "OPTIONS": {**epub.get("OPTIONS", {})}},
+    }
+
+    namespaces = [url.namespace for url in channels_admin_urls()]
+    assert len(namespaces) == len(set(namespaces)), namespaces
+    assert namespaces.count("website_deliveries") == 1
+    assert {"epub_artifacts", "epub-large_artifacts"} <= set(namespaces)
+
+    urls = [item.url for item in channels_admin_menu_items()]
+    assert len(urls) == len(set(urls))
+    assert "/admin/epub-large/" in urls
+
+    schedule = channels_beat_schedule()
+    assert schedule["sweep-website-deliveries"]["task"] == "exports.sweep_deliveries"
