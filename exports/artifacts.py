@@ -33,7 +33,12 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from exports.channels import ExportChannel, channels, channels_artifact_published
+from exports.channels import (
+    ExportChannel,
+    channels,
+    channels_artifact_published,
+    channels_artifact_removed,
+)
 from exports.content import API_PREFIX, build_content_tree, handbooks_source
 from exports.models import Artifact, ContentEvent, media_type_extension
 
@@ -206,6 +211,8 @@ def artifact_publish(
             return ArtifactPublication(artifact=current, is_new=False)
         if current is not None:
             Artifact.objects.filter(pk=current.pk).update(is_current=False)
+        # A removal marker has done its work once a newer file exists.
+        Artifact.objects.filter(channel=channel, locale=locale, key="").delete()
         artifact = Artifact.objects.create(
             channel=channel,
             locale=locale,
@@ -234,6 +241,7 @@ def artifacts_prune(*, channel: str, locale: str, keep: int | None = None) -> in
     keep = max(1, keep if keep is not None else DEFAULT_KEEP)
     old = list(
         Artifact.objects.filter(channel=channel, locale=locale, is_current=False)
+        .exclude(key="")  # a removal marker has no file
         .order_by("-built_at", "-pk")
         .values_list("pk", "key")[keep - 1 :]
     )
@@ -265,26 +273,43 @@ def artifacts_withdraw(*, events: Iterable[ContentEvent]) -> int:
     A PDF built before a consent was withdrawn shows the portrait, and so do the
     older files kept for downloads in progress. Every file (current and older) of
     every channel in those locales goes: the rows now, in the event's transaction
-    (the API stops listing and serving them), the bytes once it commits. The
-    channels rebuild from the events they received (print does).
+    (the API stops listing and serving them), the bytes once it commits. Where a
+    current file went, a removal marker takes its place and every channel hears
+    of it (the website announces ``artifact.removed``, so a site that copied the
+    file takes it down too). The channels rebuild from the events they received.
     """
     locales = {e.locale for e in events if e.kind in WITHDRAWING_KINDS}
     if not locales:
         return 0
     rows = list(
-        Artifact.objects.filter(locale__in=locales).values_list("pk", "channel", "key")
+        Artifact.objects.filter(locale__in=locales)
+        .exclude(key="")
+        .values_list("pk", "channel", "locale", "key", "is_current")
     )
     if not rows:
         return 0
-    Artifact.objects.filter(pk__in=[pk for pk, _channel, _key in rows]).delete()
+    Artifact.objects.filter(pk__in=[pk for pk, *_rest in rows]).delete()
+    now = timezone.now()
+    for channel, locale in sorted({(c, loc) for _pk, c, loc, _k, cur in rows if cur}):
+        removal = Artifact.objects.create(
+            channel=channel,
+            locale=locale,
+            key="",
+            media_type="",
+            sha256="",
+            size=0,
+            built_at=now,
+            build_seconds=0.0,
+        )
+        channels_artifact_removed(removal)
 
     def unlink() -> None:
         still_used = set(
             Artifact.objects.filter(
-                key__in={key for _pk, _channel, key in rows}
+                key__in={key for _pk, _channel, _locale, key, _cur in rows}
             ).values_list("channel", "key")
         )
-        for _pk, channel, key in rows:
+        for _pk, channel, _locale, key, _cur in rows:
             if (channel, key) not in still_used:
                 (artifact_root(channel) / key).unlink(missing_ok=True)
 

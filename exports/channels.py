@@ -134,6 +134,15 @@ class ExportChannel:
         announces files (the website) records its work here.
         """
 
+    def artifact_removed(self, removal: Artifact) -> None:
+        """A channel's file was taken down with no new one in its place (inside that
+        transaction): a consent withdrawn, a page made private.
+
+        ``removal`` is the marker row (``Artifact.is_removal``): its id is newer
+        than the file it replaces and older than the next build's, so announcing
+        it in order works like a new file's.
+        """
+
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
     ) -> ExportSummary:
@@ -270,6 +279,12 @@ def channels_artifact_published(artifact: Artifact) -> None:
     """
     for channel in channels().values():
         channel.artifact_published(artifact)
+
+
+def channels_artifact_removed(removal: Artifact) -> None:
+    """Tell every channel that a file was taken down (``artifact_removed``)."""
+    for channel in channels().values():
+        channel.artifact_removed(removal)
 
 
 def channels_beat_schedule() -> dict[str, dict[str, Any]]:

@@ -116,7 +116,16 @@ class Artifact(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.is_removal:
+            return f"{self.channel} [{self.locale}] removed"
         return f"{self.channel} [{self.locale}] {self.sha256[:12]}"
+
+    @property
+    def is_removal(self) -> bool:
+        """A marker without a file: the channel's file in this locale was taken
+        down (``exports.artifacts.artifacts_withdraw``). Never current; its id
+        orders the removal between the file before and the next build."""
+        return not self.key
 
     @property
     def extension(self) -> str:

@@ -66,6 +66,13 @@ class WebsiteChannel(ExportChannel):
                 channel=self.website_config, artifact=artifact
             )
 
+    def artifact_removed(self, removal: Artifact) -> None:
+        # A file taken down (a consent withdrawn) reaches it as ``artifact.removed``.
+        if self.endpoints:
+            website_artifact_deliveries_record(
+                channel=self.website_config, artifact=removal
+            )
+
     def export(
         self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
     ) -> ExportSummary:

@@ -77,7 +77,8 @@ def artifact_translation_key(channel: str) -> uuid.UUID:
 def website_artifact_deliveries_record(
     *, channel: WebsiteConfig, artifact: Artifact
 ) -> list[int]:
-    """Announce that ``artifact`` is its channel's new file (``artifact.updated``).
+    """Announce that ``artifact`` is its channel's new file (``artifact.updated``),
+    or, for a removal marker, that the file was taken down (``artifact.removed``).
 
     Runs in the transaction that makes the new file current; the sequence (the
     artifact's id) only grows. A delivery still waiting for the same channel and
@@ -86,12 +87,13 @@ def website_artifact_deliveries_record(
     """
     now = timezone.now()
     key = artifact_translation_key(artifact.channel)
+    label = "removed" if artifact.is_removal else artifact.extension.upper()
     fields = {
         "sequence": artifact.pk,
         "page_id": None,
         "event_kind": "artifact",
         "artifact_channel": artifact.channel,
-        "page_title": f"{artifact.extension.upper()} ({artifact.channel})",
+        "page_title": f"{label} ({artifact.channel})",
     }
     touched = [
         _pending_delivery_fold(

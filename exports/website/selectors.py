@@ -24,8 +24,11 @@ from exports.website.models import WebhookDelivery, WebhookEndpoint
 # deleted, made private, consent withdrawn) is "removed" for that locale.
 PAGE_UPDATED = "page.updated"
 PAGE_REMOVED = "page.removed"
-# A channel's file (a print PDF, …) in one locale was replaced by a new one.
+# A channel's file (a print PDF, …) in one locale was replaced by a new one …
 ARTIFACT_UPDATED = "artifact.updated"
+# … or taken down with none in its place yet (a consent withdrawn): a site that
+# keeps a copy deletes it.
+ARTIFACT_REMOVED = "artifact.removed"
 
 
 def website_payload(delivery: WebhookDelivery) -> bytes:
@@ -89,7 +92,8 @@ def _page_payload(
 
 
 def artifact_payload(delivery: WebhookDelivery) -> bytes:
-    """``artifact.updated``: the current file of a channel in the delivery's locale.
+    """``artifact.updated``: the current file of a channel in the delivery's locale;
+    ``artifact.removed`` (``document`` null) when it has none (taken down).
 
     ``data.translation_key`` is ``artifact:<channel>`` (stable, one "page" per
     channel and locale on the receiver), ``page_id`` and ``revision`` are null,
@@ -100,7 +104,7 @@ def artifact_payload(delivery: WebhookDelivery) -> bytes:
         channel=delivery.artifact_channel, locale=delivery.locale
     )
     payload = {
-        "type": ARTIFACT_UPDATED,
+        "type": ARTIFACT_UPDATED if artifact else ARTIFACT_REMOVED,
         "timestamp": timezone.now().isoformat(),
         "data": {
             "translation_key": f"artifact:{delivery.artifact_channel}",

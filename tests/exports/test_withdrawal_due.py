@@ -40,6 +40,8 @@ def everywhere(client, website, portrait, photo_url: str, cursor: str) -> dict:
     ]
     search = client.get(f"/api/v1/search/?q={portrait.title}&locale=de").json()
     pushed = website.current(portrait.translation_key).get("de")
+    # The website's copy of the PDF: announced, or taken down (artifact.removed).
+    pdf = website.current("artifact:print").get("de")
     return {
         "api": client.get(f"/api/v1/pages/{portrait.pk}/?locale=de").status_code == 200,
         "changes": bool(actions) and actions[-1] != "deleted",
@@ -48,6 +50,8 @@ def everywhere(client, website, portrait, photo_url: str, cursor: str) -> dict:
         and json.loads(pushed["body"])["type"] == "page.updated",
         "photo": client.get(photo_url).status_code == 200,
         "print": client.get(ARTIFACT_URL).status_code == 200,
+        "website_pdf": pdf is not None
+        and json.loads(pdf["body"])["type"] == "artifact.updated",
     }
 
 
@@ -110,3 +114,28 @@ def test_a_withdrawal_dated_tomorrow_takes_effect_tomorrow_everywhere(
             )
         ), everywhere(client, website, portrait, photo_url, cursor)
         assert client.get(photo.file.url).status_code == 404
+
+        # The next PDF (without her) is announced after the removal, in order.
+        artifact_publish(
+            channel="print",
+            locale="de",
+            content=b"%PDF-1.7 ohne Foto",
+            media_type="application/pdf",
+        )
+        assert wait_until(
+            lambda: everywhere(client, website, portrait, photo_url, cursor)[
+                "website_pdf"
+            ]
+        )
+        kinds = [
+            (row["type"], row["sequence"])
+            for row in website.messages("artifact:print")
+            if row["locale"] == "de"
+        ]
+        assert [kind for kind, _sequence in kinds] == [
+            "artifact.updated",
+            "artifact.removed",
+            "artifact.updated",
+        ]
+        sequences = [sequence for _kind, sequence in kinds]
+        assert sequences == sorted(set(sequences))  # each newer than the last

@@ -26,7 +26,7 @@ For every ``POST`` (any path) it:
 
 Payload contract, a JSON object::
 
-    {"type": "page.updated" | "page.removed" | "artifact.updated",
+    {"type": "page.updated" | "page.removed" | "artifact.updated" | "artifact.removed",
      "timestamp": "<ISO 8601>",
      "data": {"translation_key": str, "locale": str, "page_id": int | null,
               "sequence": int, "revision": int | null, "document": object | null}}
@@ -37,7 +37,9 @@ and ``revision`` are null, ``sequence`` is the file's id (it grows with every ne
 file, so the same "newest sequence wins" rule applies) and ``document`` is the file's
 item as ``/api/v1/artifacts/`` lists it: ``{"channel", "locale", "url", "size",
 "pages", "sha256", "built_at", "build_seconds"}``. Fetch ``url`` from the delivery API
-and check the bytes against ``sha256``.
+and check the bytes against ``sha256``. ``artifact.removed`` (``document`` null) says
+the channel's file in that locale was taken down (a consent was withdrawn, a page made
+private) and no new one is built yet: delete any copy of it.
 
 ``GET /`` lists the last 50 messages as HTML, ``GET /received.json`` returns every
 message and the current content as JSON, ``GET /healthz`` answers 200.

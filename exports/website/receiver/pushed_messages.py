@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-MESSAGE_TYPES = ("page.updated", "page.removed", "artifact.updated")
+MESSAGE_TYPES = ("page.updated", "page.removed", "artifact.updated", "artifact.removed")
 
 
 class PushedMessageInvalid(ValueError):

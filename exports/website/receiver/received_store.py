@@ -14,9 +14,10 @@ from typing import Any
 from exports.website.receiver.pushed_messages import PushedMessage
 
 DATABASE_NAME = "received.sqlite3"
-REMOVED = "page.removed"
+# A removal takes the earlier documents of its page (or file) in the locale along.
+REMOVALS = ("page.removed", "artifact.removed")
 # What is left of a document after its page was removed.
-REDACTED = {"document": None, "redacted": "the page was removed later"}
+REDACTED = {"document": None, "redacted": "removed later"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -120,18 +121,20 @@ class ReceivedStore:
                     ),
                 )
                 applied = cursor.rowcount > 0
-                if applied and message.type == REMOVED:
-                    # A removal (unpublished, or a portrait whose consent was
-                    # withdrawn) takes the earlier documents of the page in this
-                    # locale with it; the log keeps only that they arrived.
+                if applied and message.type in REMOVALS:
+                    # A removal (unpublished, a portrait whose consent was
+                    # withdrawn, a PDF that showed her) takes the earlier documents
+                    # of the page or file in this locale with it; the log keeps
+                    # only that they arrived.
+                    updated = message.type.replace("removed", "updated")
                     cursor.execute(
                         "UPDATE messages SET body = ? WHERE translation_key = ? "
-                        "AND locale = ? AND type != ?",
+                        "AND locale = ? AND type = ?",
                         (
-                            json.dumps({"type": "page.updated", "data": REDACTED}),
+                            json.dumps({"type": updated, "data": REDACTED}),
                             message.translation_key,
                             message.locale,
-                            REMOVED,
+                            updated,
                         ),
                     )
                 cursor.execute(
