@@ -63,6 +63,18 @@ TRANSLATOR_PERMISSIONS = (
 )
 
 
+# Whoever keeps the signed consent forms (often the data-protection officer's
+# office) records and withdraws consents; choosing a portrait's record also needs
+# the page permission of *Editors de*.
+CONSENT_GROUP = "Einwilligungen"
+CONSENT_PERMISSIONS = (
+    *COMMON_PERMISSIONS,
+    "pages.view_portraitconsent",
+    "pages.add_portraitconsent",
+    "pages.change_portraitconsent",
+)
+
+
 def group_name_for(locale_code: str) -> str:
     """``Editors de`` for the source locale, ``Translators <code>`` for the rest."""
     if locale_code == SOURCE_LOCALE:

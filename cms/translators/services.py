@@ -39,6 +39,8 @@ from cms.translators.offline import (
     po_target,
 )
 from cms.translators.roles import (
+    CONSENT_GROUP,
+    CONSENT_PERMISSIONS,
     EDITOR_PAGE_PERMISSIONS,
     EDITOR_PERMISSIONS,
     TRANSLATOR_PAGE_PERMISSIONS,
@@ -110,7 +112,8 @@ def role_permissions_grant_on_root(*, page: Page) -> int:
 
 @transaction.atomic
 def role_groups_ensure() -> list[Group]:
-    """Create or complete ``Editors de`` and ``Translators <code>`` (idempotent).
+    """Create or complete ``Editors de``, ``Translators <code>`` and
+    ``Einwilligungen`` (idempotent).
 
     One group per configured content locale, with model permissions and page
     permissions on that locale's roots. Permissions an administrator added by hand
@@ -137,6 +140,10 @@ def role_groups_ensure() -> list[Group]:
             for root in locale_roots(locale):
                 role_permissions_grant_on_root(page=root)
         groups.append(group)
+    # Not scoped to a locale: a consent record belongs to the person.
+    consent_group, __ = Group.objects.get_or_create(name=CONSENT_GROUP)
+    consent_group.permissions.add(*_permissions(CONSENT_PERMISSIONS))
+    groups.append(consent_group)
     return groups
 
 

@@ -140,3 +140,20 @@ def test_those_with_the_permission_still_use_the_chooser(admin_client, two_peopl
     assert answer.status_code == 200
     assert first_listed() in answer.json()["html"]
     assert admin_client.get(LOCALIZE_API).status_code == 200
+
+
+def test_the_consent_office_keeps_the_records(client, django_user_model, two_people):
+    # Whoever files the signed forms records and withdraws consents without being
+    # an administrator: the group "Einwilligungen", made by migrate.
+    from django.contrib.auth.models import Group
+
+    amal, _jonas = two_people
+    clerk = django_user_model.objects.create_user("datenschutz", "ds@example.org", "x")
+    clerk.groups.add(Group.objects.get(name="Einwilligungen"))
+    client.force_login(clerk)
+    listing = client.get("/admin/snippets/pages/portraitconsent/")
+    assert listing.status_code == 200
+    assert b"Formular Jonas" in listing.content
+    assert client.get(CHOOSER).status_code == 200
+    edit = f"/admin/snippets/pages/portraitconsent/edit/{amal.consent_id}/"
+    assert client.get(edit).status_code == 200

@@ -8,7 +8,8 @@ from cms.translators.services import role_groups_ensure
 
 class Command(BaseCommand):
     help = (
-        "Create or complete the groups 'Editors de' and 'Translators <code>' with "
+        "Create or complete the groups 'Editors de', 'Translators <code>' and "
+        "'Einwilligungen' with "
         "their permissions on each locale's pages (safe to run again; migrate runs "
         "it too)."
     )
