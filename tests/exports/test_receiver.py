@@ -573,3 +573,31 @@ def test_the_receiver_runs_without_django():
         and m not in ("exports", "exports.website")
     ]
     assert outside == ["exports.website.signing"]
+
+
+def test_stopping_hangs_up_on_idle_kept_alive_connections(tmp_path, monkeypatch):
+    # A sender keeps its connection open between messages. Stopping the receiver
+    # (Ctrl-C under make run, a deploy) must not wait for that connection's idle
+    # timeout: here the timeout is taken away, so a stop that waited would hang.
+    from exports.website.receiver.request_handler import WebhookRequestHandler
+
+    monkeypatch.setattr(WebhookRequestHandler, "timeout", None)
+    receiver = Receiver(tmp_path / "store", [SECRET])
+    sender = http.client.HTTPConnection("127.0.0.1", receiver.server.server_port)
+    body = json.dumps(message()).encode()
+    headers = webhook_headers(
+        secrets=[SECRET], msg_id="msg_idle", timestamp=int(time.time()), body=body
+    )
+    sender.request("POST", "/webhooks/wegweiser", body, headers)
+    assert sender.getresponse().read() and sender.sock is not None  # kept alive
+
+    stopping = threading.Thread(target=receiver.stop, daemon=True)
+    stopping.start()
+    stopping.join(timeout=30)
+    hung = stopping.is_alive()
+    hang_up = None if hung else sender.sock.recv(1)
+    sender.close()  # lets a stop that hung finish, so the suite goes on
+    assert not hung, "the receiver waited for an idle connection"
+    # The sender sees a hang-up, and the stored message survived the stop.
+    assert hang_up == b""
+    assert receiver.rows("SELECT webhook_id FROM messages") == [("msg_idle",)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -64,6 +65,8 @@ class ReceiverContext(Protocol):
 
     def log(self, line: str) -> None: ...
 
+    def connection_waits(self, connection: socket.socket, waiting: bool) -> bool: ...
+
 
 class WebhookRequestHandler(BaseHTTPRequestHandler):
     """Answers one request to the reference receiver."""
@@ -81,6 +84,27 @@ class WebhookRequestHandler(BaseHTTPRequestHandler):
 
     # Bytes of an oversized body still to be read and thrown away after the 413.
     _unread_body_bytes = 0
+
+    def setup(self) -> None:
+        super().setup()
+        # Waiting for its first request: a closing server may hang up on it.
+        self.receiver.connection_waits(self.connection, True)
+
+    def parse_request(self) -> bool:
+        # A request line arrived: this connection is busy until it is answered.
+        self.receiver.connection_waits(self.connection, False)
+        return super().parse_request()
+
+    def handle_one_request(self) -> None:
+        super().handle_one_request()
+        # Answered: an idle kept-alive connection must not hold up a server that
+        # is closing (closing waits for its threads) for the idle timeout.
+        if not self.receiver.connection_waits(self.connection, True):
+            self.close_connection = True
+
+    def finish(self) -> None:
+        self.receiver.connection_waits(self.connection, False)
+        super().finish()
 
     @property
     def receiver(self) -> ReceiverContext:

@@ -6,6 +6,8 @@ request is answered by ``request_handler.WebhookRequestHandler``.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +52,11 @@ class WebhookReceiverServer(ThreadingHTTPServer):
         self.tolerance_seconds = tolerance_seconds
         self.counts = ReceiverCounts()
         self._counts_lock = threading.Lock()
+        # Kept-alive connections waiting for their next request, and whether the
+        # server is closing (then it hangs up on them instead of waiting).
+        self._waiting: set[socket.socket] = set()
+        self._closing = False
+        self._waiting_lock = threading.Lock()
         self._log = log
         try:
             self.store = ReceivedStore(store_path)
@@ -74,14 +81,38 @@ class WebhookReceiverServer(ThreadingHTTPServer):
             else:
                 self.counts.refused += 1
 
+    def connection_waits(self, connection: socket.socket, waiting: bool) -> bool:
+        """Mark ``connection`` as waiting for a request (or not); False once the
+        server is closing, so the handler hangs up instead of waiting."""
+        with self._waiting_lock:
+            if waiting and not self._closing:
+                self._waiting.add(connection)
+            else:
+                self._waiting.discard(connection)
+            return not self._closing
+
     def log(self, line: str) -> None:
         """Pass one line about an answered POST to the log callback, if any."""
         if self._log is not None:
             self._log(line)
 
     def server_close(self) -> None:
+        """Stop listening, hang up on idle connections, wait for requests in flight,
+        close the store.
+
+        Without the hang-up, closing waited for every idle kept-alive connection's
+        timeout (10 s) before it could return.
+        """
+        # socketserver calls this itself when binding fails, before __init__ ends.
+        if hasattr(self, "_waiting_lock"):
+            with self._waiting_lock:
+                self._closing = True
+                waiting, self._waiting = self._waiting, set()
+            for connection in waiting:
+                # Wakes the handler's read with end-of-file; it hangs up.
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
         super().server_close()
-        # socketserver calls this itself when binding fails, before the store exists.
         store: ReceivedStore | None = getattr(self, "store", None)
         if store is not None:
             store.close()
