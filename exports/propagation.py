@@ -16,8 +16,9 @@ in English shows the English topic that shares its translation key.
 
 Glossary terms are the one exception the index cannot see: pages do not point to
 them, the content tree marks a term wherever its word occurs in a text. For a term
-the pages whose stored text contains the word (before or after the change; compound
-splits ignored) are added to the pages the index names (glossary blocks).
+the pages whose stored text has the word as a whole word, as the tree marks it
+(before or after the change; compound splits ignored), are added to the pages the
+index names (glossary blocks).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from wagtail.models import (
 )
 
 from cms.locales import locale_chain, locales_reading
+from exports.content import glossary_term_in
 
 # How far the walk follows snippets that refer to snippets (contact → organisation
 # → page is two steps); deeper chains do not exist in the content model.
@@ -125,7 +127,7 @@ def pages_showing_collection(restriction: CollectionViewRestriction) -> set[int]
 
 
 def _stored_text(page: Page) -> str:
-    """Every text a page stores, flattened, compound splits removed, case-folded."""
+    """Every text a page stores, flattened, compound splits removed."""
     parts = []
     for field in page._meta.concrete_fields:
         value = field.value_from_object(page)
@@ -138,13 +140,14 @@ def _stored_text(page: Page) -> str:
     text = "\n".join(parts)
     for form in MEDIOPUNKT_FORMS:
         text = text.replace(form, "")
-    return text.casefold()
+    return text
 
 
 def pages_using_words(*, words: Sequence[str], locale_code: str) -> set[int]:
-    """Live pages that may show a glossary term of ``locale_code`` worded as one of
-    ``words``: every page in a locale whose fallback chain reaches the term's."""
-    wanted = [w.replace("\u00b7", "").casefold() for w in words if w.strip()]
+    """Live pages that show a glossary term of ``locale_code`` worded as one of
+    ``words`` (whole words, as the content tree marks them), in every locale whose
+    fallback chain reaches the term's."""
+    wanted = [w.replace("\u00b7", "") for w in words if w.strip()]
     if not wanted:
         return set()
     readers = locales_reading(locale_code)
@@ -152,4 +155,9 @@ def pages_using_words(*, words: Sequence[str], locale_code: str) -> set[int]:
     pages = Page.objects.filter(
         live=True, depth__gt=1, locale__language_code__in=codes
     ).specific(defer=False)
-    return {page.pk for page in pages if any(w in _stored_text(page) for w in wanted)}
+    found = set()
+    for page in pages:
+        text = _stored_text(page)
+        if any(glossary_term_in(word, text) for word in wanted):
+            found.add(page.pk)
+    return found

@@ -19,6 +19,7 @@ from exports.content.documents import (
     outline_document,
     page_document_for,
 )
+from exports.content.inline import glossary_term_in
 from exports.content.nodes import HandbookTree, PageNode, TranslationStatus
 from exports.content.pages import PAGE_MODELS, PAGE_TYPES
 from exports.content.references import API_PREFIX, images_for_locales, page_api_path
@@ -55,6 +56,7 @@ __all__ = [
     "document_bytes",
     "draft_document",
     "draft_node_build",
+    "glossary_term_in",
     "handbooks_source",
     "image_document",
     "images_for_locales",

@@ -182,6 +182,12 @@ def _term_regex(term: str, mediopunkt: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
 
 
+def glossary_term_in(term: str, text: str) -> bool:
+    """Whether the tree would mark ``term`` in ``text`` (whole words, any case;
+    ``text`` without compound splits)."""
+    return _term_regex(term, False).search(text) is not None
+
+
 @cache
 def _folded(term: str) -> str:
     return term.replace(MEDIOPUNKT, "").casefold()

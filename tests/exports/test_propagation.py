@@ -114,6 +114,10 @@ def test_a_glossary_term_reaches_the_pages_whose_text_uses_its_word(german):
         handbook, intro="<p>Fragen Sie die Ausländer·behörde im Landratsamt.</p>"
     )
     chapter_factory(handbook, intro="<p>Kein Fachwort hier.</p>")
+    # The word only inside a longer one: the tree marks nothing there.
+    inside = chapter_factory(
+        handbook, intro="<p>Die Ausländerbehördenleiterin grüßt.</p>"
+    )
     term = GlossaryTerm.objects.create(
         term="Ausländerbehörde",
         slug="auslaenderbehoerde-test",
@@ -126,3 +130,4 @@ def test_a_glossary_term_reaches_the_pages_whose_text_uses_its_word(german):
     changed = events_since(start)
     assert using.pk in pages_of(changed)
     assert handbook.pk not in pages_of(changed)
+    assert inside.pk not in pages_of(changed)
