@@ -34,6 +34,8 @@ class ContentEvent(models.Model):
         TRANSLATION = "translation", _("translation status changed")
         # A date the page's visibility depends on came (a consent withdrawal).
         DUE = "due", _("date came due")
+        # What a channel adds to the page's document changed (its audio file).
+        CHANNEL = "channel", _("channel's part changed")
 
     translation_key = models.UUIDField(_("translation key"), db_index=True)
     # The locale whose document changed (a German publish also changes every locale

@@ -22,20 +22,27 @@ content_events_recorded = Signal()
 
 
 def content_events_record(
-    *, pages: Iterable[Page], kind: ContentEvent.Kind | str
+    *,
+    pages: Iterable[Page],
+    kind: ContentEvent.Kind | str,
+    locales: Iterable[str] | None = None,
 ) -> list[ContentEvent]:
     """Record that ``pages`` changed, once per locale whose document may change.
 
     A German page also changes every locale that falls back to German, so one
-    German publish writes one event per such locale. Call inside the transaction
-    that makes the change; the rows commit or roll back with it.
+    German publish writes one event per such locale; ``locales`` narrows that to
+    the locales that changed (a new audio file of one locale). Call inside the
+    transaction that makes the change; the rows commit or roll back with it.
     """
+    only = set(locales) if locales is not None else None
     events = []
     for page in pages:
         if page.depth <= 1:
             continue  # the tree root is never a document
         revision_id = getattr(page, "live_revision_id", None)
         for locale in locales_reading(page.locale.language_code):
+            if only is not None and locale not in only:
+                continue
             events.append(
                 ContentEvent(
                     translation_key=page.translation_key,

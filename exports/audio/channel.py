@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 
 from exports.artifacts import artifact_current
 from exports.audio import views
@@ -37,7 +38,7 @@ from exports.channels import (
 )
 from exports.content import HandbookTree, PageNode, content_locale_get
 from exports.models import Artifact, ContentEvent
-from exports.services import content_stamp_bump
+from exports.services import content_events_record, content_stamp_bump
 
 # How long a process may serve page documents with a superseded audio set.
 CLIPS_CACHE_SECONDS = 300
@@ -83,7 +84,10 @@ class AudioChannel(ExportChannel):
                 )
 
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
-        self._builds_request({event.locale for event in events})
+        # A page's new audio (kind ``channel``, recorded below) changes no text.
+        self._builds_request(
+            {e.locale for e in events if e.kind != ContentEvent.Kind.CHANNEL}
+        )
 
     def _builds_request(self, locales: set[str]) -> None:
         affected = sorted(locales & set(self.locales))
@@ -157,6 +161,15 @@ class AudioChannel(ExportChannel):
             content_stamp_bump()
             key = self._clips_cache_key(artifact.locale)
             transaction.on_commit(lambda: cache.delete(key))
+            # Pages whose file is new, changed or gone: their documents changed,
+            # so the website (and ``changes/``) hear of it like of an edit.
+            content_events_record(
+                pages=Page.objects.filter(pk__in=_clips_changed(artifact))
+                .select_related("locale")
+                .order_by("path"),
+                kind=ContentEvent.Kind.CHANNEL,
+                locales=[artifact.locale],
+            )
 
     def _clips_cache_key(self, locale: str) -> str:
         return f"exports-audio-clips:{self.alias}:{locale}"
@@ -209,6 +222,28 @@ class AudioChannel(ExportChannel):
             if progress:
                 progress(done, len(codes))
         return summary
+
+
+def _clips_changed(artifact: Artifact) -> list[int]:
+    """Ids of the pages whose clip differs between ``artifact`` and the set before."""
+    before = (
+        Artifact.objects.filter(
+            channel=artifact.channel,
+            locale=artifact.locale,
+            is_current=False,
+            pk__lt=artifact.pk,
+        )
+        .exclude(key="")
+        .order_by("-pk")
+        .first()
+    )
+    old = (before.details or {}).get("clips", {}) if before else {}
+    new = (artifact.details or {}).get("clips", {})
+    return [
+        int(page_id)
+        for page_id in old.keys() | new.keys()
+        if old.get(page_id) != new.get(page_id)
+    ]
 
 
 def _pronunciation_changed(sender: Any, instance: Pronunciation, **kwargs: Any) -> None:
