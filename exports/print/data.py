@@ -115,21 +115,32 @@ class PrintSource:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+def print_tree_source(tree: HandbookTree) -> PrintSource:
+    """The print layout ``handbook``: ``tree`` (one locale) ready for ``print_build``.
+
+    The pipeline hands it the tree it built for the locale (``exports.builds``).
+    """
+    layout = _PrintLayout(tree.requested_locale)
+    data = layout.handbook_data(tree)
+    return PrintSource(locale=layout.locale_code, data=data, files=layout.files())
+
+
 def print_source(locale_code: str, *, handbook: Page | None = None) -> PrintSource:
-    """The handbook in ``locale_code``, ready for ``print_build``.
+    """The handbook in ``locale_code``, ready for ``print_build`` (layout
+    ``handbook``, for the command line, benchmarks and tests).
 
     ``handbook`` (its German root page) picks one of several handbooks; by default
     the first one.
     """
     if handbook is None:
         handbook = next(iter(handbooks_source()), None)
-    layout = _PrintLayout(locale_code)
-    data = layout.handbook_data(
+    if handbook is None:
+        layout = _PrintLayout(locale_code)
+        data = layout.handbook_data(None)
+        return PrintSource(locale=locale_code, data=data, files=layout.files())
+    return print_tree_source(
         build_content_tree(handbook=handbook, locale_code=locale_code, audience="print")
-        if handbook is not None
-        else None
     )
-    return PrintSource(locale=locale_code, data=data, files=layout.files())
 
 
 def print_preview_source(page: Page) -> PrintSource:
