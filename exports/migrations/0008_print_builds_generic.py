@@ -55,8 +55,10 @@ def permissions_move(apps, schema_editor):
             group.permissions.add(new)
         for user in old.user_set.all():
             user.user_permissions.add(new)
-        # Nothing checks it any more; left behind it would still be offered.
-        old.delete()
+    # Nothing checks them any more; left behind they would still be offered.
+    Permission.objects.filter(
+        content_type__app_label="exports", content_type__model="printbuild"
+    ).delete()
 
 
 class Migration(migrations.Migration):
