@@ -60,6 +60,7 @@ from exports.content import (
     parent_node_build,
 )
 from exports.content.bidi import ltr_runs_isolate
+from exports.content.labels import handbook_labels
 from exports.content.nodes import Block as TreeBlock
 from exports.content.nodes import (
     ContactBlock,
@@ -553,37 +554,11 @@ class _PrintLayout:
 
 
 def _labels() -> dict[str, str]:
-    """The template's fixed words, in the active language."""
+    """The template's fixed words, in the active language: the handbook's, and
+    those only print has (pages, the QR code, boxes running on)."""
     return {
-        "handbook": _("Handbuch"),
-        "contents": _("Inhalt"),
+        **handbook_labels(),
         "page": _("Seite"),
-        "chapter": _("Kapitel"),
-        "imprint": _("Impressum"),
-        "publisher": _("Herausgeber"),
-        "partners": _("Partner"),
-        "funding": _("Förderung"),
-        "edition": _("Stand"),
-        "recommendation": _("Handlungsempfehlung"),
-        "practice": _("Praxisbeispiel"),
-        "why": _("Warum das wichtig ist"),
-        "steps": _("So gehen Sie vor"),
-        "who_acts": _("Wer handelt"),
-        "municipalities": _("Kommunen"),
-        "whole_district": _("Ganzer Landkreis"),
-        "what": _("Was"),
-        "how": _("Wie"),
-        "outcome": _("Ergebnis"),
-        "contact": _("Kontakt"),
-        "origin": _("Herkunft"),
-        "arrived": _("Angekommen"),
-        "example": _("Fiktives Beispiel"),
-        "glossary": _("Glossar"),
-        "credits": _("Bildnachweis"),
-        "tip": _("Tipp"),
-        "info": _("Hinweis"),
-        "important": _("Wichtig"),
-        "term": _("Begriff"),
         "preview": _("Druckansicht – Entwurf"),
         "online": _("Dieses Kapitel im Internet"),
         "qr_alt": _("QR-Code: dieses Kapitel auf der Website"),
