@@ -316,6 +316,24 @@ def test_a_dead_workers_build_is_taken_over_and_a_live_one_left_alone(print_chan
     assert print_builds().get(pk=ids[0]).state == "done"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_build_message_of_an_older_release_still_builds_what_is_owed(
+    print_channel, pipeline
+):
+    from exports.print.tasks import print_build_task
+
+    # Owed, but no message of the generic queue carries it (the broker lost it,
+    # or the release that owed it queued a print build by its PrintBuild id).
+    due = timezone.now() - timedelta(minutes=1)
+    ArtifactBuild.objects.create(
+        channel="print", locale="ar", state="pending", requested_at=due, not_before=due
+    )
+    print_build_task.delay(424242)  # a PrintBuild id; the table is gone
+
+    assert wait_until(builds_finished, timeout=120)
+    assert Artifact.objects.filter(channel="print", locale="ar", is_current=True)
+
+
 # --- Command -------------------------------------------------------------------------
 
 
