@@ -82,11 +82,20 @@ def artifact_download_view(
 def artifact_rebuild_view(
     request: HttpRequest, locale: str, *, alias: str
 ) -> HttpResponseRedirect:
-    """Build one locale's file now, without waiting for the next publish."""
+    """Build one locale's file now, without waiting for the next publish.
+
+    What the channel asks to confirm first (``rebuild_question``) needs the
+    form's ``confirm`` box ticked.
+    """
     _require(request, REBUILD_PERMISSION)
     channel = _channel(alias)
     if locale not in channel.build_locales():
         raise Http404(_("Für diese Sprache wird keine Datei gebaut."))
+    # A channel may ask first (print: a PDF mostly in German).
+    question = channel.rebuild_question(artifact_current(channel=alias, locale=locale))
+    if question and request.POST.get("confirm") != "on":
+        messages.warning(request, question)
+        return redirect(f"{alias}_artifacts:index")
     artifact_build_now(channel=alias, locale=locale)
     messages.success(
         request,

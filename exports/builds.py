@@ -12,8 +12,11 @@ locale. The life of a row::
                      failed ◄──exception (backoff, retried)─────┘
 
 Equal bytes are not published again (the artifact's sha256 decides), so a channel
-whose output is deterministic never announces a file that did not change. A failure
-leaves the last good file current and shows its error in the admin overview.
+whose output is deterministic never announces a file that did not change. A channel
+whose inputs are cheaper to hash than its file is to make (print: Typst) builds in
+two steps (``FileBuilding.build_plan``): when the inputs' hash equals the current
+file's ``source_hash``, nothing is made at all. A failure leaves the last good file
+current and shows its error in the admin overview.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -32,10 +35,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from exports.artifacts import artifact_publish, artifacts_current, artifacts_prune
+from exports.artifacts import (
+    artifact_current,
+    artifact_file,
+    artifact_publish,
+    artifacts_current,
+    artifacts_prune,
+)
 from exports.channels import (
+    ArtifactFile,
     ExportChannel,
     ExportRefused,
     ExportSummary,
@@ -43,7 +54,12 @@ from exports.channels import (
     channel_get,
     channels,
 )
-from exports.content import build_content_tree, content_locale_get, handbooks_source
+from exports.content import (
+    HandbookTree,
+    build_content_tree,
+    content_locale_get,
+    handbooks_source,
+)
 from exports.models import Artifact, ArtifactBuild
 
 logger = logging.getLogger(__name__)
@@ -65,14 +81,46 @@ BACKOFF_CAP = timedelta(hours=2)
 MAX_ATTEMPTS = 8
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """A locale's file as a channel is about to build it.
+
+    ``source_hash`` addresses everything the file is made of ("" when the channel
+    has no such address); ``make`` makes the file (None: nothing to build).
+    """
+
+    source_hash: str
+    make: Callable[[], ArtifactFile | None]
+
+
+@dataclass(frozen=True)
+class OverviewNote:
+    """A line a channel adds under a locale's current file in the admin overview
+    (print: its page count, how much of it is translated)."""
+
+    text: str
+    # The row's ``data-testid`` for this line.
+    testid: str = ""
+    # Shown as a warning (something an editor should look at before building).
+    warning: bool = False
+
+
 class FileBuilding(ExportChannel):
-    """What the build lifecycle needs of a channel (``FileChannel`` provides it)."""
+    """What the build lifecycle needs of a channel (``FileChannel`` provides it).
+
+    Besides ``build(tree)``, a channel may override the optional hooks below; the
+    defaults make the plain lifecycle.
+    """
 
     # The admin menu entry and the heading of the overview page.
     menu_label: ClassVar[str | Promise] = ""
     # One sentence above the overview: what the file is.
     menu_help: ClassVar[str | Promise] = ""
     menu_icon: ClassVar[str] = "doc-full"
+    # The overview's words for the file (print says "PDF").
+    overview_file_heading: ClassVar[str | Promise] = gettext_lazy("Aktuelle Datei")
+    overview_no_file: ClassVar[str | Promise] = gettext_lazy("noch keine Datei")
+    overview_download: ClassVar[str | Promise] = gettext_lazy("Herunterladen")
 
     def build_locales(self) -> tuple[str, ...]:
         """Locales that get a file."""
@@ -85,6 +133,26 @@ class FileBuilding(ExportChannel):
     def build_keep(self) -> int:
         """Files kept per locale, the current one included."""
         return 3
+
+    def build_plan(self, tree: HandbookTree) -> PlannedFile:
+        """``tree``'s file in two steps: the address of its inputs, then the making.
+
+        A channel whose file is costly to make returns the hash of its inputs: a
+        build whose hash equals the current file's ``source_hash`` makes nothing.
+        """
+        return PlannedFile(source_hash="", make=lambda: self.build(tree))
+
+    def result_facts(self, artifact: Artifact) -> list[str]:
+        """Facts of a built file for the command's line per locale ("12 pages")."""
+        return []
+
+    def overview_notes(self, artifact: Artifact) -> list[OverviewNote]:
+        """Lines under the current file in the admin overview."""
+        return []
+
+    def rebuild_question(self, artifact: Artifact | None) -> str:
+        """What an editor must confirm before "build now" ("" when nothing)."""
+        return ""
 
 
 def _building_channel(alias: str) -> FileBuilding:
@@ -259,13 +327,28 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
     channel = _building_channel(build.channel)
     handbook = next(iter(handbooks_source()), None)
     built = None
+    source_hash = ""
     if handbook is not None:
         tree = build_content_tree(
             handbook=handbook,
             locale_code=build.locale,
             audience=channel.tree_audience(build.locale),
         )
-        built = channel.build(tree)
+        planned = channel.build_plan(tree)
+        source_hash = planned.source_hash
+        current = _current_with_source(build, source_hash=source_hash)
+        if current is not None:
+            seconds = time.monotonic() - clock
+            with transaction.atomic():
+                _finish_ok(build, outcome=Outcome.UNCHANGED, seconds=seconds)
+            logger.info("%s [%s]: inputs unchanged", build.channel, build.locale)
+            return ArtifactBuildResult(
+                locale=build.locale,
+                outcome=Outcome.UNCHANGED,
+                artifact=current,
+                seconds=seconds,
+            )
+        built = planned.make()
     seconds = time.monotonic() - clock
     if built is None:
         with transaction.atomic():
@@ -284,6 +367,7 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
             content=built.content,
             media_type=built.media_type,
             build_seconds=seconds,
+            source_hash=source_hash,
             details=built.details,
             prune=False,
         )
@@ -307,6 +391,20 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
         artifact=published.artifact,
         seconds=seconds,
     )
+
+
+def _current_with_source(build: ArtifactBuild, *, source_hash: str) -> Artifact | None:
+    """The locale's current file if it was made from ``source_hash`` and is there."""
+    if not source_hash:
+        return None
+    current = artifact_current(channel=build.channel, locale=build.locale)
+    if (
+        current is not None
+        and current.source_hash == source_hash
+        and artifact_file(current).exists()
+    ):
+        return current
+    return None
 
 
 class BuildTakenOver(RuntimeError):
@@ -413,22 +511,32 @@ class ArtifactLocaleState:
     name: str
     artifact: Artifact | None
     build: ArtifactBuild | None
+    # The channel's lines under the current file (``FileBuilding.overview_notes``).
+    notes: tuple[OverviewNote, ...] = ()
+    # What "build now" asks to confirm ("" when nothing).
+    question: str = ""
 
 
 def artifact_builds_overview(*, channel: str) -> list[ArtifactLocaleState]:
     """Every locale of ``channel`` with its current file and build row."""
+    building = _building_channel(channel)
     names = {loc.code: loc.name for loc in settings.WEGWEISER_LOCALES}
     artifacts = {a.locale: a for a in artifacts_current(channel=channel)}
     builds = {b.locale: b for b in ArtifactBuild.objects.filter(channel=channel)}
-    return [
-        ArtifactLocaleState(
-            locale=code,
-            name=str(names.get(code, code)),
-            artifact=artifacts.get(code),
-            build=builds.get(code),
+    rows = []
+    for code in building.build_locales():
+        artifact = artifacts.get(code)
+        rows.append(
+            ArtifactLocaleState(
+                locale=code,
+                name=str(names.get(code, code)),
+                artifact=artifact,
+                build=builds.get(code),
+                notes=tuple(building.overview_notes(artifact)) if artifact else (),
+                question=building.rebuild_question(artifact),
+            )
         )
-        for code in _building_channel(channel).build_locales()
-    ]
+    return rows
 
 
 # --- By hand (the admin's "rebuild now", `manage.py export <alias>`) -----------------
@@ -455,8 +563,10 @@ class ArtifactExportSummary(ExportSummary):
         return f"{self.channel}: {totals or 'nothing to build'}"
 
 
-def artifact_result_text(result: ArtifactBuildResult) -> str:
-    """One line per locale for the command's output."""
+def artifact_result_text(
+    result: ArtifactBuildResult, *, channel: FileBuilding | None = None
+) -> str:
+    """One line per locale for the command's output (with the channel's facts)."""
     if result.outcome == "failed":
         return f"{result.locale} failed ({result.error[:200]})"
     if result.outcome == "skipped":
@@ -464,9 +574,10 @@ def artifact_result_text(result: ArtifactBuildResult) -> str:
     artifact = result.artifact
     if artifact is None:
         return f"{result.locale} {result.outcome}"
+    facts = [f"{artifact.size / 1024:.0f} KB"]
+    facts += channel.result_facts(artifact) if channel is not None else []
     return (
-        f"{result.locale} {result.outcome} ({artifact.size / 1024:.0f} KB, "
-        f"{result.seconds:.2f} s)"
+        f"{result.locale} {result.outcome} ({', '.join(facts)}, {result.seconds:.2f} s)"
     )
 
 
@@ -481,7 +592,8 @@ def artifact_builds_export(
     Raises UnknownLocale for a locale that is not configured, and ExportRefused for
     one the channel makes no file for.
     """
-    configured = list(_building_channel(channel).build_locales())
+    building = _building_channel(channel)
+    configured = list(building.build_locales())
     codes = list(locales or configured)
     for code in codes:
         content_locale_get(code)  # UnknownLocale names the configured ones
@@ -497,7 +609,7 @@ def artifact_builds_export(
         build_id = _row_due_now(channel=channel, locale=code)
         result = artifact_build_run(build_id=build_id, force=True)
         summary.results.append(result)
-        summary.details.append(artifact_result_text(result))
+        summary.details.append(artifact_result_text(result, channel=building))
         if result.outcome == "failed":
             summary.failed += 1
         elif result.outcome == "skipped":

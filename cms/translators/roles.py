@@ -45,10 +45,8 @@ EDITOR_PERMISSIONS = (
     # deliveries again (Website delivery in the admin).
     "exports.view_webhookdelivery",
     "exports.replay_webhookdelivery",
-    # … and check and rebuild the print PDFs (Druckausgabe in the admin).
-    "exports.view_printbuild",
-    "exports.rebuild_printbuild",
-    # … and those of every file channel on the generic lifecycle (E-Books …).
+    # … and check and rebuild the files of every file channel (Druckausgabe,
+    # E-Books … in the admin).
     "exports.view_artifactbuild",
     "exports.rebuild_artifactbuild",
 )

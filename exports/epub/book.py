@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from exports.content import HandbookTree, PageNode, content_locale_get
+from exports.content.labels import handbook_labels
 from exports.content.nodes import Block, ImageBlock, ImageRef
 from exports.content.pages import (
     BestPracticeNode,
@@ -129,36 +130,10 @@ def _language(code: str) -> tuple[str, str]:
 
 
 def _labels() -> dict[str, str]:
-    """The book's fixed words, in the active language (print's words, reused)."""
+    """The book's fixed words, in the active language: the handbook's, and the
+    EPUB's own (its navigation)."""
     return {
-        "handbook": _("Handbuch"),
-        "contents": _("Inhalt"),
-        "chapter": _("Kapitel"),
-        "imprint": _("Impressum"),
-        "publisher": _("Herausgeber"),
-        "partners": _("Partner"),
-        "funding": _("Förderung"),
-        "edition": _("Stand"),
-        "recommendation": _("Handlungsempfehlung"),
-        "practice": _("Praxisbeispiel"),
-        "why": _("Warum das wichtig ist"),
-        "steps": _("So gehen Sie vor"),
-        "who_acts": _("Wer handelt"),
-        "municipalities": _("Kommunen"),
-        "whole_district": _("Ganzer Landkreis"),
-        "what": _("Was"),
-        "how": _("Wie"),
-        "outcome": _("Ergebnis"),
-        "contact": _("Kontakt"),
-        "origin": _("Herkunft"),
-        "arrived": _("Angekommen"),
-        "example": _("Fiktives Beispiel"),
-        "glossary": _("Glossar"),
-        "credits": _("Bildnachweis"),
-        "tip": _("Tipp"),
-        "info": _("Hinweis"),
-        "important": _("Wichtig"),
-        "term": _("Begriff"),
+        **handbook_labels(),
         "cover": _("Titelseite"),
         "used_in": _("Verwendet in"),
         "landmarks": _("Orientierungspunkte"),

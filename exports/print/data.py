@@ -60,6 +60,7 @@ from exports.content import (
     parent_node_build,
 )
 from exports.content.bidi import ltr_runs_isolate
+from exports.content.labels import handbook_labels
 from exports.content.nodes import Block as TreeBlock
 from exports.content.nodes import (
     ContactBlock,
@@ -115,21 +116,32 @@ class PrintSource:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+def print_tree_source(tree: HandbookTree) -> PrintSource:
+    """The print layout ``handbook``: ``tree`` (one locale) ready for ``print_build``.
+
+    The pipeline hands it the tree it built for the locale (``exports.builds``).
+    """
+    layout = _PrintLayout(tree.requested_locale)
+    data = layout.handbook_data(tree)
+    return PrintSource(locale=layout.locale_code, data=data, files=layout.files())
+
+
 def print_source(locale_code: str, *, handbook: Page | None = None) -> PrintSource:
-    """The handbook in ``locale_code``, ready for ``print_build``.
+    """The handbook in ``locale_code``, ready for ``print_build`` (layout
+    ``handbook``, for the command line, benchmarks and tests).
 
     ``handbook`` (its German root page) picks one of several handbooks; by default
     the first one.
     """
     if handbook is None:
         handbook = next(iter(handbooks_source()), None)
-    layout = _PrintLayout(locale_code)
-    data = layout.handbook_data(
+    if handbook is None:
+        layout = _PrintLayout(locale_code)
+        data = layout.handbook_data(None)
+        return PrintSource(locale=locale_code, data=data, files=layout.files())
+    return print_tree_source(
         build_content_tree(handbook=handbook, locale_code=locale_code, audience="print")
-        if handbook is not None
-        else None
     )
-    return PrintSource(locale=locale_code, data=data, files=layout.files())
 
 
 def print_preview_source(page: Page) -> PrintSource:
@@ -542,37 +554,11 @@ class _PrintLayout:
 
 
 def _labels() -> dict[str, str]:
-    """The template's fixed words, in the active language."""
+    """The template's fixed words, in the active language: the handbook's, and
+    those only print has (pages, the QR code, boxes running on)."""
     return {
-        "handbook": _("Handbuch"),
-        "contents": _("Inhalt"),
+        **handbook_labels(),
         "page": _("Seite"),
-        "chapter": _("Kapitel"),
-        "imprint": _("Impressum"),
-        "publisher": _("Herausgeber"),
-        "partners": _("Partner"),
-        "funding": _("Förderung"),
-        "edition": _("Stand"),
-        "recommendation": _("Handlungsempfehlung"),
-        "practice": _("Praxisbeispiel"),
-        "why": _("Warum das wichtig ist"),
-        "steps": _("So gehen Sie vor"),
-        "who_acts": _("Wer handelt"),
-        "municipalities": _("Kommunen"),
-        "whole_district": _("Ganzer Landkreis"),
-        "what": _("Was"),
-        "how": _("Wie"),
-        "outcome": _("Ergebnis"),
-        "contact": _("Kontakt"),
-        "origin": _("Herkunft"),
-        "arrived": _("Angekommen"),
-        "example": _("Fiktives Beispiel"),
-        "glossary": _("Glossar"),
-        "credits": _("Bildnachweis"),
-        "tip": _("Tipp"),
-        "info": _("Hinweis"),
-        "important": _("Wichtig"),
-        "term": _("Begriff"),
         "preview": _("Druckansicht – Entwurf"),
         "online": _("Dieses Kapitel im Internet"),
         "qr_alt": _("QR-Code: dieses Kapitel auf der Website"),

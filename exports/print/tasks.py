@@ -1,40 +1,44 @@
-"""Celery tasks of the print channel: thin, they call its services.
+"""Task names of the print channel's former queue, kept for queued messages.
 
-The names (``exports.print_build``, ``exports.print_sweep``) stay as they were when
-these tasks lived in ``exports.tasks``, so messages already queued still run.
+Print builds run on the generic lifecycle now (``exports.builds``, tasks
+``exports.artifact_build`` and ``exports.artifact_builds_sweep``). Messages an
+older release queued still name ``exports.print_build`` (with a ``PrintBuild`` id,
+a table that is gone) or ``exports.print_sweep``: both start the generic sweep of
+the print channels, which builds whatever is due.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.db import DatabaseError
 
-from exports.print.services import (
-    PRINT_BUILD_TASK,
-    PRINT_HARD_LIMIT,
-    PRINT_SOFT_LIMIT,
-    print_build_run,
-    print_builds_sweep,
-)
+from exports.builds import artifact_builds_sweep, building_channels
 
+PRINT_BUILD_TASK = "exports.print_build"
 PRINT_SWEEP_TASK = "exports.print_sweep"
+
+
+def _print_channels_sweep(*, ensure_missing: bool = False) -> int:
+    return sum(
+        artifact_builds_sweep(channel=alias, ensure_missing=ensure_missing)
+        for alias, channel in building_channels().items()
+        if channel.name == "print"
+    )
 
 
 @shared_task(
     name=PRINT_BUILD_TASK,
     acks_late=True,
-    reject_on_worker_lost=True,
-    # Build failures are recorded on the build row and retried by the sweep with
-    # backoff; only the database being away is retried here.
     autoretry_for=(DatabaseError,),
-    max_retries=5,
-    retry_backoff=True,
-    soft_time_limit=PRINT_SOFT_LIMIT,
-    time_limit=PRINT_HARD_LIMIT,
+    max_retries=3,
+    soft_time_limit=60,
+    time_limit=90,
 )
-def print_build_task(build_id: int) -> str:
-    """Build one locale's PDF if its window is over and its source changed."""
-    return print_build_run(build_id=build_id).outcome
+def print_build_task(build_id: int, *args: Any) -> int:
+    """A build queued by an older release: sweep the print channels instead."""
+    return _print_channels_sweep()
 
 
 @shared_task(
@@ -45,7 +49,6 @@ def print_build_task(build_id: int) -> str:
     soft_time_limit=60,
     time_limit=90,
 )
-def print_sweep_task(ensure_missing: bool = False) -> dict[str, int]:
-    """Start due print builds: lost messages, retries, dead workers (beat, 30 s)."""
-    result = print_builds_sweep(ensure_missing=ensure_missing)
-    return {"requested": result.requested, "enqueued": result.enqueued}
+def print_sweep_task(ensure_missing: bool = False) -> int:
+    """The former beat entry's task: sweep the print channels."""
+    return _print_channels_sweep(ensure_missing=ensure_missing)

@@ -115,13 +115,17 @@ def test_channels_bring_their_tasks_and_beat_entries_to_celery():
 
     schedule = channels_beat_schedule()
     assert schedule["sweep-website-deliveries"]["task"] == "exports.sweep_deliveries"
-    assert schedule["sweep-print-builds"]["task"] == "exports.print_sweep"
+    # Print builds on the generic file-channel queue.
+    assert schedule["sweep-print-builds"]["task"] == "exports.artifact_builds_sweep"
+    assert schedule["sweep-print-builds"]["kwargs"] == {"channel": "print"}
     # Merged into Celery's schedule at start-up; settings name no channel entry.
     assert set(schedule) <= set(current_app.conf.beat_schedule)
-    # The tasks keep the names queued messages carry.
+    # The tasks keep the names queued messages carry (print's former ones too).
     for name in (
         "exports.deliver_webhook",
         "exports.sweep_deliveries",
+        "exports.artifact_build",
+        "exports.artifact_builds_sweep",
         "exports.print_build",
         "exports.print_sweep",
     ):

@@ -31,7 +31,12 @@ from django.utils import translation
 from django.utils.translation import pgettext
 
 from cms.locales import SIMPLE_LOCALE
-from exports.content import PageNode, build_content_tree, handbooks_source
+from exports.content import (
+    HandbookTree,
+    PageNode,
+    build_content_tree,
+    handbooks_source,
+)
 from exports.content.inline import (
     MEDIOPUNKT,
     MEDIOPUNKT_SPLIT,
@@ -569,7 +574,6 @@ def simple_print_data(
 
     Pictures' files are added to ``files`` (name in the build folder → path).
     """
-    files = {} if files is None else files
     handbook = next(iter(handbooks_source()), None)
     tree = (
         build_content_tree(
@@ -578,6 +582,20 @@ def simple_print_data(
         if handbook is not None
         else None
     )
+    return simple_tree_data(tree, locale_code=locale_code, files=files)
+
+
+def simple_tree_data(
+    tree: HandbookTree | None,
+    *,
+    locale_code: str = SIMPLE_LOCALE,
+    files: dict[str, Path] | None = None,
+) -> dict[str, Any]:
+    """``tree`` (Leichte Sprache, audience ``simple``) as ``simple.typ`` reads it."""
+    files = {} if files is None else files
+    if tree is not None:
+        locale_code = tree.requested_locale
+    handbook = next(iter(handbooks_source()), None)
     root = (
         tree.root if tree is not None and isinstance(tree.root, HandbookNode) else None
     )
@@ -659,7 +677,16 @@ def _intro(blocks: list[Block]) -> dict[str, Any]:
 
 
 def simple_print_source(locale_code: str = SIMPLE_LOCALE) -> PrintSource:
-    """The Leichte Sprache PDF's source: the print layout ``simple`` (``LAYOUTS``)."""
+    """The Leichte Sprache PDF's source, its tree built here (tests, benchmarks)."""
     files: dict[str, Path] = {}
     data = simple_print_data(locale_code, files)
     return PrintSource(locale=locale_code, data=data, template="simple", files=files)
+
+
+def simple_tree_source(tree: HandbookTree) -> PrintSource:
+    """The print layout ``simple`` (``LAYOUTS``): ``tree`` as Leichte Sprache PDF."""
+    files: dict[str, Path] = {}
+    data = simple_tree_data(tree, files=files)
+    return PrintSource(
+        locale=tree.requested_locale, data=data, template="simple", files=files
+    )

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from exports.print.models import PrintBuild
+from exports.models import ArtifactBuild
 from tests.exports.print.test_pipeline import PRINT_CHANNEL, editor_client
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_coverage_per_locale_and_a_warning_before_a_mostly_german_pdf(
 
     refused = client.post("/admin/print/fa/rebuild/", follow=True)
     assert "nur 0 % der Teile übersetzt" in refused.content.decode()
-    assert PrintBuild.objects.get(locale="fa").state != "pending"
+    assert ArtifactBuild.objects.get(channel="print", locale="fa").state != "pending"
 
-    client.post("/admin/print/fa/rebuild/", {"confirm_low_coverage": "on"})
-    assert PrintBuild.objects.get(locale="fa").state == "pending"
+    client.post("/admin/print/fa/rebuild/", {"confirm": "on"})
+    assert ArtifactBuild.objects.get(channel="print", locale="fa").state == "pending"

@@ -22,9 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from exports.artifacts import artifact_file
-from exports.models import Artifact
-from exports.print.data import PrintSource, print_source
-from exports.print.models import PrintBuild
+from exports.content import HandbookTree
+from exports.models import Artifact, ArtifactBuild
+from exports.print.data import PrintSource, print_tree_source
 from exports.website.models import WebhookDelivery
 from tests.conftest import wait_until
 from tests.exports.conftest import channel_options_override, settled
@@ -37,12 +37,17 @@ PRINT_CHANNEL = {
 ARTIFACT_KEY = "artifact:print"
 
 
-def broken_print_source(locale_code: str) -> PrintSource:
+def broken_print_source(tree: HandbookTree) -> PrintSource:
     """A source whose data lacks what the template reads: Typst refuses it."""
-    real = print_source(locale_code)
+    real = print_tree_source(tree)
     return PrintSource(
-        locale=locale_code, data={"locale": locale_code}, template=real.template
+        locale=real.locale, data={"locale": real.locale}, template=real.template
     )
+
+
+def print_builds():
+    """The print channel's rows of the generic build queue."""
+    return ArtifactBuild.objects.filter(channel="print")
 
 
 @pytest.fixture
@@ -65,15 +70,15 @@ def printed_handbook():
 
 
 def builds_finished() -> bool:
-    states = set(PrintBuild.objects.values_list("state", flat=True))
+    states = set(print_builds().values_list("state", flat=True))
     return bool(states) and states == {"done"}
 
 
 def print_sweep() -> None:
     """What Celery beat does every 30 s."""
-    from exports.print.tasks import print_sweep_task
+    from exports.tasks import artifact_builds_sweep_task
 
-    print_sweep_task.delay()
+    artifact_builds_sweep_task.delay(channel="print")
 
 
 def republish(page, title: str):
@@ -117,7 +122,7 @@ def test_publishes_within_the_window_fold_into_one_build_per_locale(
     chapter = chapter_factory(handbook, title="Ankommen")
     republish(chapter, "Ankommen im Landkreis")
 
-    builds = {b.locale: b for b in PrintBuild.objects.all()}
+    builds = {b.locale: b for b in print_builds()}
     # German content is read by ar through its fallback; Leichte Sprache never
     # falls back, so a German publish owes it nothing.
     assert set(builds) == {"de", "ar"}
@@ -127,12 +132,12 @@ def test_publishes_within_the_window_fold_into_one_build_per_locale(
     ]
     assert not Artifact.objects.exists()
 
-    PrintBuild.objects.update(not_before=F("not_before") - timedelta(hours=2))
+    print_builds().update(not_before=F("not_before") - timedelta(hours=2))
     print_sweep()
     assert wait_until(builds_finished, timeout=120)
     per_locale = sorted(Artifact.objects.values_list("locale", flat=True))
     assert per_locale == ["ar", "de"]
-    assert {b.last_outcome for b in PrintBuild.objects.all()} == {"built"}
+    assert {b.last_outcome for b in print_builds()} == {"built"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -224,7 +229,7 @@ def test_republishing_unchanged_content_builds_no_file_and_announces_nothing(
     assert wait_until(
         lambda: (
             builds_finished()
-            and set(PrintBuild.objects.values_list("last_outcome", flat=True))
+            and set(print_builds().values_list("last_outcome", flat=True))
             == {"unchanged"}
         ),
         timeout=120,
@@ -250,7 +255,7 @@ def test_a_changed_glossary_term_owes_every_print_locale_a_build(print_channel):
     term.explanation = "Eine neue, kürzere Erklärung."
     term.save()
 
-    builds = PrintBuild.objects.all()
+    builds = print_builds()
     assert sorted(b.locale for b in builds) == ["ar", "de"]
     assert {b.state for b in builds} == {"pending"}
 
@@ -280,7 +285,7 @@ def test_a_failed_build_keeps_the_last_good_pdf_and_shows_the_error(
     current = Artifact.objects.get(locale="ar", is_current=True)
     assert current.pk == good.pk
     assert artifact_file(current).read_bytes() == good_bytes
-    build = PrintBuild.objects.get(locale="ar")
+    build = print_builds().get(locale="ar")
     assert build.state == "failed"
     assert "does not contain key" in build.last_error
     # Retried with backoff by the sweep.
@@ -296,21 +301,43 @@ def test_a_failed_build_keeps_the_last_good_pdf_and_shows_the_error(
 
 @pytest.mark.django_db
 def test_a_dead_workers_build_is_taken_over_and_a_live_one_left_alone(print_channel):
-    from exports.print.services import print_build_run, print_builds_request
+    from exports.builds import artifact_build_run, artifact_builds_request
 
-    ids = print_builds_request(channel="print", locales=["de"], delay=timedelta(0))
+    ids = artifact_builds_request(channel="print", locales=["de"], delay=timedelta(0))
     leased = timezone.now() + timedelta(minutes=5)
-    PrintBuild.objects.filter(pk=ids[0]).update(
-        state="running", lease_expires_at=leased
-    )
+    print_builds().filter(pk=ids[0]).update(state="running", lease_expires_at=leased)
     # Another worker holds the lease: this one does not build the same locale.
-    assert print_build_run(build_id=ids[0]).outcome == "skipped"
+    assert artifact_build_run(build_id=ids[0]).outcome == "skipped"
 
-    PrintBuild.objects.filter(pk=ids[0]).update(
+    print_builds().filter(pk=ids[0]).update(
         lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert print_build_run(build_id=ids[0]).outcome == "built"
-    assert PrintBuild.objects.get(pk=ids[0]).state == "done"
+    assert artifact_build_run(build_id=ids[0]).outcome == "built"
+    assert print_builds().get(pk=ids[0]).state == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_message_of_an_older_release_still_builds_what_is_owed(
+    print_channel, pipeline
+):
+    from exports.print.tasks import print_build_task
+
+    chapter_factory(printed_handbook(), title="Ankommen im Landkreis")
+    assert wait_until(builds_finished, timeout=120)
+    # Owed again, but no message of the generic queue carries it (the release that
+    # owed it queued a print build by its PrintBuild id).
+    asked = timezone.now()
+    print_builds().filter(locale="ar").update(
+        state="pending", requested_at=asked, not_before=asked - timedelta(minutes=1)
+    )
+    print_build_task.delay(424242)  # a PrintBuild id; the table is gone
+
+    def built_again() -> bool:
+        build = print_builds().get(locale="ar")
+        return build.state == "done" and build.finished_at > asked
+
+    assert wait_until(built_again, timeout=120)
+    assert print_builds().get(locale="ar").last_outcome in ("built", "unchanged")
 
 
 # --- Command -------------------------------------------------------------------------
@@ -321,14 +348,18 @@ def test_export_print_builds_one_locale_and_sums_it_up(print_channel):
     out = StringIO()
     call_command("export", "print", "--locale", "ar", stdout=out)
     artifact = Artifact.objects.get(locale="ar", is_current=True)
-    last = out.getvalue().strip().splitlines()[-1]
-    assert last.startswith("print: ar built (")
-    assert f"{artifact.details['pages']} pages" in last
-    assert "1 built" in last
+    *details, last = out.getvalue().strip().splitlines()
+    assert details[-1].startswith("ar built (")
+    assert f"{artifact.details['pages']} pages" in details[-1]
+    assert last.startswith("print: 1 built in ")
 
     out = StringIO()
     call_command("export", "print", "--locale", "ar", stdout=out)
-    assert "print: ar unchanged (" in out.getvalue()
+    *details, last = out.getvalue().strip().splitlines()
+    # Same source hash: Typst is not asked again, the PDF stays.
+    assert details[-1].startswith("ar unchanged (")
+    assert f"{artifact.details['pages']} pages" in details[-1]
+    assert last.startswith("print: 1 unchanged in ")
     assert Artifact.objects.filter(locale="ar").count() == 1
 
 
@@ -354,7 +385,7 @@ def test_export_print_names_what_is_wrong_with_a_locale(print_channel):
     with pytest.raises(CommandError, match="'xx' is not configured; known: de"):
         call_command("export", "print", "--locale", "xx")
     with pytest.raises(
-        CommandError, match="'tr' gets no PDF; LOCALES of 'print': de, ar"
+        CommandError, match="'tr' gets no file from 'print'; its LOCALES: de, ar"
     ):
         call_command("export", "print", "--locale", "tr")
 
@@ -394,7 +425,7 @@ def test_editors_see_download_and_rebuild_print_pdfs(print_channel, client):
 
     rebuilt = client.post("/admin/print/ar/rebuild/", follow=True)
     assert "wird neu gebaut" in rebuilt.content.decode()
-    build = PrintBuild.objects.get(locale="ar")
+    build = print_builds().get(locale="ar")
     assert build.state == "pending" and build.not_before <= timezone.now()
 
 
@@ -417,4 +448,4 @@ def test_people_without_the_permission_get_no_print_page(print_channel, client):
         assert response.status_code in (302, 403)
         assert response.get("Content-Type") != "application/pdf"
         assert response.get("Location", "/admin/") == "/admin/"
-    assert not PrintBuild.objects.filter(locale="de", state="pending").exists()
+    assert not print_builds().filter(locale="de", state="pending").exists()

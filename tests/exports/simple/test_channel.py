@@ -26,7 +26,7 @@ def test_the_simple_channel_is_configured_by_default():
     )
     # Its PDF is the print channel's, in the Leichte Sprache layout.
     layouts = settings.EXPORT_CHANNELS["print"]["OPTIONS"]["LAYOUTS"]
-    assert print_layout_builder(layouts["de-x-ls"]).__name__ == "simple_print_source"
+    assert print_layout_builder(layouts["de-x-ls"]).__name__ == "simple_tree_source"
 
 
 def test_export_simple_prints_the_coverage_and_how_the_pdf_is_built(
