@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exports', '0007_content_event_kinds_for_references'),
+        ('exports', '0009_delete_printbuild'),
     ]
 
     operations = [
