@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 # The language of an API error when Accept-Language names no content locale.
@@ -38,8 +39,16 @@ def error_response(status: int, code: str, message: str) -> JsonResponse:
     """The error as a JSON response, marked with the active language (the one the
     message was written in: build it under the same ``translation.override``)."""
     response = JsonResponse(error_body(status, code, message), status=status)
-    response["Content-Language"] = translation.get_language() or settings.LANGUAGE_CODE
+    error_language_mark(response)
     return response
+
+
+def error_language_mark(response: HttpResponseBase) -> None:
+    """``Content-Language`` of the message, and ``Vary: Accept-Language``: a shared
+    cache that keeps a 404 (heuristically cacheable) must not hand one client's
+    language to another."""
+    response["Content-Language"] = translation.get_language() or settings.LANGUAGE_CODE
+    patch_vary_headers(response, ["Accept-Language"])
 
 
 def error_language(request: HttpRequest) -> str:

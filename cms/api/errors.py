@@ -24,7 +24,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from cms.errors import error_body, error_language, error_response
+from cms.errors import (
+    error_body,
+    error_language,
+    error_language_mark,
+    error_response,
+)
 
 
 class ApiError(exceptions.APIException):
@@ -102,7 +107,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         message = _drf_message(exc, request, response)
         response.data = error_body(response.status_code, code, message)
     # The language the message was written in: ApiView.dispatch made it active.
-    response["Content-Language"] = translation.get_language() or "en"
+    error_language_mark(response)
     return response
 
 

@@ -89,6 +89,8 @@ def test_error_messages_follow_accept_language_codes_stay(
     error = assert_error_shape(bad, 400, "unknown_locale")
     assert words in error["message"] and "'xx'" in error["message"]
     assert bad["Content-Language"] == language
+    # A shared cache keeps one copy per language, not the first client's.
+    assert "Accept-Language" in bad["Vary"]
 
 
 def test_drf_unknown_urls_and_500s_answer_in_the_asked_language_too(
@@ -132,6 +134,7 @@ def test_documents_do_not_change_with_accept_language(api, client):
     )
     assert asked.content == plain.content and asked["ETag"] == plain["ETag"]
     assert asked["Content-Language"] == "en"
+    assert "Accept-Language" not in asked.get("Vary", "")
 
 
 def test_unknown_topic_is_an_error_like_an_unknown_municipality(api):
