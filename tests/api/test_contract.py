@@ -180,6 +180,11 @@ def test_a_throttled_client_gets_the_documented_429(client, monkeypatch):
     response = client.get("/api/v1/municipalities/")
     assert_error_shape(response, 429, "throttled")
     assert response["Retry-After"]
+    # DRF's own wording is replaced by the API's, in the asked language.
+    persian = client.get("/api/v1/municipalities/", headers={"accept-language": "fa"})
+    error = assert_error_shape(persian, 429, "throttled")
+    assert "درخواست‌ها بیش از حد است" in error["message"]
+    assert persian["Content-Language"] == "fa"
 
 
 def test_simple_coverage_may_be_null_by_the_openapi_3_0_rules(client):
