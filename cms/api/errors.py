@@ -88,7 +88,19 @@ def _drf_message(exc: exceptions.APIException, request: Any, response: Response)
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's handler, reshaped into the one error format; 500s included."""
+    """DRF's handler, reshaped into the one error format; 500s included.
+
+    ApiView.dispatch already runs in the request's error language (so the API's
+    own messages are written in it); views that are no ApiView, such as the
+    schema's, get it here.
+    """
+    request = context.get("request")
+    language = error_language(request) if request is not None else None
+    with translation.override(language or translation.get_language()):
+        return _error_reshaped(exc, context)
+
+
+def _error_reshaped(exc: Exception, context: dict) -> Response | None:
     request = context.get("request")
     if isinstance(exc, Http404):
         exc = ApiError("not_found", _("Nothing was found at this address."), 404)
@@ -106,7 +118,6 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         code = str(getattr(exc, "default_code", None) or "error")
         message = _drf_message(exc, request, response)
         response.data = error_body(response.status_code, code, message)
-    # The language the message was written in: ApiView.dispatch made it active.
     error_language_mark(response)
     return response
 

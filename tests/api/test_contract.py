@@ -196,3 +196,15 @@ def test_simple_coverage_may_be_null_by_the_openapi_3_0_rules(client):
     assert field.get("type") == "object"
     items = client.get("/api/v1/locales/").json()["items"]
     assert any(item["simple_coverage"] is None for item in items)
+
+
+def test_the_schema_view_answers_errors_in_the_same_language_rule(client):
+    # The schema view is drf-spectacular's, not an ApiView: the rule still holds.
+    english = client.post("/api/v1/schema/?format=json")
+    assert english.status_code == 405 and english["Content-Language"] == "en"
+    assert "not allowed" in english.content.decode()
+    german = client.post(
+        "/api/v1/schema/?format=json", headers={"accept-language": "de"}
+    )
+    assert german["Content-Language"] == "de"
+    assert "nicht erlaubt" in german.content.decode()
