@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cms.api.errors import ERROR_LANGUAGE, error_body
+from cms.errors import error_language, error_response
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -74,16 +75,16 @@ class RequestBodyLimitMiddleware:
     def refused(request: HttpRequest, length: int, limit: int) -> HttpResponse:
         megabytes = f"{limit / 2**20:.0f}"
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                error_body(
+            with translation.override(error_language(request)):
+                return error_response(
                     413,
                     "body_too_large",
-                    f"The request body is {length} bytes; at most {limit} are taken.",
-                ),
-                status=413,
-            )
-            response["Content-Language"] = ERROR_LANGUAGE
-            return response
+                    _(
+                        "The request body is %(length)s bytes; at most %(limit)s "
+                        "are taken."
+                    )
+                    % {"length": length, "limit": limit},
+                )
         message = _(
             "The upload is too large: at most %(megabytes)s MB are accepted. "
             "Make the file smaller and try again."

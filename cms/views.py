@@ -35,7 +35,7 @@ def landing_view(request: HttpRequest) -> HttpResponse:
 def server_error_view(request: HttpRequest) -> HttpResponse:
     """Django's 500 page, except under /api/: there the API's JSON error."""
     if request.path.startswith("/api/"):
-        return server_error_response()
+        return server_error_response(request)
     return server_error(request)
 
 

@@ -140,3 +140,14 @@ def test_a_body_over_the_global_limit_is_refused_unread(client, settings):
     api = client.post("/api/v1/locales/", data=b"x" * 2000, content_type="text/plain")
     assert api.status_code == 413
     assert api.json()["error"]["code"] == "body_too_large"
+    assert api["Content-Language"] == "en" and "bytes" in api.json()["error"]["message"]
+    # In the language the client asks for, like every API error.
+    german = client.post(
+        "/api/v1/locales/",
+        data=b"x" * 2000,
+        content_type="text/plain",
+        headers={"accept-language": "de"},
+    )
+    assert german.json()["error"]["code"] == "body_too_large"
+    assert german["Content-Language"] == "de"
+    assert "höchstens 1000" in german.json()["error"]["message"]

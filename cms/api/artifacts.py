@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -111,8 +112,11 @@ class ArtifactDownloadView(ApiView):
         ):
             raise ApiError(
                 "not_found",
-                f"No {channel!r} file for locale {locale!r} as .{ext} yet; "
-                "/api/v1/artifacts/ lists the files there are.",
+                _(
+                    "No %(channel)s file for locale %(locale)s as .%(ext)s yet; "
+                    "/api/v1/artifacts/ lists the files there are."
+                )
+                % {"channel": repr(channel), "locale": repr(locale), "ext": ext},
                 404,
             )
         etag = quote_etag(artifact.sha256)
@@ -169,8 +173,15 @@ class ArtifactPartView(ApiView):
         if part is None:
             raise ApiError(
                 "not_found",
-                f"No file {name!r} in the current {channel!r} set for locale "
-                f"{locale!r}; page documents list the current files.",
+                _(
+                    "No file %(name)s in the current %(channel)s set for locale "
+                    "%(locale)s; page documents list the current files."
+                )
+                % {
+                    "name": repr(name),
+                    "channel": repr(channel),
+                    "locale": repr(locale),
+                },
                 404,
             )
         etag = quote_etag(part.sha256 or part.artifact.sha256)

@@ -21,7 +21,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cms.api import schema
-from cms.api.errors import ERROR_LANGUAGE
+from cms.errors import error_language
 
 LOCALE = OpenApiParameter(
     "locale",
@@ -51,6 +51,7 @@ class ApiView(APIView):
     def dispatch(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        # DRF's own messages (405, 429 …) in the language of the API's messages.
-        with translation.override(ERROR_LANGUAGE):
+        # Error messages, the API's and DRF's (405, 429 …), in the language the
+        # request asks for (cms.errors); documents do not depend on it.
+        with translation.override(error_language(request)):
             return super().dispatch(request, *args, **kwargs)

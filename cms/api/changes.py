@@ -7,6 +7,7 @@ copy current with created, updated and deleted entries and an opaque cursor.
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 
@@ -19,7 +20,7 @@ from cms.api.selectors import changes_cursor_issued, changes_since, list_stamp
 from exports.content import document_bytes, page_api_path
 
 # What a client whose cursor was refused should do.
-CURSOR_NOT_ISSUED = (
+CURSOR_NOT_ISSUED = gettext_lazy(
     "This cursor was not issued by this server: it is newer than the newest "
     "change, or the server was restored from a backup since. Resync from the "
     "start: fetch every page again, then call changes/ without since."
@@ -45,7 +46,7 @@ class ChangesView(ApiView):
         since = cursor_in.event_id
         limit = limit_param(request.GET)
         if not changes_cursor_issued(event_id=since, recorded_at=cursor_in.recorded_at):
-            raise ApiError("invalid_cursor", CURSOR_NOT_ISSUED)
+            raise ApiError("invalid_cursor", str(CURSOR_NOT_ISSUED))
         _, newest_event, last_modified = list_stamp()
 
         def build() -> bytes:

@@ -1,10 +1,14 @@
-"""Every error the delivery API returns has one JSON shape.
+"""Every error the delivery API returns has one JSON shape, in the asked language.
 
 ``{"error": {"status": 400, "code": "unknown_locale", "message": "…"}}`` — the
 message says what was wrong and what would be right, so the web team needs no
-other documentation to fix a request. Messages are English whatever the request's
-``Accept-Language`` (the response says so in ``Content-Language``): the API's own
-messages and DRF's (405, 429 …) must not arrive in two languages.
+other documentation to fix a request. The shape and the choice of language live
+in ``cms.errors`` (the admin's JSON endpoints share them): the message follows the
+request's ``Accept-Language`` among the content locales, English when it names
+none; ``Content-Language`` says which. ``code`` never changes with the language.
+
+DRF's own messages (405, 429 …) are replaced here by the API's, so no error
+arrives in DRF's wording or in a language DRF happens to have.
 """
 
 from __future__ import annotations
@@ -13,13 +17,24 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from cms.errors import (
+    error_body,
+    error_language,
+    error_language_mark,
+    error_response,
+)
+
 
 class ApiError(exceptions.APIException):
-    """A client error with a machine-readable code and a human message."""
+    """A client error with a machine-readable code and a human message (written
+    in the active language: views run under the request's error language)."""
 
     status_code: int = status.HTTP_400_BAD_REQUEST
 
@@ -29,55 +44,81 @@ class ApiError(exceptions.APIException):
         self.error_code = code
 
 
-# The language of every error message (see the module docstring).
-ERROR_LANGUAGE = "en"
-SERVER_ERROR_MESSAGE = (
+SERVER_ERROR_MESSAGE = gettext_lazy(
     "The server failed to answer this request; it has been logged. Try again "
     "later, and tell the district's web team if it persists."
 )
 logger = logging.getLogger(__name__)
 
 
-def error_body(status_code: int, code: str, message: str) -> dict[str, Any]:
-    return {"error": {"status": status_code, "code": code, "message": message}}
-
-
-def server_error_response() -> JsonResponse:
+def server_error_response(request: HttpRequest) -> JsonResponse:
     """The 500 in the documented shape; the cause goes to the log, not the client."""
-    response = JsonResponse(
-        error_body(500, "server_error", SERVER_ERROR_MESSAGE), status=500
-    )
-    response["Content-Language"] = ERROR_LANGUAGE
-    return response
+    with translation.override(error_language(request)):
+        return error_response(500, "server_error", str(SERVER_ERROR_MESSAGE))
+
+
+def _drf_message(exc: exceptions.APIException, request: Any, response: Response) -> str:
+    """The API's own words for the errors DRF raises itself."""
+    if isinstance(exc, exceptions.Throttled):
+        wait = getattr(exc, "wait", None)  # set by DRF, absent from its stubs
+        if wait:
+            return _("Too many requests; retry in %(seconds)s s.") % {
+                "seconds": f"{wait:.0f}"
+            }
+        return _("Too many requests.")
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return _("The method %(method)s is not allowed here; allowed: %(allowed)s.") % {
+            "method": getattr(request, "method", "") or "?",
+            "allowed": response.get("Allow", "GET, HEAD, OPTIONS"),
+        }
+    if isinstance(exc, exceptions.NotFound):
+        return _("Nothing was found at this address.")
+    if isinstance(exc, exceptions.NotAcceptable):
+        return _("This resource is available as application/json only.")
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _("The request body has a media type this API does not read.")
+    if isinstance(exc, exceptions.ParseError):
+        return _("The request body could not be read.")
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return _("This needs authentication.")
+    if isinstance(exc, exceptions.PermissionDenied):
+        return _("You may not do this.")
+    detail = getattr(exc, "detail", str(exc))
+    return detail if isinstance(detail, str) else str(detail)
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's handler, reshaped into the one error format; 500s included."""
+    """DRF's handler, reshaped into the one error format; 500s included.
+
+    ApiView.dispatch already runs in the request's error language (so the API's
+    own messages are written in it); views that are no ApiView, such as the
+    schema's, get it here.
+    """
+    request = context.get("request")
+    language = error_language(request) if request is not None else None
+    with translation.override(language or translation.get_language()):
+        return _error_reshaped(exc, context)
+
+
+def _error_reshaped(exc: Exception, context: dict) -> Response | None:
+    request = context.get("request")
     if isinstance(exc, Http404):
-        exc = ApiError("not_found", str(exc) or "Not found.", 404)
+        exc = ApiError("not_found", _("Nothing was found at this address."), 404)
     response = exception_handler(exc, context)
     if response is None:
-        request = context.get("request")
         logger.exception("API request failed: %s", getattr(request, "path", "?"))
-        return Response(
-            error_body(500, "server_error", SERVER_ERROR_MESSAGE),
-            status=500,
-            headers={"Content-Language": ERROR_LANGUAGE},
+        response = Response(
+            error_body(500, "server_error", str(SERVER_ERROR_MESSAGE)), status=500
         )
-    if isinstance(exc, ApiError):
-        code, message = exc.error_code, str(exc.detail)
-    elif isinstance(exc, exceptions.Throttled):
-        code = "throttled"
-        wait = getattr(exc, "wait", None)  # set by DRF, absent from its stubs
-        message = "Too many requests."
-        if wait:
-            message = f"Too many requests; retry in {wait:.0f} s."
-    else:
-        code = getattr(exc, "default_code", "error")
-        detail = getattr(exc, "detail", str(exc))
-        message = detail if isinstance(detail, str) else str(detail)
-    response.data = error_body(response.status_code, code, message)
-    response["Content-Language"] = ERROR_LANGUAGE
+    elif isinstance(exc, ApiError):
+        response.data = error_body(
+            response.status_code, exc.error_code, str(exc.detail)
+        )
+    elif isinstance(exc, exceptions.APIException):
+        code = str(getattr(exc, "default_code", None) or "error")
+        message = _drf_message(exc, request, response)
+        response.data = error_body(response.status_code, code, message)
+    error_language_mark(response)
     return response
 
 
@@ -85,13 +126,10 @@ def api_not_found_view(
     request: HttpRequest, *args: object, **kwargs: object
 ) -> JsonResponse:
     """Unknown URLs under /api/ answer in JSON too, not with an HTML page."""
-    response = JsonResponse(
-        error_body(
+    with translation.override(error_language(request)):
+        return error_response(
             404,
             "unknown_endpoint",
-            f"No API endpoint at {request.path}; see /api/v1/schema/ for all.",
-        ),
-        status=404,
-    )
-    response["Content-Language"] = ERROR_LANGUAGE
-    return response
+            _("No API endpoint at %(path)s; see /api/v1/schema/ for all.")
+            % {"path": request.path},
+        )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from wagtail.models import Page
@@ -71,15 +72,22 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
     resolution = page_version_resolve(locale_code=locale, **lookup)
     if resolution.served is None:
         if resolution.source is None and not resolution.versions:
-            raise ApiError("not_found", "No page with this id or path.", 404)
+            raise ApiError("not_found", _("No page with this id or path."), 404)
+        fallbacks = locale_chain(locale)[1:]
         raise ApiError(
             "missing_in_locale",
-            f"This page has no public version in {locale!r}"
-            + (
-                f" or its fallbacks ({', '.join(locale_chain(locale)[1:])})."
-                if len(locale_chain(locale)) > 1
-                else " (this locale never falls back)."
-            ),
+            (
+                _(
+                    "This page has no public version in %(locale)s or its "
+                    "fallbacks (%(fallbacks)s)."
+                )
+                if fallbacks
+                else _(
+                    "This page has no public version in %(locale)s (this locale "
+                    "never falls back)."
+                )
+            )
+            % {"locale": repr(locale), "fallbacks": ", ".join(fallbacks)},
             404,
         )
     page_type = schema.page_type_for_content_type(resolution.served.content_type_id)
@@ -92,7 +100,7 @@ def page_detail_response(request: HttpRequest, **lookup: Any) -> HttpResponse:
     def build() -> bytes:
         document = document_build(resolution)
         if document is None:  # cannot happen: a version serves (checked above)
-            raise ApiError("not_found", "No page with this id or path.", 404)
+            raise ApiError("not_found", _("No page with this id or path."), 404)
         return document_bytes(choose_fields(document, fields, ALWAYS))
 
     return conditional_json(
@@ -129,7 +137,9 @@ class PageByPathView(ApiView):
     def get(self, request: Request) -> HttpResponse:
         path = request.GET.get("path", "")
         if not path or len(path) > 1000:
-            raise ApiError("invalid_path", "Give a page path, e.g. ?path=/handbuch/.")
+            raise ApiError(
+                "invalid_path", _("Give a page path, e.g. ?path=/handbuch/.")
+            )
         if not path.startswith("/"):
             path = "/" + path
         if not path.endswith("/"):
@@ -353,7 +363,7 @@ class HandbookTreeView(ApiView):
         )
         source = resolution.source
         if resolution.served is None or source is None:
-            raise ApiError("not_found", "No public handbook with this id.", 404)
+            raise ApiError("not_found", _("No public handbook with this id."), 404)
         stamp, newest_event, last_modified = list_stamp()
         etag = etag_for("tree", resolution.cache_key(), newest_event, stamp)
 
@@ -363,7 +373,7 @@ class HandbookTreeView(ApiView):
                 locale_code=locale,
             )
             if tree.root is None:
-                raise ApiError("not_found", "No public handbook with this id.", 404)
+                raise ApiError("not_found", _("No public handbook with this id."), 404)
             return document_bytes(
                 {"locale": locale, "tree": outline_document(tree.root)}
             )

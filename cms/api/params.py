@@ -11,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from cms.api.errors import ApiError
 from cms.api.selectors import municipality_slugs, topic_slugs
@@ -29,8 +31,13 @@ def locale_param(query: QueryDict) -> str:
     code = query.get("locale", SOURCE_LOCALE)
     try:
         return content_locale_get(code).code
-    except UnknownLocale as exc:
-        raise ApiError("unknown_locale", str(exc)) from None
+    except UnknownLocale:
+        known = ", ".join(loc.code for loc in settings.WEGWEISER_LOCALES)
+        raise ApiError(
+            "unknown_locale",
+            _("The locale %(code)s is not configured; known: %(known)s.")
+            % {"code": repr(code[:40]), "known": known},
+        ) from None
 
 
 def int_param(query: QueryDict, name: str, *, default: int, low: int, high: int) -> int:
@@ -41,11 +48,15 @@ def int_param(query: QueryDict, name: str, *, default: int, low: int, high: int)
         value = int(raw)
     except ValueError:
         raise ApiError(
-            f"invalid_{name}", f"{name} must be a whole number, not {raw[:40]!r}."
+            f"invalid_{name}",
+            _("%(name)s must be a whole number, not %(value)s.")
+            % {"name": name, "value": repr(raw[:40])},
         ) from None
     if not low <= value <= high:
         raise ApiError(
-            f"{name}_out_of_range", f"{name} must be between {low} and {high}."
+            f"{name}_out_of_range",
+            _("%(name)s must be between %(low)s and %(high)s.")
+            % {"name": name, "low": low, "high": high},
         )
     return value
 
@@ -92,7 +103,8 @@ def fields_param(query: QueryDict, allowed: list[str]) -> list[str] | None:
         shown = ", ".join(repr(n[:40]) for n in unknown[:5])
         raise ApiError(
             "unknown_field",
-            f"Unknown field(s) {shown}; available: {', '.join(allowed)}.",
+            _("Unknown field(s) %(fields)s; available: %(available)s.")
+            % {"fields": shown, "available": ", ".join(allowed)},
         )
     return names
 
@@ -112,24 +124,26 @@ def slug_param(query: QueryDict, name: str) -> str | None:
     if not re.fullmatch(r"[-a-z0-9_]{1,100}", raw):
         raise ApiError(
             f"invalid_{name}",
-            f"{name} must be a slug such as 'ehingen', not {raw[:40]!r}.",
+            _("%(name)s must be a slug such as 'ehingen', not %(value)s.")
+            % {"name": name, "value": repr(raw[:40])},
         )
     return raw
 
 
 def page_id_param(page_id: int) -> int:
     if page_id > PAGE_ID_MAX:
-        raise ApiError("not_found", "No page with this id or path.", 404)
+        raise ApiError("not_found", _("No page with this id or path."), 404)
     return page_id
 
 
 def _known_slug_param(
-    query: QueryDict, name: str, known: list[str], listed_at: str
+    query: QueryDict, name: str, known: list[str], unknown_message: str
 ) -> str | None:
     """A filter's slug, or None without the filter; an unknown slug is a 400.
 
     An error rather than an empty list, so a typo in a link is not mistaken for
-    "nothing here" — the same for every filter.
+    "nothing here" — the same for every filter. ``unknown_message`` says so,
+    with ``%(value)s`` and ``%(known)s``.
     """
     slug = slug_param(query, name)
     if slug is None:
@@ -140,7 +154,8 @@ def _known_slug_param(
         )
         raise ApiError(
             f"unknown_{name}",
-            f"There is no {name} {slug!r}; known: {shown or 'none'} ({listed_at}).",
+            unknown_message
+            % {"value": repr(slug), "known": shown or pgettext("known slugs", "none")},
         )
     return slug
 
@@ -151,29 +166,40 @@ def municipality_param(query: QueryDict) -> str | None:
         query,
         "municipality",
         municipality_slugs(),
-        "all of them: /api/v1/municipalities/",
+        _(
+            "There is no municipality %(value)s; known: %(known)s (all of them: "
+            "/api/v1/municipalities/)."
+        ),
     )
 
 
 def topic_param(query: QueryDict) -> str | None:
     """The topic (Handlungsfeld) a list is filtered by, or None."""
-    return _known_slug_param(query, "topic", topic_slugs(), "topic slugs")
+    return _known_slug_param(
+        query,
+        "topic",
+        topic_slugs(),
+        _("There is no topic %(value)s; known topic slugs: %(known)s."),
+    )
 
 
 def search_param(query: QueryDict) -> str:
     raw = (query.get("q") or "").strip()
     if not raw:
-        raise ApiError("missing_query", "Give the search words in q, e.g. ?q=Verein.")
+        raise ApiError(
+            "missing_query", _("Give the search words in q, e.g. ?q=Verein.")
+        )
     if len(raw) > SEARCH_MAX_LENGTH:
         raise ApiError(
             "query_too_long",
-            f"The search may be at most {SEARCH_MAX_LENGTH} characters long.",
+            _("The search may be at most %(limit)s characters long.")
+            % {"limit": SEARCH_MAX_LENGTH},
         )
     # Search is word based; symbols carry no meaning, so they are dropped rather
     # than handed to the database.
     cleaned = re.sub(r"[^\w\s\"'-]", " ", raw)
     if not cleaned.strip():
-        raise ApiError("invalid_query", "The search contains no words.")
+        raise ApiError("invalid_query", _("The search contains no words."))
     return " ".join(cleaned.split())
 
 
@@ -193,7 +219,7 @@ class ChangesCursor:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-INVALID_CURSOR = (
+INVALID_CURSOR = gettext_lazy(
     "since must be a cursor returned by this endpoint (next_cursor); "
     "leave it out to start from the beginning."
 )
@@ -229,5 +255,5 @@ def cursor_param(query: QueryDict) -> ChangesCursor:
         if cursor.event_id < 0 or (cursor.recorded_us or 0) < 0:
             raise ValueError
     except (ValueError, UnicodeError, binascii.Error):
-        raise ApiError("invalid_cursor", INVALID_CURSOR) from None
+        raise ApiError("invalid_cursor", str(INVALID_CURSOR)) from None
     return cursor

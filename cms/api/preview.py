@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.api.errors import ApiError
@@ -35,7 +36,7 @@ def preview_token_mint(*, page: Page, user: Any) -> tuple[str, datetime]:
 
 def preview_document_for_token(token: str) -> Document:
     if not token:
-        raise ApiError("missing_token", "Give the preview token as ?token=….", 400)
+        raise ApiError("missing_token", _("Give the preview token as ?token=…."), 400)
     try:
         data = signing.loads(
             token, salt=SALT, max_age=settings.API_PREVIEW_TOKEN_SECONDS
@@ -43,20 +44,24 @@ def preview_document_for_token(token: str) -> Document:
     except signing.SignatureExpired:
         raise ApiError(
             "token_expired",
-            "This preview token has expired; open the preview again.",
+            _("This preview token has expired; open the preview again."),
             403,
         ) from None
     except signing.BadSignature:
         raise ApiError(
-            "invalid_token", "This is not a valid preview token.", 403
+            "invalid_token", _("This is not a valid preview token."), 403
         ) from None
     page = Page.objects.filter(pk=data.get("p")).specific().first()
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
     if page is None or user is None or not page.permissions_for_user(user).can_edit():
-        raise ApiError("invalid_token", "This preview token is no longer valid.", 403)
+        raise ApiError(
+            "invalid_token", _("This preview token is no longer valid."), 403
+        )
     revision = page.revisions.filter(pk=data.get("r")).first()
     if revision is None:
-        raise ApiError("invalid_token", "The previewed revision no longer exists.", 403)
+        raise ApiError(
+            "invalid_token", _("The previewed revision no longer exists."), 403
+        )
     if isinstance(page, PortraitPage) and not (
         page.consent is not None and page.consent.permits("web")
     ):
@@ -64,8 +69,10 @@ def preview_document_for_token(token: str) -> Document:
         # as much as published.
         raise ApiError(
             "no_consent",
-            "This portrait has no valid consent for the website, so it cannot be "
-            "previewed there.",
+            _(
+                "This portrait has no valid consent for the website, so it cannot "
+                "be previewed there."
+            ),
             403,
         )
     return draft_document(revision)

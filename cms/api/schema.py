@@ -104,9 +104,17 @@ def previous_link() -> serializers.CharField:
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(
+        help_text="Stable, English, for programs (unknown_locale, not_found …)."
+    )
+    message = serializers.CharField(
+        help_text=(
+            "What was wrong and what to do, for people: in the language "
+            "Accept-Language prefers among the content locales, else English; "
+            "the response's Content-Language names it."
+        )
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

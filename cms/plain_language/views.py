@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from cms.errors import error_response
 from cms.locales import SIMPLE_LOCALE
 from cms.plain_language.checker import german_number
 from cms.plain_language.publishing import page_needs_review
@@ -25,8 +26,9 @@ from cms.plain_language.selectors import (
 MAX_TEXT_CHARS = 100_000
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def _error(message: str, status: int, code: str) -> JsonResponse:
+    """The one error shape of cms.errors, in the editor's admin language."""
+    return error_response(status, code, message)
 
 
 @require_POST
@@ -44,6 +46,7 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
             )
             % {"limit": german_number(MAX_TEXT_CHARS)},
             413,
+            "text_too_long",
         )
     try:
         payload = json.loads(request.body.decode("utf-8"))
@@ -61,7 +64,9 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
         }
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return _error(
-            _('Erwartet wird JSON mit dem Feld "text" (eine Zeichenkette).'), 400
+            _('Erwartet wird JSON mit dem Feld "text" (eine Zeichenkette).'),
+            400,
+            "invalid_request",
         )
     if len(text) > MAX_TEXT_CHARS:
         return _error(
@@ -71,6 +76,7 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
             )
             % {"limit": german_number(MAX_TEXT_CHARS)},
             413,
+            "text_too_long",
         )
     page_id = payload.get("page_id")
     locale = None
@@ -81,6 +87,7 @@ def plain_language_check_view(request: HttpRequest) -> JsonResponse:
             return _error(
                 _("Diese Seite gibt es nicht, oder Sie dürfen sie nicht bearbeiten."),
                 404,
+                "page_not_found",
             )
         if page.locale.language_code != SIMPLE_LOCALE:
             return JsonResponse({"applies": False})

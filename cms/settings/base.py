@@ -476,7 +476,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The integration handbook for the district website: pages in every content "
         "locale with fallback, lists, search, delta sync and previews. Every read "
-        "has a strong ETag; errors are JSON with a code and a message."
+        "has a strong ETag; errors are JSON with a code and a message.\n\n"
+        'Errors: `{"error": {"status", "code", "message"}}`. `code` is '
+        "stable English; `message` is in the language `Accept-Language` prefers "
+        f"among the content locales ({', '.join(c for c, _ in LANGUAGES)}; "
+        "`de-AT` counts as `de`), English when it names none, and "
+        "`Content-Language` says which. Documents do not depend on "
+        "`Accept-Language`: `locale` picks the content."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +26,7 @@ from wagtail.models import Locale, Page
 from wagtail_localize.models import TranslationSource
 
 from cms.admin_columns import YesNoColumn
+from cms.errors import error_response
 from cms.locales import LOCALE_NAMES, SOURCE_LOCALE, locale_label
 from cms.translators.offline import (
     SCOPES,
@@ -85,7 +86,8 @@ def locale_refused_view(request, *, refused: list[str]):
         or not request.accepts("text/html")
     )
     if wants_json:
-        return JsonResponse({"detail": f"{reason} {remedy}"}, status=403)
+        # The one error shape of cms.errors, in the admin language.
+        return error_response(403, "locale_refused", f"{reason} {remedy}")
     german = None
     if translation_language() != SOURCE_LOCALE:
         with override(SOURCE_LOCALE):

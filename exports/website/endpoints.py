@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -93,6 +93,17 @@ def _address_is_internal(address: str) -> bool:
     )
 
 
+# Turns a host name into its addresses. The system's resolver in production; a
+# test passes its own, because no DNS server runs where the tests do.
+HostResolver = Callable[[str], Sequence[str]]
+
+
+def host_addresses(host: str) -> list[str]:
+    """The addresses the system's resolver gives for ``host`` (TCP), in its order."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
 def internal_target(url: str, *, resolve: bool) -> str | None:
     """The internal address ``url`` points at (loopback, private, link-local such
     as a cloud metadata service), or None. With ``resolve``, a host name is looked
@@ -106,14 +117,53 @@ def internal_target(url: str, *, resolve: bool) -> str | None:
         if not resolve:
             return None
         try:
-            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+            candidates = host_addresses(host)
         except (OSError, UnicodeError):
             return None
-        candidates = [str(info[4][0]) for info in infos]
     for address in candidates:
         if _address_is_internal(address):
             return address
     return None
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where one attempt may connect: the URL's host name, resolved and checked once.
+
+    ``addresses`` are the addresses that were checked, and the only ones the
+    attempt may connect to: resolving the name again to connect would let a name
+    that answers a public address to the check and 127.0.0.1 to the connection
+    (DNS rebinding) reach the internal network. ``internal`` names the internal
+    address that refuses the URL; ``unresolved`` says why the name gave no address
+    (worth a retry: DNS may answer later).
+    """
+
+    host: str
+    addresses: tuple[str, ...] = ()
+    internal: str = ""
+    unresolved: str = ""
+
+
+def webhook_target(
+    url: str, *, resolver: HostResolver = host_addresses
+) -> WebhookTarget:
+    """Resolve ``url``'s host once and check every address it answers."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses: list[str] = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        if host == "localhost" or host.endswith(".localhost"):
+            return WebhookTarget(host, internal=host)
+        try:
+            addresses = list(resolver(host))
+        except (OSError, UnicodeError) as exc:
+            return WebhookTarget(host, unresolved=f"{host} does not resolve: {exc}")
+    if not addresses:
+        return WebhookTarget(host, unresolved=f"{host} does not resolve")
+    for address in addresses:
+        if _address_is_internal(address):
+            return WebhookTarget(host, internal=address)
+    return WebhookTarget(host, tuple(addresses))
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,14 @@ reach the website in order.
 from __future__ import annotations
 
 import random
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import urllib3
 from django.db import transaction
@@ -32,9 +35,12 @@ from exports.website.deliveries import (
 )
 from exports.website.endpoints import (
     EndpointConfig,
+    HostResolver,
+    WebhookTarget,
     WebsiteConfig,
-    internal_target,
+    host_addresses,
     url_allowed,
+    webhook_target,
     website_config_for_endpoint,
     website_configs,
 )
@@ -65,6 +71,88 @@ USER_AGENT = "Wegweiser-Webhooks/1"
 # than the signing and the POST together. No proxies from the environment, no
 # retries inside one attempt (the delivery's backoff is the retry), no redirects.
 _http = urllib3.PoolManager(num_pools=16, maxsize=8, retries=False)
+# Without ALLOW_PRIVATE_TARGETS a connection goes to an address that was checked,
+# never to what a second lookup answers (see ``WebhookTarget``): one pool per host
+# name and checked address, so keep-alive still carries a whole resync.
+PINNED_POOLS_MAX = 32
+# A name with many addresses: this many are tried when the first refuses the
+# connection (each within the connect timeout, far below ATTEMPT_SOFT_LIMIT).
+ADDRESSES_TRIED = 3
+_pinned_pools: OrderedDict[tuple[str, str, int, str], urllib3.HTTPConnectionPool] = (
+    OrderedDict()
+)
+_pinned_lock = threading.Lock()
+
+
+def pinned_pool(
+    *, scheme: str, host: str, port: int, address: str, ca_certs: str | None = None
+) -> urllib3.HTTPConnectionPool:
+    """A keep-alive pool that connects to ``address`` and speaks to ``host``.
+
+    For https the TLS handshake names ``host`` (SNI) and the certificate must be
+    valid for ``host``, exactly as if the name had been resolved by urllib3; the
+    caller sends ``Host`` itself. ``ca_certs`` replaces the system's trust store
+    (tests with their own certificate authority).
+    """
+    key = (scheme, host, port, address)
+    with _pinned_lock:
+        pool = _pinned_pools.get(key)
+        if pool is not None:
+            _pinned_pools.move_to_end(key)
+            return pool
+        if scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(
+                address,
+                port,
+                maxsize=8,
+                retries=False,
+                server_hostname=host,
+                assert_hostname=host,
+                ca_certs=ca_certs,
+            )
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, maxsize=8, retries=False)
+        _pinned_pools[key] = pool
+        while len(_pinned_pools) > PINNED_POOLS_MAX:
+            _, oldest = _pinned_pools.popitem(last=False)
+            oldest.close()
+    return pool
+
+
+def _pinned_request(
+    target: WebhookTarget,
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: urllib3.Timeout,
+) -> urllib3.BaseHTTPResponse:
+    """POST to one of the checked addresses in turn, as ``url``'s host."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    port = parts.port or (443 if scheme == "https" else 80)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # The netloc as written (port, IPv6 brackets); url_allowed refused user info.
+    headers = headers | {"host": parts.netloc.rpartition("@")[2]}
+    error: urllib3.exceptions.HTTPError | None = None
+    for address in target.addresses[:ADDRESSES_TRIED]:
+        pool = pinned_pool(scheme=scheme, host=target.host, port=port, address=address)
+        try:
+            return pool.urlopen(
+                "POST",
+                path,
+                body=body,
+                headers=headers,
+                timeout=timeout,
+                retries=False,
+                redirect=False,
+                assert_same_host=False,
+            )
+        except urllib3.exceptions.NewConnectionError as exc:
+            # Nothing was sent: the next checked address may take it.
+            error = exc
+    assert error is not None  # webhook_target never checks zero addresses
+    raise error
 
 
 @dataclass(frozen=True)
@@ -90,13 +178,16 @@ def website_delivery_attempt(*, delivery_id: int) -> AttemptResult:
     return website_deliveries_send(delivery_ids=[delivery_id])[0]
 
 
-def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResult]:
+def website_deliveries_send(
+    *, delivery_ids: Sequence[int], resolver: HostResolver = host_addresses
+) -> list[AttemptResult]:
     """Claim the due ones of ``delivery_ids`` and send them, one request each.
 
     Claiming and recording successes take a few queries for the whole batch, which
     is what makes a resync of thousands of pages fast; failures are recorded one
     by one. Rows that are not due, already being sent, or whose page has another
-    delivery in flight come back as ``skipped``.
+    delivery in flight come back as ``skipped``. ``resolver`` turns the
+    endpoint's host name into the addresses checked and connected to.
     """
     claimed = _claim(delivery_ids)
     # Every page of the batch built together from the content tree.
@@ -112,7 +203,7 @@ def website_deliveries_send(*, delivery_ids: Sequence[int]) -> list[AttemptResul
             continue
         started, clock = timezone.now(), time.monotonic()
         body = bodies[delivery.pk]
-        result, retry_after, excerpt = _post(channel, config, delivery, body)
+        result, retry_after, excerpt = _post(channel, config, delivery, body, resolver)
         duration = int((time.monotonic() - clock) * 1000)
         results[delivery.pk] = result
         if result.outcome == "delivered":
@@ -209,16 +300,11 @@ def _post(
     config: EndpointConfig,
     delivery: WebhookDelivery,
     body: bytes,
+    resolver: HostResolver = host_addresses,
 ) -> tuple[AttemptResult, timedelta | None, str]:
     """POST ``body``; return (result, retry-after delay or None, response excerpt)."""
     if not url_allowed(config.url, channel.allowed_urls):
         return AttemptResult("failed", error="URL not in the allow-list"), None, ""
-    # Looked up on every attempt: a name may come to point inside later.
-    if not channel.allow_private_targets and (
-        internal := internal_target(config.url, resolve=True)
-    ):
-        error = f"the URL points at the internal address {internal}"
-        return AttemptResult("failed", error=error), None, ""
     headers = webhook_headers(
         secrets=config.secrets,
         msg_id=delivery.webhook_id,
@@ -226,17 +312,29 @@ def _post(
         body=body,
     )
     headers |= {"content-type": "application/json", "user-agent": USER_AGENT}
+    timeout = urllib3.Timeout(connect=min(5.0, channel.timeout), read=channel.timeout)
     try:
-        response = _http.request(
-            "POST",
-            config.url,
-            body=body,
-            headers=headers,
-            timeout=urllib3.Timeout(
-                connect=min(5.0, channel.timeout), read=channel.timeout
-            ),
-            redirect=False,
-        )
+        if channel.allow_private_targets:
+            response = _http.request(
+                "POST",
+                config.url,
+                body=body,
+                headers=headers,
+                timeout=timeout,
+                redirect=False,
+            )
+        else:
+            # Looked up on every attempt (a name may come to point inside later),
+            # and the connection goes to the address that was checked.
+            target = webhook_target(config.url, resolver=resolver)
+            if target.internal:
+                error = f"the URL points at the internal address {target.internal}"
+                return AttemptResult("failed", error=error), None, ""
+            if target.unresolved:
+                return AttemptResult("retry", error=target.unresolved), None, ""
+            response = _pinned_request(
+                target, config.url, body=body, headers=headers, timeout=timeout
+            )
     except urllib3.exceptions.HTTPError as exc:
         return AttemptResult("retry", error=_short_error(exc)), None, ""
     code = response.status

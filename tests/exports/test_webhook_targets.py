@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import socket
+import ssl
+import threading
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import urllib3
 from django.core.exceptions import ImproperlyConfigured
 
 from exports.channels import channels_load
@@ -84,3 +92,228 @@ def website_secret() -> str:
     from tests.conftest import WEBHOOK_SECRET
 
     return WEBHOOK_SECRET
+
+
+# --- DNS rebinding: the address that was checked is the one connected to ----------
+#
+# A resolver is passed in because no DNS server can run here: a name whose answer
+# changes between two lookups can only be played by a stub. Everything after the
+# lookup is real: local HTTP(S) servers, real sockets, real TLS verification.
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers 204 and remembers the Host header and path of every request."""
+
+    seen: list[tuple[str, str]]
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.server.seen.append((self.headers.get("host"), self.path))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def local_server(tls: ssl.SSLContext | None = None):
+    """A real server on 127.0.0.1; yields it with ``seen`` and ``sni``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    server.seen, server.sni = [], []
+    if tls is not None:
+        tls.sni_callback = lambda sock, name, ctx: server.sni.append(name)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def certificate_for(name: str, tmp_path) -> tuple[ssl.SSLContext, str]:
+    """A server context with a certificate for ``name`` from a fresh test CA, and
+    the CA's file for the client to trust."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def cert(subject, issuer, key, signer, *, ca: bool, san=None):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), True)
+        )
+        if san:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(san)]), False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, leaf_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    ca = cert("Wegweiser test CA", "Wegweiser test CA", ca_key, ca_key, ca=True)
+    leaf = cert(name, "Wegweiser test CA", leaf_key, ca_key, ca=False, san=name)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "leaf.pem").write_bytes(
+        leaf.public_bytes(pem)
+        + leaf_key.private_bytes(
+            pem,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "leaf.pem")
+    return context, str(tmp_path / "ca.pem")
+
+
+def rebinding_resolver(*answers: str):
+    """A name that answers ``answers[0]`` to the first lookup, then the next …"""
+    calls: list[str] = []
+
+    def resolve(host: str) -> list[str]:
+        calls.append(host)
+        return [answers[min(len(calls), len(answers)) - 1]]
+
+    resolve.calls = calls
+    return resolve
+
+
+def post_once(url: str, resolver, **options):
+    from exports.website.endpoints import WebsiteConfig
+    from exports.website.models import WebhookDelivery
+    from exports.website.sending import _post
+
+    config = WebsiteConfig.parse(
+        alias="website",
+        options={
+            "ENDPOINTS": [{"URL": url, "SECRETS": [website_secret()]}],
+            "ALLOWED_URLS": [url],
+            "TIMEOUT": 1,
+            **options,
+        },
+    )
+    delivery = WebhookDelivery(pk=1, sequence=1)  # unsaved: only its id is signed
+    endpoint = config.endpoints["website"]
+    return _post(config, endpoint, delivery, b"{}", resolver)[0]
+
+
+def test_a_name_that_turns_internal_after_the_check_is_not_connected_to():
+    # The check is told a public address, a second lookup would say 127.0.0.1,
+    # where a server listens: the attempt must go to the public address only.
+    with local_server() as inside:
+        port = inside.server_address[1]
+        resolver = rebinding_resolver("93.184.215.14", "127.0.0.1")
+        result = post_once(f"http://rebind.test:{port}/hook", resolver)
+        assert resolver.calls == ["rebind.test"]  # looked up once, for the check
+        assert inside.seen == []
+        assert result.outcome != "delivered"
+
+
+def test_a_name_that_is_internal_at_the_check_fails_without_a_request():
+    with local_server() as inside:
+        port = inside.server_address[1]
+        result = post_once(
+            f"http://rebind.test:{port}/hook", rebinding_resolver("127.0.0.1")
+        )
+        assert result.outcome == "failed"
+        assert "internal address 127.0.0.1" in result.error
+        assert inside.seen == []
+
+
+def test_a_name_that_does_not_resolve_is_retried_later_without_a_request():
+    def no_answer(host):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    result = post_once("https://site.test/hook", no_answer)
+    assert result.outcome == "retry"
+    assert "site.test does not resolve" in result.error
+
+
+def test_with_private_targets_allowed_the_url_is_used_as_before():
+    with local_server() as inside:
+        port = inside.server_address[1]
+
+        def unused(host):
+            raise AssertionError("no pinning lookup with ALLOW_PRIVATE_TARGETS")
+
+        url = f"http://127.0.0.1:{port}/hook"
+        result = post_once(url, unused, ALLOW_PRIVATE_TARGETS=True)
+        assert result.outcome == "delivered"
+        assert inside.seen == [(f"127.0.0.1:{port}", "/hook")]
+
+
+def test_a_pinned_connection_keeps_the_host_name_for_http():
+    from exports.website.sending import pinned_pool
+
+    with local_server() as server:
+        port = server.server_address[1]
+        pool = pinned_pool(
+            scheme="http", host="site.test", port=port, address="127.0.0.1"
+        )
+        for _ in range(2):
+            response = pool.urlopen(
+                "POST", "/hook?x=1", body=b"{}", headers={"host": f"site.test:{port}"}
+            )
+            assert response.status == 204
+        assert server.seen == [(f"site.test:{port}", "/hook?x=1")] * 2
+        # Keep-alive: the second POST reused the pool's one connection.
+        assert pool.num_connections == 1
+        assert (
+            pinned_pool(scheme="http", host="site.test", port=port, address="127.0.0.1")
+            is pool
+        )
+
+
+def test_a_pinned_tls_connection_verifies_the_certificate_for_the_host_name(
+    tmp_path,
+):
+    from exports.website.sending import pinned_pool
+
+    context, ca_file = certificate_for("site.test", tmp_path)
+    with local_server(tls=context) as server:
+        port = server.server_address[1]
+        good = pinned_pool(
+            scheme="https",
+            host="site.test",
+            port=port,
+            address="127.0.0.1",
+            ca_certs=ca_file,
+        )
+        response = good.urlopen(
+            "POST", "/hook", body=b"{}", headers={"host": f"site.test:{port}"}
+        )
+        assert response.status == 204
+        # The handshake named the host, not the address it connected to.
+        assert server.sni == ["site.test"]
+        # A certificate for site.test is no good for another name at that address.
+        other = pinned_pool(
+            scheme="https",
+            host="other.test",
+            port=port,
+            address="127.0.0.1",
+            ca_certs=ca_file,
+        )
+        with pytest.raises(urllib3.exceptions.SSLError, match=r"other\.test"):
+            other.urlopen(
+                "POST",
+                "/hook",
+                body=b"{}",
+                headers={"host": "other.test"},
+                retries=False,
+            )
+        assert len(server.seen) == 1

@@ -46,10 +46,11 @@ def test_other_locales_are_not_checked(admin_client):
 def test_bad_input_gets_a_clear_4xx(admin_client):
     response = admin_client.post(URL, data="kein json", content_type="application/json")
     assert response.status_code == 400
-    assert "text" in response.json()["error"]
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request" and "text" in error["message"]
     response = post(admin_client, {"text": "Wort " * 30_000})
     assert response.status_code == 413
-    assert "zu lang" in response.json()["error"]
+    assert "zu lang" in response.json()["error"]["message"]
 
 
 def test_only_admin_users_with_csrf_token(client, django_user_model, ls_chapter):

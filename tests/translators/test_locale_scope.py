@@ -54,7 +54,10 @@ def sources(demo_handbook):
 def assert_refused(response, *, json: bool = True) -> None:
     assert response.status_code == 403
     if json:
-        assert REFUSED_EN in response.json()["detail"]
+        # The one error shape of the API and the admin's JSON endpoints.
+        error = response.json()["error"]
+        assert error["code"] == "locale_refused" and error["status"] == 403
+        assert REFUSED_EN in error["message"]
     else:
         body = response.content.decode()
         assert REFUSED_EN in body and REFUSED_DE in body
@@ -244,7 +247,7 @@ def test_syncing_writes_into_every_translated_locale(
     url = reverse("wagtail_localize:update_translations", args=[source.pk])
     response = translator_client.get(url, headers=XHR)
     assert response.status_code == 403
-    assert "your role covers only: ar" in response.json()["detail"]
+    assert "your role covers only: ar" in response.json()["error"]["message"]
 
     chapter = chapter_factory(sources["page"], title="Nur Arabisch")
     translate_into(chapter, "ar")

@@ -369,7 +369,9 @@
           }
           ui = ui || buildPanel(config, anchor);
           if (!answer.ok) {
-            ui.summary.textContent = config.strings.failed + " " + answer.data.error;
+            // The one error shape: {"error": {"status", "code", "message"}}.
+            const error = answer.data.error || {};
+            ui.summary.textContent = config.strings.failed + " " + (error.message || "");
             return;
           }
           render(ui, config, answer.data, collected ? collected.pieces : null);
