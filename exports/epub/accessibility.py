@@ -70,4 +70,12 @@ def accessibility_summary(book: EpubBook) -> str:
                 "Es gibt keine blinkenden Inhalte, Töne oder Bewegungen."
             )
         )
+        if book.overlays:
+            sentences.append(
+                _(
+                    "Das E-Book kann sich selbst vorlesen und markiert dabei den "
+                    "Satz, der gerade gelesen wird. Ton gibt es nur, wenn Sie das "
+                    "Vorlesen starten."
+                )
+            )
         return " ".join(str(s) for s in sentences)

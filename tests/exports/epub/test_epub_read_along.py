@@ -294,6 +294,8 @@ def test_accessibility_metadata_says_the_text_is_also_heard(read_along_book):
     features = [m.text for m in read_along_book.meta("schema:accessibilityFeature")]
     assert "auditory" in modes
     assert "synchronizedAudioText" in features
+    (summary,) = read_along_book.meta("schema:accessibilitySummary")
+    assert "Das E-Book kann vorlesen." in summary.text
 
 
 def test_a_book_without_a_recording_has_no_overlays(read_along_book):
@@ -306,6 +308,7 @@ def test_a_book_without_a_recording_has_no_overlays(read_along_book):
     assert not [n for n in names if n.endswith((".smil", ".mp3"))]
     assert "media-overlay" not in package and "media:" not in package
     assert "auditory" not in package and "synchronizedAudioText" not in package
+    assert "vorlesen" not in package
     assert 'id="s-' not in documents
 
 
