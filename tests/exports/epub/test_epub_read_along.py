@@ -31,8 +31,9 @@ from exports.content import HandbookTree, PageNode, build_content_tree, handbook
 from exports.content.inline import RichText, mediopunkt_remove
 from exports.content.nodes import Block, Step
 from exports.content.pages import ChapterNode
+from exports.epub.overlays import sentences_wrap
 from exports.models import ArtifactBuild
-from exports.read_along import read_along_current
+from exports.read_along import SpokenSentence, read_along_current
 from tests.exports.epub.conftest import NS
 
 LOCALE = "de-x-ls"
@@ -315,3 +316,44 @@ def test_a_book_without_a_recording_has_no_overlays(read_along_book):
 def test_a_new_recording_rebuilds_that_locales_epub(read_along_book):
     assert read_along_book.rebuild_requested
     assert not read_along_book.other_locale_requested
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # A sentence across inline elements: they move into its span.
+        (
+            "<p>Eins <a href='g.xhtml#t'>zwei</a> drei. Vier.</p>",
+            '<p><span id="s-1">Eins <a href="g.xhtml#t">zwei</a> drei.</span> '
+            '<span id="s-2">Vier.</span></p>',
+        ),
+        # Bold text that two sentences share is split at the sentence end; the
+        # glossary link keeps its id in the first part only.
+        (
+            "<p>Eins. <strong id='u'>Zwei. Drei</strong> vier.</p>",
+            '<p><span id="s-1">Eins.</span> <strong id="u"><span id="s-2">Zwei.'
+            '</span> </strong><span id="s-3"><strong>Drei</strong> vier.</span></p>',
+        ),
+        # A label the recording does not read stays outside; a compound split
+        # (seen, not read) inside.
+        (
+            "<h1>Kapitel 1: Bürger<span class='mediopunkt'>·</span>amt</h1>",
+            '<h1>Kapitel 1: <span id="s-1">Bürger<span class="mediopunkt">·</span>'
+            "amt</span></h1>",
+        ),
+    ],
+)
+def test_sentences_are_wrapped_where_they_stand(markup, expected):
+    root = ET.fromstring(f"<body>{markup}</body>")
+    texts = [
+        _text(e)
+        for e in ET.fromstring(expected).iter()
+        if e.get("id", "").startswith("s-")
+    ]
+    spoken = [SpokenSentence(text=t, start=i, end=i + 0.5) for i, t in enumerate(texts)]
+    wrapped, reached = sentences_wrap(root, spoken, first=0, id_prefix="s-")
+    assert [element_id for _i, element_id in wrapped] == [
+        f"s-{n}" for n in range(1, len(texts) + 1)
+    ]
+    assert reached == len(texts)
+    assert ET.tostring(root, encoding="unicode") == f"<body>{expected}</body>"
