@@ -11,6 +11,7 @@ the website and listed at ``/api/v1/artifacts/epub/<locale>.epub``; the admin pa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from django.utils.translation import gettext_lazy
@@ -53,13 +54,17 @@ class EpubChannel(FileChannel):
 
     def build(self, tree: HandbookTree) -> ArtifactFile | None:
         read_along = read_along_current(locale=tree.requested_locale)
-        book = epub_book(
-            tree,
-            read_along=read_along,
-            audio_cache=self.artifact_root() / "read-along",
-        )
+        # One folder per locale: a build prunes only its locale's.
+        cache = self.artifact_root() / "read-along" / tree.requested_locale
+        book = epub_book(tree, read_along=read_along, audio_cache=cache)
         if book is None:
             return None
+        used = {
+            Path(r.name).name for r in book.resources if r.name.startswith("audio/")
+        }
+        for old in cache.glob("*.mp3"):
+            if old.name not in used:
+                old.unlink(missing_ok=True)  # a superseded recording's MP3
         return ArtifactFile(
             content=epub_bytes(book),
             media_type=EPUB_MEDIA_TYPE,

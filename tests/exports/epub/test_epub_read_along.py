@@ -74,6 +74,8 @@ class ReadAlongBook:
     # The recording as the audio channel made it: page id → sentences' text.
     spoken: dict[int, list[str]]
     opus: dict[str, Path]  # sha256 → the audio channel's file
+    # The EPUB channel's MP3 cache of the locale after the build.
+    cached: list[str]
     rebuild_requested: bool
     other_locale_requested: bool
 
@@ -149,8 +151,12 @@ def read_along_book(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         current = read_along_current(locale=LOCALE)
         assert current is not None
+        cache = out / "epub" / "read-along" / LOCALE
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / "superseded.mp3").write_bytes(b"an older recording")
         built = epub.build(tree)
         assert built is not None
+        cached = sorted(p.name for p in cache.iterdir())
         transaction.set_rollback(True)
     path, plain_path = out / "read-along.epub", out / "plain.epub"
     path.write_bytes(built.content)
@@ -167,6 +173,7 @@ def read_along_book(django_db_setup, django_db_blocker, tmp_path_factory):
             for page_id, page in current.pages.items()
         },
         opus={page.sha256: page.path for page in current.pages.values()},
+        cached=cached,
         rebuild_requested=LOCALE in pending,
         other_locale_requested="en" in pending,
     )
@@ -261,6 +268,14 @@ def test_clip_times_increase_and_lie_within_the_audio(read_along_book):
             assert end <= OggOpus(recording).info.length + 0.001
             checked += 1
     assert checked == sum(len(s) for s in read_along_book.spoken.values())
+
+
+def test_the_mp3_cache_keeps_only_the_books_audio(read_along_book):
+    in_book = sorted(
+        p.name for p in (read_along_book.folder / "EPUB" / "audio").iterdir()
+    )
+    assert in_book == read_along_book.cached
+    assert len(in_book) == len(read_along_book.spoken)
 
 
 def test_durations_are_declared_per_overlay_and_in_total(read_along_book):
