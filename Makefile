@@ -51,7 +51,8 @@ build-deps:
 # (pdftoppm) to render PDF pages the print tests keep for a person to look at,
 # epubcheck (with a Java runtime) to validate the EPUBs,
 # espeak-ng (offline speech, voices inside the package) and opus-tools (opusenc)
-# for the audio channel.
+# for the audio channel, lame for the read-along EPUBs' MP3 (EPUB 3.2 Media
+# Overlays take no Opus).
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
@@ -60,6 +61,7 @@ system-deps:
 	test -f /usr/share/java/epubcheck.jar || missing="$$missing epubcheck"; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
 	command -v opusenc >/dev/null 2>&1 || missing="$$missing opus-tools"; \
+	command -v lame >/dev/null 2>&1 || missing="$$missing lame"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \

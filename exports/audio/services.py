@@ -37,6 +37,7 @@ from exports.audio.script import page_sentences
 from exports.audio.speech import SpeechBackend, SpeechFailed
 from exports.channels import ExportChannel
 from exports.content import HandbookTree
+from exports.read_along import READ_ALONG
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +129,10 @@ def clip_item(*, channel: str, locale: str, clip: PageClip) -> dict[str, Any]:
 
 def locale_audio_details(built: LocaleAudio, *, channel: str, locale: str) -> dict:
     """The artifact's details: the files of the set (served while current) and
-    each page's item for its document."""
+    each page's item for its document. The manifest is a read-along one
+    (``exports.read_along``): other channels (the EPUB) may read it."""
     return {
+        READ_ALONG: True,
         "pages": len(built.clips),
         "duration": built.manifest["duration"],
         "synthesized": built.synthesized,

@@ -25,6 +25,9 @@ def accessibility_metadata(book: EpubBook) -> list[tuple[str, str]]:
     has_images = book.image_count > 0
     all_alt = book.images_without_alt == 0
     modes = ["textual"] + (["visual"] if has_images else [])
+    # Read-along: the text is also heard, synchronised sentence by sentence.
+    if book.overlays:
+        modes.append("auditory")
     sufficient = ["textual"] if (all_alt or not has_images) else []
     sufficient_sets = [",".join(sufficient)] if sufficient else []
     if has_images:
@@ -37,6 +40,8 @@ def accessibility_metadata(book: EpubBook) -> list[tuple[str, str]]:
     ]
     if has_images and all_alt:
         features.append("alternativeText")
+    if book.overlays:
+        features.append("synchronizedAudioText")
     pairs: list[tuple[str, str]] = [("schema:accessMode", mode) for mode in modes]
     pairs += [("schema:accessModeSufficient", s) for s in sufficient_sets]
     pairs += [("schema:accessibilityFeature", f) for f in features]
@@ -65,4 +70,12 @@ def accessibility_summary(book: EpubBook) -> str:
                 "Es gibt keine blinkenden Inhalte, Töne oder Bewegungen."
             )
         )
+        if book.overlays:
+            sentences.append(
+                _(
+                    "Das E-Book kann sich selbst vorlesen und markiert dabei den "
+                    "Satz, der gerade gelesen wird. Ton gibt es nur, wenn Sie das "
+                    "Vorlesen starten."
+                )
+            )
         return " ".join(str(s) for s in sentences)

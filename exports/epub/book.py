@@ -43,7 +43,25 @@ from exports.content.pages import (
     RecommendationNode,
 )
 from exports.content.references import image_files
-from exports.epub.xhtml import GLOSSARY_FILE, Child, E, Uses, Writer, document_bytes
+from exports.epub.overlays import (
+    ACTIVE_CSS,
+    AUDIO_MEDIA_TYPE,
+    SMIL_MEDIA_TYPE,
+    Clip,
+    overlay_audio,
+    sentences_wrap,
+    smil_document,
+)
+from exports.epub.xhtml import (
+    GLOSSARY_FILE,
+    Child,
+    E,
+    Uses,
+    Writer,
+    document_bytes,
+    mediopunkt_mark,
+)
+from exports.read_along import ReadAlong
 
 # Pictures go into the book at this size at most: sharp on a phone or tablet,
 # small enough for a download over a slow connection.
@@ -85,7 +103,7 @@ class ContentDocument:
     # The language and direction of its text (its own, when it falls back).
     lang: str
     direction: str
-    # Kept for EPUB Media Overlays: the SMIL file that reads this document aloud.
+    # EPUB Media Overlays: the SMIL file that reads this document aloud.
     media_overlay: str | None = None
 
 
@@ -122,6 +140,8 @@ class EpubBook:
     landmarks: list[tuple[str, str, str]]
     image_count: int
     images_without_alt: int
+    # Media Overlays (read-along): each SMIL file and how long it plays, in ms.
+    overlays: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _language(code: str) -> tuple[str, str]:
@@ -144,8 +164,22 @@ def _labels() -> dict[str, str]:
 class _Assembler:
     """Walks the tree once, writing each document; collects uses and images."""
 
-    def __init__(self, tree: HandbookTree, root: HandbookNode) -> None:
+    def __init__(
+        self,
+        tree: HandbookTree,
+        root: HandbookNode,
+        *,
+        read_along: ReadAlong | None = None,
+        audio_cache: Path | None = None,
+    ) -> None:
         self.tree = tree
+        self.read_along = read_along
+        self.audio_cache = audio_cache
+        # Per spoken page, its first sentence no document has shown yet.
+        self.spoken_next: dict[int, int] = {}
+        self.overlays: list[tuple[str, int]] = []
+        self.overlay_files: dict[str, bytes] = {}
+        self.audio_files: dict[str, bytes] = {}
         self.root = root
         self.locale = tree.requested_locale
         self.lang, self.direction = _language(self.locale)
@@ -210,10 +244,17 @@ class _Assembler:
         )
 
     def _add(
-        self, *, name: str, title: str, node_locale: str, section: ET.Element
+        self,
+        *,
+        name: str,
+        title: str,
+        node_locale: str,
+        section: ET.Element,
+        spoken_id: int | None = None,
     ) -> None:
         lang, direction = _language(node_locale)
         body = E("body", None, E("main", None, section))
+        overlay = self._overlay(name=name, lang=lang, body=body, page_id=spoken_id)
         self.documents.append(
             ContentDocument(
                 name=name,
@@ -227,10 +268,52 @@ class _Assembler:
                 ),
                 lang=lang,
                 direction=direction,
+                media_overlay=overlay,
             )
         )
         self.files_titles[name] = title
         self.files_lang[name] = node_locale
+
+    def _overlay(
+        self, *, name: str, lang: str, body: ET.Element, page_id: int | None
+    ) -> str | None:
+        """Wrap the sentences of page ``page_id`` that ``body`` shows and write
+        their Media Overlay; its name, or None without a recording of the page."""
+        spoken = (
+            self.read_along.pages.get(page_id)
+            if self.read_along is not None and page_id is not None
+            else None
+        )
+        if spoken is None or self.audio_cache is None:
+            return None
+        if lang == "de":
+            mediopunkt_mark(body)  # as document_bytes will: the splits are not read
+        wrapped, self.spoken_next[spoken.page_id] = sentences_wrap(
+            body,
+            spoken.sentences,
+            first=self.spoken_next.get(spoken.page_id, 0),
+            id_prefix=f"s-{spoken.page_id}-",
+        )
+        if not wrapped:
+            return None
+        audio = f"audio/{spoken.sha256}.mp3"
+        if audio not in self.audio_files:
+            self.audio_files[audio] = overlay_audio(spoken, cache=self.audio_cache)
+        clips = [
+            Clip(
+                element_id=element_id,
+                audio=audio,
+                start=spoken.sentences[index].start,
+                end=spoken.sentences[index].end,
+            )
+            for index, element_id in wrapped
+        ]
+        smil = name.removesuffix(".xhtml") + ".smil"
+        self.overlay_files[smil] = smil_document(document=name, clips=clips)
+        self.overlays.append(
+            (smil, sum(round(c.end * 1000) - round(c.start * 1000) for c in clips))
+        )
+        return smil
 
     def _language_attrs(self, code: str) -> dict[str, str]:
         """``lang``/``dir`` for text of locale ``code`` inside the book's language
@@ -263,7 +346,13 @@ class _Assembler:
             if edition
             else None,
         )
-        self._add(name=name, title=root.title, node_locale=root.locale, section=section)
+        self._add(
+            name=name,
+            title=root.title,
+            node_locale=root.locale,
+            section=section,
+            spoken_id=root.id,
+        )
 
     def chapters(self) -> None:
         for child in self.root.children:
@@ -289,7 +378,13 @@ class _Assembler:
             *writer.rich(node.intro),
             *writer.blocks(node.body),
         )
-        self._add(name=name, title=node.title, node_locale=node.locale, section=section)
+        self._add(
+            name=name,
+            title=node.title,
+            node_locale=node.locale,
+            section=section,
+            spoken_id=node.id,
+        )
         entry = self._entry(title=heading, href=name, node_locale=node.locale)
         for page in node.children:
             sub = self.page(page)
@@ -348,7 +443,13 @@ class _Assembler:
             E("h1", None, node.title),
             *body,
         )
-        self._add(name=name, title=node.title, node_locale=node.locale, section=section)
+        self._add(
+            name=name,
+            title=node.title,
+            node_locale=node.locale,
+            section=section,
+            spoken_id=node.id,
+        )
         return self._entry(title=node.title, href=name, node_locale=node.locale)
 
     def portraits(self, index: PortraitIndexNode) -> None:
@@ -361,7 +462,11 @@ class _Assembler:
             *writer.rich(index.intro),
         )
         self._add(
-            name=name, title=index.title, node_locale=index.locale, section=section
+            name=name,
+            title=index.title,
+            node_locale=index.locale,
+            section=section,
+            spoken_id=index.id,
         )
         entry = self._entry(title=index.title, href=name, node_locale=index.locale)
         for child in index.children:
@@ -396,7 +501,13 @@ class _Assembler:
             _facts([f for f in facts if f is not None]),
             *writer.blocks(node.story),
         )
-        self._add(name=name, title=display, node_locale=node.locale, section=section)
+        self._add(
+            name=name,
+            title=display,
+            node_locale=node.locale,
+            section=section,
+            spoken_id=node.id,
+        )
         return self._entry(title=display, href=name, node_locale=node.locale)
 
     def _images_in(self, node: PageNode, title: str) -> None:
@@ -520,6 +631,7 @@ class _Assembler:
             title=labels["imprint"],
             node_locale=root.locale,
             section=section,
+            spoken_id=root.id,
         )
         self.toc.append(
             self._entry(title=labels["imprint"], href=name, node_locale=root.locale)
@@ -546,9 +658,16 @@ class _Assembler:
             )
             for _family, _weight, _style, file in fonts
         ]
-        resources.append(
-            Resource(name=STYLESHEET, media_type="text/css", data=_css(fonts))
-        )
+        css = _css(fonts) + (ACTIVE_CSS.encode() if self.overlays else b"")
+        resources.append(Resource(name=STYLESHEET, media_type="text/css", data=css))
+        resources += [
+            Resource(name=name, media_type=SMIL_MEDIA_TYPE, data=data)
+            for name, data in self.overlay_files.items()
+        ]
+        resources += [
+            Resource(name=name, media_type=AUDIO_MEDIA_TYPE, data=data)
+            for name, data in sorted(self.audio_files.items())
+        ]
         return resources
 
     def _needs_arabic(self) -> bool:
@@ -604,13 +723,25 @@ def _modified(tree: HandbookTree, root: HandbookNode) -> datetime:
     return datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def epub_book(tree: HandbookTree) -> EpubBook | None:
-    """The parts of ``tree``'s EPUB; None when the handbook is not visible."""
+def epub_book(
+    tree: HandbookTree,
+    *,
+    read_along: ReadAlong | None = None,
+    audio_cache: Path | None = None,
+) -> EpubBook | None:
+    """The parts of ``tree``'s EPUB; None when the handbook is not visible.
+
+    With ``read_along`` (the locale's recording) the book reads itself aloud:
+    Media Overlays for every document that shows recorded sentences, the audio
+    transcoded into ``audio_cache``.
+    """
     root = tree.root
     if not isinstance(root, HandbookNode):
         return None
     with translation.override(tree.requested_locale):
-        assembler = _Assembler(tree, root)
+        assembler = _Assembler(
+            tree, root, read_along=read_along, audio_cache=audio_cache
+        )
         assembler.cover()
         assembler.chapters()
         assembler.glossary()
@@ -647,6 +778,7 @@ def epub_book(tree: HandbookTree) -> EpubBook | None:
                 for image_id in assembler.images
                 if not (assembler.image_refs[image_id].alt or "").strip()
             ),
+            overlays=assembler.overlays,
         )
 
 

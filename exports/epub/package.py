@@ -5,10 +5,11 @@ The zip is deterministic: entries in a fixed order with a fixed timestamp, so th
 same content gives the same bytes, the same sha256, and no new file is announced
 when nothing changed.
 
-Media Overlays (read-along) plug in here later: a ``ContentDocument`` with a
-``media_overlay`` gets the ``media-overlay`` attribute in the manifest, and the
-SMIL and audio files travel as ``Resource``s; the package's ``media:duration``
-metadata and the ``-epub-media-overlay-active`` class go with them.
+Media Overlays (read-along, ``exports.epub.overlays``): a ``ContentDocument``
+with a ``media_overlay`` gets the ``media-overlay`` attribute in the manifest, the
+SMIL and audio files travel as ``Resource``s, and the metadata gets each overlay's
+``media:duration``, their total and the ``media:active-class``. A book without
+them is exactly as before.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import zipfile
 
 from exports.epub.accessibility import accessibility_metadata
 from exports.epub.book import EpubBook, NavEntry
+from exports.epub.overlays import ACTIVE_CLASS, clock
 from exports.epub.xhtml import E, document_bytes
 
 EPUB_MEDIA_TYPE = "application/epub+zip"
@@ -133,6 +135,18 @@ def package_document(book: EpubBook) -> bytes:
             metadata.append(E("link", {"rel": name[5:], "href": value}))
         else:
             metadata.append(E("meta", {"property": name}, value))
+    for name, millis in book.overlays:
+        metadata.append(
+            E(
+                "meta",
+                {"property": "media:duration", "refines": f"#{_item_id(name)}"},
+                clock(millis / 1000),
+            )
+        )
+    if book.overlays:
+        total = sum(millis for _name, millis in book.overlays)
+        metadata.append(E("meta", {"property": "media:duration"}, clock(total / 1000)))
+        metadata.append(E("meta", {"property": "media:active-class"}, ACTIVE_CLASS))
     manifest = E(
         "manifest",
         None,
