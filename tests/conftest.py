@@ -89,6 +89,8 @@ class WorkerProcess:
         self.log = log
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        # When a test last killed it: what it had reserved then never finishes.
+        self.killed_at = 0.0
 
     def start(self, *, purge: bool) -> None:
         with self.log.open("a") as out:
@@ -114,6 +116,7 @@ class WorkerProcess:
         """SIGKILL, as the kernel's OOM killer or a pulled plug would."""
         self.proc.kill()
         self.proc.wait(timeout=20)
+        self.killed_at = time.time()
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -169,8 +172,8 @@ def worker_idle() -> bool:
 
     With late acks a running task's message sits in kombu's ``unacked_index``
     (scored by delivery time) until it finishes. A killed worker's entry stays
-    there for the visibility timeout, so only the last two minutes count: longer
-    than any task the tests run, shorter than a stuck wait per test.
+    there for the visibility timeout, so only entries since the last kill and
+    within the last two minutes count (longer than any task the tests run).
 
     A task sent with a countdown (a print build after its window, a delivery's
     retry) sits there too, reserved but not running, until its time comes. One due
@@ -182,7 +185,9 @@ def worker_idle() -> bool:
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     if client.llen("celery"):
         return False
-    reserved = client.zrangebyscore("unacked_index", time.time() - 120, "+inf")
+    # Reserved by a worker a test killed: never acked, and nobody is writing.
+    since = max(time.time() - 120, RUNNING_WORKER.killed_at if RUNNING_WORKER else 0)
+    reserved = client.zrangebyscore("unacked_index", since, "+inf")
     if not reserved:
         return True
     not_before = time.time() + WORKER_IDLE_TIMEOUT
