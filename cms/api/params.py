@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -137,17 +138,22 @@ def page_id_param(page_id: int) -> int:
 
 
 def _known_slug_param(
-    query: QueryDict, name: str, known: list[str], unknown_message: str
+    query: QueryDict,
+    name: str,
+    known_slugs: Callable[[], list[str]],
+    unknown_message: str,
 ) -> str | None:
     """A filter's slug, or None without the filter; an unknown slug is a 400.
 
     An error rather than an empty list, so a typo in a link is not mistaken for
     "nothing here" — the same for every filter. ``unknown_message`` says so,
-    with ``%(value)s`` and ``%(known)s``.
+    with ``%(value)s`` and ``%(known)s``. The known slugs are read only when the
+    filter is set: an unfiltered list costs no query for them.
     """
     slug = slug_param(query, name)
     if slug is None:
         return None
+    known = known_slugs()
     if slug not in known:
         shown = ", ".join(known[:KNOWN_SHOWN]) + (
             " …" if len(known) > KNOWN_SHOWN else ""
@@ -165,7 +171,7 @@ def municipality_param(query: QueryDict) -> str | None:
     return _known_slug_param(
         query,
         "municipality",
-        municipality_slugs(),
+        municipality_slugs,
         _(
             "There is no municipality %(value)s; known: %(known)s (all of them: "
             "/api/v1/municipalities/)."
@@ -178,7 +184,7 @@ def topic_param(query: QueryDict) -> str | None:
     return _known_slug_param(
         query,
         "topic",
-        topic_slugs(),
+        topic_slugs,
         _("There is no topic %(value)s; known topic slugs: %(known)s."),
     )
 

@@ -271,3 +271,15 @@ def test_renaming_a_chapter_changes_its_pages_etags_and_paths(api):
     after = api(f"pages/{page.pk}/", if_none_match=before["ETag"])
     assert after.status_code == 200
     assert "/engagement-neu/" in after.data["path"]
+
+
+def test_an_unfiltered_list_does_not_read_the_filters_slugs(api):
+    # The known topics and municipalities are read to refuse an unknown one
+    # (400), so only when the list is filtered.
+    api("recommendations/?locale=ar")
+    with CaptureQueriesContext(connection) as queries:
+        assert api("recommendations/?locale=ar").status_code == 200
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "snippets_topic" not in tables
+    assert "snippets_municipality" not in tables
+    assert api("recommendations/?locale=ar&topic=nope").status_code == 400
