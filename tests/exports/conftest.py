@@ -195,3 +195,15 @@ class CannedServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture
+def tasks_in_this_process():
+    """Celery tasks run here, even where CI has a real worker: for a test whose
+    clock is travelled, or whose channels the session's worker does not have."""
+    from celery import current_app
+
+    before = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = before

@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
-from celery import current_app
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -55,17 +54,8 @@ def everywhere(client, website, portrait, photo_url: str, cursor: str) -> dict:
     }
 
 
-@pytest.fixture
-def deliveries_in_this_process():
-    """Tasks run here, on this process's travelled clock."""
-    before = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = before
-
-
 def test_a_withdrawal_dated_tomorrow_takes_effect_tomorrow_everywhere(
-    website, wagtail_tree, deliveries_in_this_process, client, settings, tmp_path
+    website, wagtail_tree, tasks_in_this_process, client, settings, tmp_path
 ):
     settings.ARTIFACTS_ROOT = tmp_path / "artifacts"
     website.up()

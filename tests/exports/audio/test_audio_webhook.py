@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from celery import current_app
 from wagtail.models import Page
 
 from exports.models import ContentEvent
@@ -18,14 +17,6 @@ from tests.conftest import wait_until
 from tests.factories.pages import chapter_factory, handbook_factory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def tasks_in_this_process():
-    before = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = before
 
 
 def pushed_audio(website, page) -> dict | None:
