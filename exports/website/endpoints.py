@@ -83,14 +83,10 @@ def _address_is_internal(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-    )
+    # Anything not reachable on the public internet: private, loopback,
+    # link-local, reserved, unspecified and the carrier-grade NAT range
+    # (100.64.0.0/10, which ``is_private`` leaves out), and multicast.
+    return not ip.is_global or ip.is_multicast
 
 
 # Turns a host name into its addresses. The system's resolver in production; a

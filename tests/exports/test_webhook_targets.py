@@ -55,6 +55,7 @@ def test_the_allow_list_compares_parsed_parts_and_path_segments(url, allowed):
         "http://[::1]/hook",
         "http://[::ffff:169.254.169.254]/hook",
         "http://0.0.0.0/hook",
+        "http://100.64.0.1/hook",  # carrier-grade NAT: a provider's inside
     ],
 )
 def test_internal_targets_are_refused_unless_explicitly_allowed(url):
