@@ -15,7 +15,7 @@ import json
 import math
 import shutil
 import subprocess
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -31,13 +31,13 @@ from exports.audio.script import Sentence, page_sentences
 from exports.audio.services import audio_locale_run
 from exports.channels import channel_get
 from exports.content import HandbookTree, PageNode, build_content_tree
-from exports.content.inline import RichText
-from exports.content.nodes import Block, Step
+from tests.factories.trees import trimmed_node
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE_DIR = REPO / "test-output" / "audio"
 LOCALES = [loc.code for loc in settings.WEGWEISER_LOCALES]
 DECODE_RATE = 8000
+
 
 pytestmark = pytest.mark.django_db
 
@@ -54,24 +54,11 @@ class Listened:
     manifest: bytes
 
 
-def _trimmed(node: PageNode) -> PageNode:
-    """``node`` with only the first block of each text field, and no children:
-    a few sentences of real page text are enough to listen to."""
-    changes = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, RichText):
-            changes[f.name] = RichText(value.nodes[:1])
-        elif isinstance(value, tuple) and value and isinstance(value[0], Block | Step):
-            changes[f.name] = value[:1]
-    return replace(node, **{**changes, "children": []})
-
-
 def _short_pages(tree: HandbookTree, language: str) -> list[PageNode]:
     """Two short (trimmed) pages with at least three sentences, fewest words first."""
     spoken = []
     for node in tree.nodes():
-        trimmed = _trimmed(node)
+        trimmed = trimmed_node(node)
         sentences = page_sentences(trimmed, language=language)
         words = sum(len(s.text.split()) for s in sentences)
         if len(sentences) >= 3:

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -27,14 +27,14 @@ from mutagen.oggopus import OggOpus
 
 from exports.artifacts import artifact_publish
 from exports.channels import channel_get
-from exports.content import HandbookTree, PageNode, build_content_tree, handbooks_source
-from exports.content.inline import RichText, mediopunkt_remove
-from exports.content.nodes import Block, Step
+from exports.content import HandbookTree, build_content_tree, handbooks_source
+from exports.content.inline import mediopunkt_remove
 from exports.content.pages import ChapterNode
 from exports.epub.overlays import sentences_wrap
 from exports.models import ArtifactBuild
 from exports.read_along import SpokenSentence, read_along_current
 from tests.exports.epub.conftest import NS
+from tests.factories.trees import trimmed_node
 
 LOCALE = "de-x-ls"
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
@@ -44,25 +44,13 @@ CLOCK = re.compile(r"^(\d+):(\d\d):(\d\d\.\d{3})$")
 pytestmark = pytest.mark.django_db
 
 
-def _trimmed(node: PageNode, children: list[PageNode]) -> PageNode:
-    """``node`` with only the first block of each text field: a few real sentences."""
-    changes: dict[str, object] = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, RichText):
-            changes[f.name] = RichText(value.nodes[:1])
-        elif isinstance(value, tuple) and value and isinstance(value[0], Block | Step):
-            changes[f.name] = value[:1]
-    return replace(node, **{**changes, "children": children})
-
-
 def _small(tree: HandbookTree) -> HandbookTree:
     assert tree.root is not None
     chapter = next(
         c for c in tree.root.children if isinstance(c, ChapterNode) and c.children
     )
-    page = _trimmed(chapter.children[0], [])
-    root = _trimmed(tree.root, [_trimmed(chapter, [page])])
+    page = trimmed_node(chapter.children[0], [])
+    root = trimmed_node(tree.root, [trimmed_node(chapter, [page])])
     return replace(tree, root=root)
 
 
