@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import pytest
 import time_machine
+from celery import current_app
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
@@ -175,3 +176,14 @@ def test_time_limits_that_would_let_a_build_run_twice_stop_start_up(settings):
             alias="audio",
             options={"SPEECH": TONE, "SOFT_TIME_LIMIT": 900, "TIME_LIMIT": 600},
         )
+
+
+def test_a_reading_an_older_release_queued_is_owed_on_the_generic_queue(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    audio_configure(settings, tmp_path, speech=TONE)
+    # The message as the former audio queue sent it: task name, alias, locales.
+    with django_capture_on_commit_callbacks(execute=False):
+        current_app.tasks["exports.audio_build"].apply(args=("audio", ["en", "tr"]))
+    owed = ArtifactBuild.objects.filter(channel="audio", state="pending")
+    assert sorted(owed.values_list("locale", flat=True)) == ["en", "tr"]
