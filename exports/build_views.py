@@ -46,7 +46,7 @@ def artifact_overview_view(request: HttpRequest, *, alias: str) -> TemplateRespo
     channel = _channel(alias)
     return TemplateResponse(
         request,
-        "exports/artifact_builds.html",
+        channel.overview_template,
         {
             "page_title": str(channel.menu_label),
             "header_icon": channel.menu_icon,
@@ -89,7 +89,7 @@ def artifact_rebuild_view(
     """
     _require(request, REBUILD_PERMISSION)
     channel = _channel(alias)
-    if locale not in channel.build_locales():
+    if locale not in channel.hand_locales():
         raise Http404(_("Für diese Sprache wird keine Datei gebaut."))
     # A channel may ask first (print: a PDF mostly in German).
     question = channel.rebuild_question(artifact_current(channel=alias, locale=locale))

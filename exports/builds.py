@@ -24,10 +24,10 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from celery import signature
 from django.conf import settings
@@ -71,10 +71,12 @@ Outcome = ArtifactBuild.Outcome
 ARTIFACT_BUILD_TASK = "exports.artifact_build"
 ARTIFACT_SWEEP_TASK = "exports.artifact_builds_sweep"
 # A build renders one locale of the whole handbook; the task limits stop a runaway
-# build long before the LEASE ends.
+# build long before its lease ends (the hard limit and LEASE_MARGIN). These are the
+# defaults; a channel whose builds take longer (audio) sets its own
+# (``FileBuilding.build_time_limits``), and every build message carries them.
 BUILD_SOFT_LIMIT = 300
 BUILD_HARD_LIMIT = 360
-LEASE = timedelta(seconds=BUILD_HARD_LIMIT + 60)
+LEASE_MARGIN = timedelta(seconds=60)
 BACKOFF_BASE = timedelta(seconds=60)
 BACKOFF_CAP = timedelta(hours=2)
 # Failed builds in a row before they wait for the next publish or an editor.
@@ -91,6 +93,24 @@ class PlannedFile:
 
     source_hash: str
     make: Callable[[], ArtifactFile | None]
+
+
+@dataclass(frozen=True)
+class BuildTimeLimits:
+    """How long one build of a channel may run, in seconds.
+
+    At ``soft`` the build is interrupted (``SoftTimeLimitExceeded``: recorded as
+    a failure and retried with backoff); at ``hard`` the worker's process is
+    killed. The lease outlasts ``hard``, so no other worker takes over a build
+    that may still be running.
+    """
+
+    soft: int = BUILD_SOFT_LIMIT
+    hard: int = BUILD_HARD_LIMIT
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.hard) + LEASE_MARGIN
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,8 @@ class FileBuilding(ExportChannel):
     overview_file_heading: ClassVar[str | Promise] = gettext_lazy("Aktuelle Datei")
     overview_no_file: ClassVar[str | Promise] = gettext_lazy("noch keine Datei")
     overview_download: ClassVar[str | Promise] = gettext_lazy("Herunterladen")
+    # The overview page's template (a channel's own extends the generic one).
+    overview_template: ClassVar[str] = "exports/artifact_builds.html"
 
     def build_locales(self) -> tuple[str, ...]:
         """Locales that get a file."""
@@ -133,6 +155,17 @@ class FileBuilding(ExportChannel):
     def build_keep(self) -> int:
         """Files kept per locale, the current one included."""
         return 3
+
+    def hand_locales(self) -> tuple[str, ...]:
+        """Locales an editor may build by hand (the admin's "build now", ``manage.py
+        export``): ``build_locales`` unless the channel can make more (audio: every
+        locale its voice speaks). The overview lists these."""
+        return self.build_locales()
+
+    def build_time_limits(self) -> BuildTimeLimits:
+        """How long one build may run (a channel that reads a whole handbook
+        aloud needs longer than one that lays it out)."""
+        return BuildTimeLimits()
 
     def build_plan(self, tree: HandbookTree) -> PlannedFile:
         """``tree``'s file in two steps: the address of its inputs, then the making.
@@ -152,6 +185,21 @@ class FileBuilding(ExportChannel):
 
     def rebuild_question(self, artifact: Artifact | None) -> str:
         """What an editor must confirm before "build now" ("" when nothing)."""
+        return ""
+
+    def build_facts(self, details: Mapping[str, Any]) -> list[str]:
+        """Facts of what the last build did (``ArtifactFile.build_details``) for
+        the command's line ("3 synthesized, 5 unchanged")."""
+        return []
+
+    def build_notes(self, details: Mapping[str, Any]) -> list[OverviewNote]:
+        """Lines under the state of the last build in the admin overview, from
+        what it did (``ArtifactFile.build_details``)."""
+        return []
+
+    def locale_label(self, locale_code: str) -> str:
+        """What the overview says under a locale's name beside its code ("" for
+        nothing; audio: its voice)."""
         return ""
 
 
@@ -204,7 +252,9 @@ def artifact_builds_request(
             if opens:
                 touched.append((build.pk, build.not_before))
         if touched:
-            transaction.on_commit(lambda: artifact_builds_enqueue(builds=touched))
+            transaction.on_commit(
+                lambda: artifact_builds_enqueue(channel=channel, builds=touched)
+            )
     return [pk for pk, _not_before in touched]
 
 
@@ -233,19 +283,34 @@ def _row_locked(
         return rows.get(), False
 
 
-def artifact_builds_enqueue(*, builds: Sequence[tuple[int, datetime]]) -> int:
-    """Hand builds to the broker, each to start when its window is over.
+def artifact_build_time_limits(channel: str) -> BuildTimeLimits:
+    """How long a build of ``channel`` may run (the defaults for one that is no
+    longer configured: its build fails and says so)."""
+    building = building_channels().get(channel)
+    return building.build_time_limits() if building else BuildTimeLimits()
+
+
+def artifact_builds_enqueue(
+    *, channel: str, builds: Sequence[tuple[int, datetime]]
+) -> int:
+    """Hand builds of ``channel`` to the broker, each to start when its window is
+    over, with the channel's time limits (the worker applies a message's limits
+    instead of the task's defaults).
 
     A broker that is down is logged, not raised: the rows stay pending and the
     sweep starts them. Publishing never fails because of a file channel.
     """
     sent = 0
     now = timezone.now()
+    limits = artifact_build_time_limits(channel)
     try:
         for build_id, not_before in builds:
             countdown = max(0.0, (not_before - now).total_seconds())
             signature(ARTIFACT_BUILD_TASK, args=(build_id,)).apply_async(
-                countdown=countdown, retry=False
+                countdown=countdown,
+                retry=False,
+                soft_time_limit=limits.soft,
+                time_limit=limits.hard,
             )
             sent += 1
     except (BrokerUnavailable, OSError) as exc:
@@ -269,13 +334,21 @@ class ArtifactBuildResult:
     artifact: Artifact | None = None
     seconds: float = 0.0
     error: str = ""
+    # What the build did besides its file (``ArtifactFile.build_details``).
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 def artifact_build_claim(*, build_id: int, force: bool = False) -> ArtifactBuild | None:
     """Take a due build for this worker (``force``: due or not), or None.
 
-    One conditional UPDATE decides, so two workers never both get the row.
+    One conditional UPDATE decides, so two workers never both get the row. The
+    lease outlasts the channel's hard time limit.
     """
+    channel = (
+        ArtifactBuild.objects.filter(pk=build_id).values_list("channel", flat=True)
+    ).first()
+    if channel is None:
+        return None
     now = timezone.now()
     lost = Q(state=State.RUNNING, lease_expires_at__lt=now)
     if force:
@@ -286,7 +359,7 @@ def artifact_build_claim(*, build_id: int, force: bool = False) -> ArtifactBuild
             | Q(state=State.FAILED, not_before__lte=now, attempts__lt=MAX_ATTEMPTS)
             | lost
         )
-    lease = now + LEASE
+    lease = now + artifact_build_time_limits(channel).lease
     claimed = ArtifactBuild.objects.filter(claimable, pk=build_id).update(
         state=State.RUNNING, started_at=now, lease_expires_at=lease, requests=0
     )
@@ -356,6 +429,7 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
         return ArtifactBuildResult(
             locale=build.locale, outcome=Outcome.EMPTY, seconds=seconds
         )
+    details = dict(built.build_details)
     with transaction.atomic():
         if not _lease_held(build):
             raise BuildTakenOver(
@@ -372,7 +446,7 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
             prune=False,
         )
         outcome = Outcome.BUILT if published.is_new else Outcome.UNCHANGED
-        _finish_ok(build, outcome=outcome, seconds=seconds)
+        _finish_ok(build, outcome=outcome, seconds=seconds, details=details)
     artifacts_prune(
         channel=build.channel, locale=build.locale, keep=channel.build_keep()
     )
@@ -390,6 +464,7 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
         outcome=outcome,
         artifact=published.artifact,
         seconds=seconds,
+        details=details,
     )
 
 
@@ -421,7 +496,13 @@ def _lease_held(build: ArtifactBuild) -> bool:
     return bool(list(mine.values_list("pk", flat=True)[:1]))
 
 
-def _finish_ok(build: ArtifactBuild, *, outcome: str, seconds: float) -> None:
+def _finish_ok(
+    build: ArtifactBuild,
+    *,
+    outcome: str,
+    seconds: float,
+    details: Mapping[str, Any] | None = None,
+) -> None:
     now = timezone.now()
     mine = ArtifactBuild.objects.filter(_mine(build))
     common = {
@@ -431,13 +512,18 @@ def _finish_ok(build: ArtifactBuild, *, outcome: str, seconds: float) -> None:
         "last_outcome": outcome,
         "last_error": "",
         "last_seconds": seconds,
+        "last_details": dict(details or {}),
     }
     # A request that arrived while this build ran may have changed the content.
     again = mine.filter(requested_at__gt=build.started_at).update(
         state=State.PENDING, not_before=now, **common
     )
     if again:
-        transaction.on_commit(lambda: artifact_builds_enqueue(builds=[(build.pk, now)]))
+        transaction.on_commit(
+            lambda: artifact_builds_enqueue(
+                channel=build.channel, builds=[(build.pk, now)]
+            )
+        )
     else:
         mine.update(state=State.DONE, **common)
 
@@ -454,6 +540,7 @@ def _finish_failed(build: ArtifactBuild, *, error: str, seconds: float) -> None:
         last_outcome=Outcome.FAILED,
         last_error=error[:5000],
         last_seconds=seconds,
+        last_details={},
     )
 
 
@@ -496,8 +583,14 @@ def artifact_builds_sweep(
         | Q(state=State.FAILED, not_before__lte=now, attempts__lt=MAX_ATTEMPTS)
         | Q(state=State.RUNNING, lease_expires_at__lt=now),
         channel__in=aliases,
-    ).values_list("pk", flat=True)
-    return artifact_builds_enqueue(builds=[(pk, now) for pk in due])
+    ).values_list("channel", "pk")
+    by_channel: dict[str, list[tuple[int, datetime]]] = {}
+    for alias, pk in due:
+        by_channel.setdefault(alias, []).append((pk, now))
+    return sum(
+        artifact_builds_enqueue(channel=alias, builds=builds)
+        for alias, builds in by_channel.items()
+    )
 
 
 # --- Reads for the admin overview -----------------------------------------------------
@@ -515,6 +608,12 @@ class ArtifactLocaleState:
     notes: tuple[OverviewNote, ...] = ()
     # What "build now" asks to confirm ("" when nothing).
     question: str = ""
+    # Built after every publish (not only by hand).
+    automatic: bool = True
+    # What the overview says under the locale's name (``locale_label``).
+    label: str = ""
+    # The channel's lines on what the last build did (``build_notes``).
+    build_notes: tuple[OverviewNote, ...] = ()
 
 
 def artifact_builds_overview(*, channel: str) -> list[ArtifactLocaleState]:
@@ -523,17 +622,26 @@ def artifact_builds_overview(*, channel: str) -> list[ArtifactLocaleState]:
     names = {loc.code: loc.name for loc in settings.WEGWEISER_LOCALES}
     artifacts = {a.locale: a for a in artifacts_current(channel=channel)}
     builds = {b.locale: b for b in ArtifactBuild.objects.filter(channel=channel)}
+    automatic = set(building.build_locales())
     rows = []
-    for code in building.build_locales():
+    for code in building.hand_locales():
         artifact = artifacts.get(code)
+        build = builds.get(code)
         rows.append(
             ArtifactLocaleState(
                 locale=code,
                 name=str(names.get(code, code)),
                 artifact=artifact,
-                build=builds.get(code),
+                build=build,
                 notes=tuple(building.overview_notes(artifact)) if artifact else (),
                 question=building.rebuild_question(artifact),
+                automatic=code in automatic,
+                label=building.locale_label(code),
+                build_notes=(
+                    tuple(building.build_notes(build.last_details))
+                    if build is not None and build.last_details
+                    else ()
+                ),
             )
         )
     return rows
@@ -575,7 +683,9 @@ def artifact_result_text(
     if artifact is None:
         return f"{result.locale} {result.outcome}"
     facts = [f"{artifact.size / 1024:.0f} KB"]
-    facts += channel.result_facts(artifact) if channel is not None else []
+    if channel is not None:
+        facts += channel.result_facts(artifact)
+        facts += channel.build_facts(result.details) if result.details else []
     return (
         f"{result.locale} {result.outcome} ({', '.join(facts)}, {result.seconds:.2f} s)"
     )
@@ -590,14 +700,14 @@ def artifact_builds_export(
     """Build the files of ``locales`` (every locale of the channel when None) here.
 
     Raises UnknownLocale for a locale that is not configured, and ExportRefused for
-    one the channel makes no file for.
+    one the channel makes no file for (``hand_locales``).
     """
     building = _building_channel(channel)
     configured = list(building.build_locales())
-    codes = list(locales or configured)
+    codes = list(locales or configured or building.hand_locales())
     for code in codes:
         content_locale_get(code)  # UnknownLocale names the configured ones
-        if code not in configured:
+        if code not in building.hand_locales():
             raise ExportRefused(
                 f"locale {code!r} gets no file from {channel!r}; its LOCALES: "
                 f"{', '.join(configured) or 'none'}"

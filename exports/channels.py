@@ -64,6 +64,10 @@ class ArtifactFile:
     media_type: str
     # Channel-specific facts the API lists with the file (a PDF's page count …).
     details: Mapping[str, Any] = field(default_factory=dict)
+    # What making it did, kept on the build row rather than with the file (audio:
+    # pages spoken anew and reused). Equal bytes keep the first build's details,
+    # so a build's own doings cannot live there.
+    build_details: Mapping[str, Any] = field(default_factory=dict)
 
 
 class ExportChannel:

@@ -10,7 +10,10 @@ by hand with progress. No table, task or view of its own.
 
 OPTIONS: ``LOCALES`` (default every content locale), ``BUILD_DELAY`` (seconds,
 default 30), ``KEEP`` (files per locale, default 3), ``ROOT`` (default
-``ARTIFACTS_ROOT/<alias>``), ``SWEEP_SECONDS`` (default 30).
+``ARTIFACTS_ROOT/<alias>``), ``SWEEP_SECONDS`` (default 30), ``SOFT_TIME_LIMIT``
+and ``TIME_LIMIT`` (seconds one build may run before it is interrupted, then
+killed; defaults ``soft_time_limit``/``time_limit`` of the class: 300/360, audio
+1500/1600).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from wagtail.admin.menu import MenuItem
 from exports import build_views
 from exports.builds import (
     ARTIFACT_SWEEP_TASK,
+    BUILD_HARD_LIMIT,
+    BUILD_SOFT_LIMIT,
+    BuildTimeLimits,
     FileBuilding,
     artifact_builds_export,
     artifact_builds_request,
@@ -52,6 +58,11 @@ class FileChannel(FileBuilding):
     """A channel that renders each locale's content tree as one file."""
 
     menu_order: ClassVar[int] = 870
+    # The admin page's path under /admin/ (default the alias).
+    admin_path: ClassVar[str] = ""
+    # Seconds a build may run by default (OPTIONS SOFT_TIME_LIMIT, TIME_LIMIT).
+    soft_time_limit: ClassVar[int] = BUILD_SOFT_LIMIT
+    time_limit: ClassVar[int] = BUILD_HARD_LIMIT
 
     def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
         super().__init__(alias=alias, options=options)
@@ -69,6 +80,10 @@ class FileChannel(FileBuilding):
         if self.keep < 1:
             raise ImproperlyConfigured("KEEP must be at least 1 (the current file).")
         self.sweep_seconds = float(options.get("SWEEP_SECONDS", 30.0))
+        self.time_limits = _time_limits(
+            soft=options.get("SOFT_TIME_LIMIT", self.soft_time_limit),
+            hard=options.get("TIME_LIMIT", self.time_limit),
+        )
 
     # -- what the lifecycle reads ----------------------------------------------------
 
@@ -80,6 +95,9 @@ class FileChannel(FileBuilding):
 
     def build_keep(self) -> int:
         return self.keep
+
+    def build_time_limits(self) -> BuildTimeLimits:
+        return self.time_limits
 
     # -- content events ----------------------------------------------------------------
 
@@ -136,7 +154,8 @@ class FileChannel(FileBuilding):
             ),
         ]
         namespace = f"{self.alias}_artifacts"
-        return [path(f"{self.alias}/", include((urls, namespace), namespace=namespace))]
+        prefix = f"{self.admin_path or self.alias}/"
+        return [path(prefix, include((urls, namespace), namespace=namespace))]
 
     def admin_menu_items(self) -> list[MenuItem]:
         return [
@@ -147,3 +166,30 @@ class FileChannel(FileBuilding):
                 order=self.menu_order,
             )
         ]
+
+
+def _time_limits(*, soft: Any, hard: Any) -> BuildTimeLimits:
+    """SOFT_TIME_LIMIT and TIME_LIMIT, checked against each other and the broker."""
+    try:
+        limits = BuildTimeLimits(soft=int(soft), hard=int(hard))
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            "SOFT_TIME_LIMIT and TIME_LIMIT must be whole seconds."
+        ) from exc
+    if not 0 < limits.soft < limits.hard:
+        raise ImproperlyConfigured(
+            f"SOFT_TIME_LIMIT ({limits.soft}) must be above 0 and below TIME_LIMIT "
+            f"({limits.hard}): the soft limit lets a build record its failure."
+        )
+    # Redis hands an unacknowledged message to another worker after this long: a
+    # build still running then would run twice.
+    transport = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
+    visibility = transport.get("visibility_timeout")
+    lease_seconds = limits.lease.total_seconds()
+    if visibility is not None and lease_seconds >= float(visibility):
+        raise ImproperlyConfigured(
+            f"TIME_LIMIT ({limits.hard} s) and its lease margin must stay below the "
+            f"broker's visibility_timeout ({visibility} s); lower TIME_LIMIT or "
+            "raise CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']."
+        )
+    return limits

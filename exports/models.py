@@ -179,6 +179,11 @@ class ArtifactBuild(models.Model):
     )
     last_error = models.TextField(_("letzter Fehler"), blank=True)
     last_seconds = models.FloatField(_("letzte Bauzeit"), null=True, blank=True)
+    # What the last successful build did besides its file, as the channel says
+    # (``ArtifactFile.build_details``; audio: pages spoken anew and reused).
+    last_details = models.JSONField(
+        _("Angaben zum letzten Bau"), default=dict, blank=True
+    )
 
     class Meta:
         verbose_name = _("Bau einer Kanal-Datei")

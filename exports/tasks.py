@@ -46,6 +46,8 @@ def channels_catch_up_when_worker_starts(
     autoretry_for=(DatabaseError,),
     max_retries=5,
     retry_backoff=True,
+    # Defaults only: every build message carries its channel's limits
+    # (``artifact_builds_enqueue``), which the worker applies instead.
     soft_time_limit=BUILD_SOFT_LIMIT,
     time_limit=BUILD_HARD_LIMIT,
 )

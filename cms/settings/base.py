@@ -382,12 +382,18 @@ def export_channels_setting(
             },
         },
         # Every page read aloud (Opus per page, per-sentence timings) in LOCALES,
-        # rebuilt on publish where the spoken text changed. SPEECH is the speech
-        # backend ({"BACKEND", "OPTIONS"}; default espeak-ng, offline). README:
-        # "Audio channel".
+        # rebuilt on publish where the spoken text changed, on the same build queue
+        # as the PDFs (BUILD_DELAY, KEEP, ROOT; a build may run TIME_LIMIT seconds,
+        # default 1600). SPEECH is the speech backend ({"BACKEND", "OPTIONS"};
+        # default espeak-ng, offline). README: "Audio channel".
         "audio": {
             "BACKEND": "exports.audio.channel.AudioChannel",
-            "OPTIONS": {"LOCALES": audio_locales or []},
+            "OPTIONS": {
+                "LOCALES": audio_locales or [],
+                "BUILD_DELAY": env.float(
+                    "AUDIO_BUILD_DELAY", default=print_build_delay
+                ),
+            },
         },
     }
 

@@ -1,4 +1,15 @@
-"""The audio channel backend: which locales are read aloud, by which synthesizer."""
+"""The audio channel backend: which locales are read aloud, by which synthesizer.
+
+Its builds run on the generic file-channel lifecycle (``exports.file_channel``,
+``exports.builds``): publishes owe the affected locales a build, coalesced over
+``BUILD_DELAY``; a worker claims the locale's ``ArtifactBuild`` row with a lease,
+reads the locale aloud (``build``: unchanged pages keep their files) and publishes
+the manifest; a failure is retried with backoff and shown on *Vorlesen* with its
+error; ``manage.py export audio --locale X`` builds by hand. What audio adds: the
+speech backend and lexicon, longer time limits (a locale takes minutes to speak),
+the pages whose clip changed announced as ``channel`` events, each page's clip in
+its API document, and the clip counts of the last build in the overview.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +22,26 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest
-from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
 from exports.artifacts import artifact_current
-from exports.audio import views
 from exports.audio.models import Pronunciation, lexicon_for
 from exports.audio.services import (
     MANIFEST_MEDIA_TYPE,
-    audio_locale_run,
     locale_audio_build,
     locale_audio_details,
 )
 from exports.audio.speech import SpeechBackend, speech_backend_load
-from exports.audio.tasks import audio_build_task
-from exports.channels import (
-    ArtifactFile,
-    ExportChannel,
-    ExportRefused,
-    ExportSummary,
-    Progress,
-    channels,
-)
-from exports.content import HandbookTree, PageNode, content_locale_get
+
+# Registers the task name that messages of older releases carry.
+from exports.audio.tasks import audio_build_task  # noqa: F401
+from exports.builds import OverviewNote, artifact_builds_request
+from exports.channels import ArtifactFile, channels
+from exports.content import HandbookTree, PageNode
+from exports.file_channel import FileChannel
 from exports.models import Artifact, ContentEvent
 from exports.services import content_events_record, content_stamp_bump
 
@@ -44,37 +49,36 @@ from exports.services import content_events_record, content_stamp_bump
 CLIPS_CACHE_SECONDS = 300
 
 
-class AudioMenuItem(MenuItem):
-    """*Vorlesen*, shown to those who may see the audio overview."""
-
-    def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(views.VIEW_PERMISSION)
-
-
-class AudioChannel(ExportChannel):
+class AudioChannel(FileChannel):
     """Every page of every spoken locale read aloud: one Opus file per page.
 
-    OPTIONS: ``LOCALES`` (read aloud on publish; default none, so a district turns
-    it on knowingly — synthesis costs CPU), ``SPEECH`` (the speech backend,
-    ``{"BACKEND": …, "OPTIONS": …}``; default espeak-ng), ``ROOT`` (default
-    ``ARTIFACTS_ROOT/audio``). ``manage.py export audio --locale X`` reads any locale
-    the synthesizer has a voice for.
+    OPTIONS: ``FileChannel``'s, except that ``LOCALES`` (read aloud on publish)
+    defaults to none, so a district turns it on knowingly — synthesis costs CPU;
+    ``SOFT_TIME_LIMIT``/``TIME_LIMIT`` default to 1500/1600 s. ``SPEECH``: the
+    speech backend (``{"BACKEND": …, "OPTIONS": …}``; default espeak-ng). The
+    admin's *Jetzt vorlesen* and ``manage.py export audio --locale X`` read any
+    locale the synthesizer has a voice for.
     """
 
     # The channel type, as shown in the admin and logs.
     name: ClassVar[str] = "audio"
+    menu_label = gettext_lazy("Vorlesen")
+    menu_icon = "media"
+    menu_order = 865
+    admin_path = "vorlesen"
+    overview_template = "exports/audio.html"
+    overview_no_file = gettext_lazy("noch nicht vorgelesen")
+    overview_download = gettext_lazy("Liste mit Zeitmarken")
+    # Reading a whole locale aloud takes minutes, laying it out seconds.
+    soft_time_limit = 1500
+    time_limit = 1600
 
     def __init__(self, *, alias: str, options: Mapping[str, Any]) -> None:
-        super().__init__(alias=alias, options=options)
         locales = options.get("LOCALES", [])
         if isinstance(locales, str) or not all(isinstance(c, str) for c in locales):
             raise ImproperlyConfigured("OPTIONS['LOCALES'] must be a list of codes.")
-        self.locales: tuple[str, ...] = tuple(locales)
+        super().__init__(alias=alias, options={**options, "LOCALES": locales})
         self.speech: SpeechBackend = speech_backend_load(options.get("SPEECH"))
-        # What this process's last build of each locale did: (synthesized, reused).
-        # The artifact's details keep the first build's counts when the manifest
-        # comes out the same, so reports read these.
-        self.last_counts: dict[str, tuple[int, int]] = {}
         for code in self.locales:
             if self.speech.voice_for(code) is None:
                 raise ImproperlyConfigured(
@@ -83,19 +87,16 @@ class AudioChannel(ExportChannel):
                     "VOICES."
                 )
 
+    # -- content events ----------------------------------------------------------------
+
     def events_recorded(self, events: Sequence[ContentEvent]) -> None:
         # A page's new audio (kind ``channel``, recorded below) changes no text.
-        self._builds_request(
-            {e.locale for e in events if e.kind != ContentEvent.Kind.CHANNEL}
+        super().events_recorded(
+            [e for e in events if e.kind != ContentEvent.Kind.CHANNEL]
         )
 
-    def _builds_request(self, locales: set[str]) -> None:
-        affected = sorted(locales & set(self.locales))
-        if affected:
-            alias = self.alias
-            transaction.on_commit(lambda: audio_build_task.delay(alias, affected))
-
     def ready(self) -> None:
+        super().ready()
         # A lexicon entry changes what is spoken in its language (and in Leichte
         # Sprache for German): those locales are rebuilt; pages without the word
         # keep their files, since their source hash did not move.
@@ -106,31 +107,17 @@ class AudioChannel(ExportChannel):
                 dispatch_uid=f"audio-lexicon-{signal is post_save}",
             )
 
-    def admin_urls(self) -> list[URLPattern | URLResolver]:
-        own = {"alias": self.alias}
-        urls = [
-            path("", views.audio_overview_view, own, name="index"),
-            path(
-                "<str:locale>/rebuild/", views.audio_rebuild_view, own, name="rebuild"
-            ),
-        ]
-        return [path("vorlesen/", include((urls, "audio"), namespace="audio"))]
-
-    def admin_menu_items(self) -> list[MenuItem]:
-        return [
-            AudioMenuItem(
-                gettext_lazy("Vorlesen"),
-                reverse("audio:index"),
-                icon_name="media",
-                order=865,
-            )
-        ]
-
     def pronunciation_changed(self, language: str) -> None:
         """A lexicon entry of ``language`` changed: rebuild the locales it reads."""
-        self._builds_request(
-            {c for c in self.locales if c.split("-")[0] == language} | {language}
-        )
+        affected = sorted(c for c in self.locales if language in (c, c.split("-")[0]))
+        if affected:
+            artifact_builds_request(channel=self.alias, locales=affected)
+
+    # -- building ----------------------------------------------------------------------
+
+    def hand_locales(self) -> tuple[str, ...]:
+        every = [loc.code for loc in settings.WEGWEISER_LOCALES]
+        return tuple(c for c in every if self.speech.voice_for(c) is not None)
 
     def build(self, tree: HandbookTree) -> ArtifactFile | None:
         voice = self.speech.voice_for(tree.requested_locale)
@@ -144,7 +131,6 @@ class AudioChannel(ExportChannel):
             voice=voice,
             lexicon=lexicon_for(tree.requested_locale),
         )
-        self.last_counts[tree.requested_locale] = (built.synthesized, built.reused)
         manifest = json.dumps(built.manifest, ensure_ascii=False, indent=1).encode()
         return ArtifactFile(
             content=manifest,
@@ -152,7 +138,50 @@ class AudioChannel(ExportChannel):
             details=locale_audio_details(
                 built, channel=self.alias, locale=tree.requested_locale
             ),
+            # This build's own counts: equal bytes keep the first build's details.
+            build_details={"synthesized": built.synthesized, "reused": built.reused},
         )
+
+    def result_facts(self, artifact: Artifact) -> list[str]:
+        details = artifact.details or {}
+        return [
+            f"{details.get('pages', 0)} pages",
+            f"{details.get('duration', 0):.0f} s of audio",
+        ]
+
+    def build_facts(self, details: Mapping[str, Any]) -> list[str]:
+        return [
+            f"{details.get('synthesized', 0)} synthesized",
+            f"{details.get('reused', 0)} unchanged",
+        ]
+
+    # -- admin overview ----------------------------------------------------------------
+
+    def locale_label(self, locale_code: str) -> str:
+        voice = self.speech.voice_for(locale_code)
+        return f"{_('Stimme')} {voice}" if voice else _("keine Stimme")
+
+    def overview_notes(self, artifact: Artifact) -> list[OverviewNote]:
+        details = artifact.details or {}
+        minutes = float(details.get("duration", 0)) / 60
+        return [
+            OverviewNote(
+                f"{_('Seiten')}: {details.get('pages', 0)} · "
+                f"{number_format(minutes, 1)} min",
+                testid="pages",
+            )
+        ]
+
+    def build_notes(self, details: Mapping[str, Any]) -> list[OverviewNote]:
+        return [
+            OverviewNote(
+                f"{_('neu gesprochen')}: {details.get('synthesized', 0)} · "
+                f"{_('unverändert')}: {details.get('reused', 0)}",
+                testid="clip-counts",
+            )
+        ]
+
+    # -- the set's pages -------------------------------------------------------------
 
     def artifact_published(self, artifact: Artifact) -> None:
         # A new set changes the ``channels.audio`` field of its pages' documents:
@@ -188,40 +217,6 @@ class AudioChannel(ExportChannel):
             cache.set(key, clips, timeout=CLIPS_CACHE_SECONDS)
         item = clips.get(str(node.id)) if isinstance(clips, dict) else None
         return {"audio": item} if item else {}
-
-    def export(
-        self, *, locales: Sequence[str] | None = None, progress: Progress | None = None
-    ) -> ExportSummary:
-        every = [loc.code for loc in settings.WEGWEISER_LOCALES]
-        codes = list(locales or self.locales or every)
-        for code in codes:
-            content_locale_get(code)  # UnknownLocale names the configured ones
-            if self.speech.voice_for(code) is None:
-                raise ExportRefused(
-                    f"the speech backend {self.speech.name!r} has no voice for "
-                    f"{code!r}: nothing to read aloud"
-                )
-        summary = ExportSummary(channel=self.alias)
-        if progress:
-            progress(0, len(codes))
-        for done, code in enumerate(codes, start=1):
-            publication = audio_locale_run(self, locale=code)
-            if publication is None:
-                summary.failed += 1
-                summary.details.append(f"{code}: failed (see the admin's Vorlesen)")
-            else:
-                details = publication.artifact.details
-                synthesized, reused = self.last_counts.get(code, (0, 0))
-                summary.details.append(
-                    f"{code}: {details.get('pages')} pages, "
-                    f"{details.get('duration', 0):.0f} s of audio "
-                    f"({synthesized} synthesized, {reused} unchanged)"
-                    + ("" if publication.is_new else ", manifest unchanged")
-                )
-                summary.done += 1
-            if progress:
-                progress(done, len(codes))
-        return summary
 
 
 def _clips_changed(artifact: Artifact) -> list[int]:

@@ -3,7 +3,7 @@
 Editors correct how the synthesizer says a name or a term ("Ehingen" → "Eeingen",
 "Alb-Donau-Kreis" → "Alb Donau Kreis") per language. The correction changes what is
 spoken, never what is shown: the page text and the sentence timings keep the word
-as written. Like print's build rows, the table belongs to the ``exports`` app
+as written. Like the generic build rows, the table belongs to the ``exports`` app
 (one migration history; the core imports each channel's ``models``).
 """
 
@@ -76,46 +76,3 @@ def lexicon_for(language: str) -> dict[str, str]:
     )
     ordered = sorted(rows, key=lambda row: languages.index(row[0]))
     return {word: spoken for _lang, word, spoken in ordered}
-
-
-class AudioBuild(models.Model):
-    """How the last reading-aloud of a locale went (for the admin's overview)."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("wartet")
-        RUNNING = "running", _("wird gesprochen")
-        FAILED = "failed", _("fehlgeschlagen")
-        DONE = "done", _("fertig")
-
-    channel = models.CharField(_("Kanal"), max_length=50)
-    locale = models.CharField(_("Sprache"), max_length=20)
-    state = models.CharField(
-        _("Zustand"), max_length=20, choices=State.choices, default=State.QUEUED
-    )
-    last_error = models.TextField(_("letzter Fehler"), blank=True)
-    synthesized = models.PositiveIntegerField(_("neu gesprochene Seiten"), default=0)
-    reused = models.PositiveIntegerField(_("unveränderte Seiten"), default=0)
-    updated_at = models.DateTimeField(_("aktualisiert"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("Vorlese-Bau")
-        verbose_name_plural = _("Vorlese-Baus")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "locale"], name="unique_audio_build_per_locale"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel}/{self.locale}: {self.state}"
-
-
-def audio_build_mark(
-    *, channel: str, locale: str, state: str, error: str = "", **counts: int
-) -> None:
-    """Record the state of a locale's reading-aloud (one row per locale)."""
-    AudioBuild.objects.update_or_create(
-        channel=channel,
-        locale=locale,
-        defaults={"state": state, "last_error": error, **counts},
-    )

@@ -2,7 +2,7 @@
 
 The life of a locale's audio::
 
-    publish ──on commit──► audio_build_task(locales)
+    publish ──► ArtifactBuild row (exports.builds: coalesced, claimed with a lease)
                                │  content tree (web audience: what the website shows)
                                ▼
              each page: source hash known? ──yes──► reuse its file
@@ -14,7 +14,8 @@ The life of a locale's audio::
                                (same bytes as the current manifest: nothing announced)
 
 A page that fails to speak fails its locale's build: the last good manifest stays
-current, and the error is in the log and on the admin's overview.
+current, the error is in the log and on the admin's overview, and the build is
+retried with backoff (clips already written are reused then).
 """
 
 from __future__ import annotations
@@ -26,16 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exports.artifacts import (
-    ArtifactPublication,
-    artifact_part_path,
-    channel_artifacts_build,
-)
+from exports.artifacts import artifact_part_path
 from exports.audio.clips import MEDIA_TYPE, PageClip, page_clip_get
-from exports.audio.models import AudioBuild, audio_build_mark
 from exports.audio.script import page_sentences
-from exports.audio.speech import SpeechBackend, SpeechFailed
-from exports.channels import ExportChannel
+from exports.audio.speech import SpeechBackend
 from exports.content import HandbookTree
 from exports.read_along import READ_ALONG
 
@@ -150,38 +145,3 @@ def locale_audio_details(built: LocaleAudio, *, channel: str, locale: str) -> di
             for clip in built.clips.values()
         },
     }
-
-
-def audio_locale_run(
-    channel: ExportChannel, *, locale: str
-) -> ArtifactPublication | None:
-    """Read one locale aloud through the core's build step, recording how it went.
-
-    A failure (a voice that cannot speak, a missing encoder) is recorded with its
-    message and leaves the last good set current; it is not raised.
-    """
-    audio_build_mark(
-        channel=channel.alias, locale=locale, state=AudioBuild.State.RUNNING
-    )
-    try:
-        published = channel_artifacts_build(channel, locales=[locale])
-    except SpeechFailed as exc:
-        logger.warning("audio %s/%s failed: %s", channel.alias, locale, exc)
-        audio_build_mark(
-            channel=channel.alias,
-            locale=locale,
-            state=AudioBuild.State.FAILED,
-            error=str(exc),
-        )
-        return None
-    publication = published[0] if published else None
-    counts: dict[str, tuple[int, int]] = getattr(channel, "last_counts", {})
-    synthesized, reused = counts.get(locale, (0, 0))
-    audio_build_mark(
-        channel=channel.alias,
-        locale=locale,
-        state=AudioBuild.State.DONE,
-        synthesized=synthesized,
-        reused=reused,
-    )
-    return publication

@@ -16,7 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from celery import current_app
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
+from kombu import Connection
 
 from tests.conftest import (
     USING_REAL_SERVICES,
@@ -201,9 +205,59 @@ class CannedServer:
 def tasks_in_this_process():
     """Celery tasks run here, even where CI has a real worker: for a test whose
     clock is travelled, or whose channels the session's worker does not have."""
-    from celery import current_app
-
     before = current_app.conf.task_always_eager
     current_app.conf.task_always_eager = True
     yield
     current_app.conf.task_always_eager = before
+
+
+def broker_point_at(url: str) -> None:
+    """Send Celery's messages to ``url`` from now on (``memory://``: kept in this
+    process, for a test to read; an address nothing listens on: broker down)."""
+    current_app.conf.broker_url = url
+    # Celery keeps a connection pool and a producer pool; new ones use the new URL.
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_in_memory():
+    """Messages go to an in-process broker instead of the session's: the test reads
+    them back as a worker would receive them (``broker_in_memory()`` drains the
+    ``celery`` queue); no worker runs them."""
+    working, eager = current_app.conf.broker_url, current_app.conf.task_always_eager
+    broker_point_at("memory://")
+    current_app.conf.task_always_eager = False
+
+    def drain() -> list:
+        with Connection("memory://") as memory:
+            queue = memory.SimpleQueue("celery")
+            received = []
+            while queue.qsize():
+                message = queue.get(block=False)
+                message.ack()
+                received.append(message)
+            queue.close()
+            return received
+
+    yield drain
+    drain()
+    current_app.conf.task_always_eager = eager
+    broker_point_at(working)
+
+
+@pytest.fixture
+def migrate_to():
+    """Migrate the test database to some migrations (returns their apps); the
+    latest are applied again afterwards, so later tests find the schema they use."""
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from exports.website.models import WebhookAttempt, WebhookDelivery
 from tests.conftest import USING_REAL_SERVICES, free_port, wait_until
-from tests.exports.conftest import deliveries_sweep, settled
+from tests.exports.conftest import broker_point_at, deliveries_sweep, settled
 from tests.factories.pages import handbook_factory
 
 pytestmark = [
@@ -97,22 +97,15 @@ def test_worker_killed_mid_delivery_completes_after_restart(
     assert WebhookAttempt.objects.filter(delivery=in_flight, outcome="lost").exists()
 
 
-def _point_producer_at(url: str) -> None:
-    current_app.conf.broker_url = url
-    # Celery keeps a connection pool and a producer pool; new ones use the new URL.
-    current_app._pool = None
-    current_app.amqp._producer_pool = None
-
-
 def test_broker_down_at_publish_delivers_once_it_is_back(website, pipeline, caplog):
     website.up()
     working = current_app.conf.broker_url
-    _point_producer_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens
+    broker_point_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens
     try:
         with caplog.at_level(logging.WARNING, logger="exports.website.deliveries"):
             handbook = handbook_factory()  # publishing itself succeeds
     finally:
-        _point_producer_at(working)
+        broker_point_at(working)
     assert "Broker unavailable" in caplog.text
     waiting = WebhookDelivery.objects.filter(translation_key=handbook.translation_key)
     assert waiting.count() == 7

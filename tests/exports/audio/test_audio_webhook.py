@@ -38,7 +38,9 @@ def test_a_page_s_new_audio_is_pushed_with_the_page(
         **settings.EXPORT_CHANNELS,
         "audio": {
             "BACKEND": "exports.audio.channel.AudioChannel",
-            "OPTIONS": {"LOCALES": ["de"]},
+            # Read aloud as soon as a publish commits, as before the generic
+            # queue; folding publishes over a window is tested for print.
+            "OPTIONS": {"LOCALES": ["de"], "BUILD_DELAY": 0},
         },
     }
     website.up()

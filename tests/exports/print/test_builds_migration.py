@@ -4,24 +4,15 @@ the permissions its editors had carry over (exports migrations 0008 and 0009).""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("exports", "0007_content_event_kinds_for_references")]
 AFTER = [("exports", "0009_delete_printbuild")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_print_builds_and_permissions_move_to_the_generic_queue():
-    old = _migrate(BEFORE)
+def test_print_builds_and_permissions_move_to_the_generic_queue(migrate_to):
+    old = migrate_to(BEFORE)
     try:
         Group = old.get_model("auth", "Group")
         Permission = old.get_model("auth", "Permission")
@@ -54,7 +45,7 @@ def test_print_builds_and_permissions_move_to_the_generic_queue():
             last_error="PrintRenderError: Typst: boom",
         )
     finally:
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
 
     ArtifactBuild = new.get_model("exports", "ArtifactBuild")
     build = ArtifactBuild.objects.get(channel="print", locale="ar")
