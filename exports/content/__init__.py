@@ -5,6 +5,7 @@ from exports.content.build import (
     build_content_tree,
     draft_node_build,
     handbooks_source,
+    listed_page_nodes_build,
     page_node_build,
     page_nodes_build,
     parent_node_build,
@@ -18,6 +19,7 @@ from exports.content.documents import (
     node_document,
     outline_document,
     page_document_for,
+    summary_document,
 )
 from exports.content.inline import glossary_term_in
 from exports.content.nodes import HandbookTree, PageNode, TranslationStatus
@@ -60,6 +62,7 @@ __all__ = [
     "handbooks_source",
     "image_document",
     "images_for_locales",
+    "listed_page_nodes_build",
     "locale_chain",
     "locales_reading",
     "node_document",
@@ -75,5 +78,6 @@ __all__ = [
     "public_images",
     "public_pages",
     "restricted_path_exists",
+    "summary_document",
     "translation_status_get",
 ]
