@@ -33,6 +33,7 @@ from exports.content.resolve import (
     page_versions_resolve,
     translation_status_get,
 )
+from exports.content.selectors import PageInLocale, page_titles_get, pages_in_locale
 from exports.content.visibility import (
     Audience,
     public_images,
@@ -47,6 +48,7 @@ __all__ = [
     "Audience",
     "Document",
     "HandbookTree",
+    "PageInLocale",
     "PageNode",
     "PageVersion",
     "Resolution",
@@ -71,9 +73,11 @@ __all__ = [
     "page_document_for",
     "page_node_build",
     "page_nodes_build",
+    "page_titles_get",
     "page_version_resolve",
     "page_versions_by_key",
     "page_versions_resolve",
+    "pages_in_locale",
     "parent_node_build",
     "public_images",
     "public_pages",
