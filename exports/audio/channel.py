@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
 
 from exports.artifacts import artifact_current
 from exports.audio import views
@@ -38,7 +37,7 @@ from exports.channels import (
 )
 from exports.content import HandbookTree, PageNode, content_locale_get
 from exports.models import Artifact, ContentEvent
-from exports.services import content_events_record, content_stamp_bump
+from exports.services import content_events_record_by_id, content_stamp_bump
 
 # How long a process may serve page documents with a superseded audio set.
 CLIPS_CACHE_SECONDS = 300
@@ -163,10 +162,8 @@ class AudioChannel(ExportChannel):
             transaction.on_commit(lambda: cache.delete(key))
             # Pages whose file is new, changed or gone: their documents changed,
             # so the website (and ``changes/``) hear of it like of an edit.
-            content_events_record(
-                pages=Page.objects.filter(pk__in=_clips_changed(artifact))
-                .select_related("locale")
-                .order_by("path"),
+            content_events_record_by_id(
+                page_ids=_clips_changed(artifact),
                 kind=ContentEvent.Kind.CHANNEL,
                 locales=[artifact.locale],
             )
