@@ -59,6 +59,23 @@ def content_events_record(
     return events
 
 
+def content_events_record_by_id(
+    *,
+    page_ids: Iterable[int],
+    kind: ContentEvent.Kind | str,
+    locales: Iterable[str] | None = None,
+) -> list[ContentEvent]:
+    """``content_events_record`` for pages named by id, in tree order: a channel
+    knows its pages by the ids in its artifacts and never queries pages itself."""
+    return content_events_record(
+        pages=Page.objects.filter(pk__in=list(page_ids))
+        .select_related("locale")
+        .order_by("path"),
+        kind=kind,
+        locales=locales,
+    )
+
+
 def content_stamp_bump() -> None:
     """Move the content stamp: shared content (snippets, images, consent) changed."""
     updated = ContentStamp.objects.update(value=F("value") + 1)

@@ -35,7 +35,6 @@ from cms.api.params import (
 from cms.api.selectors import list_stamp, serving_pages
 from cms.pages.models import (
     BestPracticePage,
-    ChapterPage,
     HandbookPage,
     PortraitPage,
     RecommendationPage,
@@ -43,15 +42,16 @@ from cms.pages.models import (
 from exports.channels import channels_fingerprint
 from exports.content import (
     PAGE_TYPES,
+    Document,
+    PageNode,
     build_content_tree,
     document_build,
     document_bytes,
-    image_document,
-    images_for_locales,
+    listed_page_nodes_build,
     locale_chain,
     outline_document,
-    page_api_path,
     page_version_resolve,
+    summary_document,
 )
 
 ALWAYS = ("id", "type", "meta")
@@ -150,64 +150,19 @@ class PageByPathView(ApiView):
 # --- Lists ---------------------------------------------------------------------------
 
 
-def page_summary(page: Page, requested: str) -> dict[str, Any]:
-    summary: dict[str, Any] = {
-        "id": page.pk,
-        "translation_key": str(page.translation_key),
-        "type": PAGE_TYPES.get(type(page), "page"),
-        "locale": page.served_locale,
-        "title": page.title,
-        "slug": page.slug,
-        "path": page.url_path,
-    }
-    topic = getattr(page, "topic", None)
-    municipality = getattr(page, "municipality", None)
-    if isinstance(page, HandbookPage):
-        summary |= {
-            "subtitle": page.subtitle,
-            "edition_date": page.edition_date.isoformat(),
-        }
-    if isinstance(page, ChapterPage):
-        summary["number"] = page.number
-    if isinstance(page, RecommendationPage):
-        summary["summary"] = page.summary
-    if isinstance(page, PortraitPage):
-        summary |= {
-            "display_name": page.display_name,
-            "is_example": page.is_example,
-            "origin": page.origin,
-            "year_of_arrival": page.year_of_arrival,
-            "quote": page.quote,
-            "photo": None,
-        }
-    if hasattr(page, "topic_id"):
-        summary["topic"] = {"slug": topic.slug, "name": topic.name} if topic else None
-    if hasattr(page, "municipality_id"):
-        summary["municipality"] = (
-            {"slug": municipality.slug, "name": municipality.name}
-            if municipality
-            else None
-        )
-    if isinstance(page, RecommendationPage):
-        # Prefetched by the list (one query per page of results, not per item).
-        summary["municipalities"] = [
-            {"slug": m.slug, "name": m.name} for m in page.municipalities.all()
-        ]
-    summary["meta"] = {
-        "requested_locale": requested,
-        "served_locale": page.served_locale,
-        "fallback": page.served_locale != requested,
-        "api_url": page_api_path(page.pk, requested),
-    }
-    return summary
+# What a list item's meta says of where its text comes from (the rest is the detail's).
+SUMMARY_META = ("requested_locale", "served_locale", "fallback", "api_url")
+
+
+def page_summary(node: PageNode, type_name: str) -> Document:
+    """A list item: the page's node with the fields its type's summary shows."""
+    return summary_document(node, schema.SUMMARY_FIELDS[type_name], SUMMARY_META)
 
 
 class PageListView(ApiView):
     """A paginated list of one page type, served in the requested locale."""
 
     model: type[Page] = Page
-    related: tuple[str, ...] = ()
-    prefetch: tuple[str, ...] = ()
     filters: dict[str, str] = {}  # query parameter → ORM lookup
 
     def filter_lookups(self, request: Request) -> dict[str, str]:
@@ -220,10 +175,7 @@ class PageListView(ApiView):
         return lookups
 
     def queryset(self, lookups: dict[str, str], locale: str) -> QuerySet:
-        pages = serving_pages(self.model.objects.filter(**lookups), locale_code=locale)
-        if self.related:
-            pages = pages.select_related(*self.related)
-        return pages.prefetch_related(*self.prefetch) if self.prefetch else pages
+        return serving_pages(self.model.objects.filter(**lookups), locale_code=locale)
 
     def get(self, request: Request) -> HttpResponse:
         locale = locale_param(request.GET)
@@ -241,19 +193,15 @@ class PageListView(ApiView):
         def build() -> bytes:
             queryset = self.queryset(lookups, locale)
             total = queryset.count()
-            pages = list(queryset[offset : offset + limit])
-            items = [page_summary(p, locale) for p in pages]
-            if self.model is PortraitPage:
-                # Each portrait's photo in its own served locale: a translated
-                # portrait and a German fallback on one list page differ.
-                photos = images_for_locales(
-                    {p.photo_id for p in pages if p.photo_id},
-                    {p.served_locale for p in pages},
-                )
-                for page, item in zip(pages, items, strict=True):
-                    photo = photos[page.served_locale].get(page.photo_id)
-                    item["photo"] = image_document(photo) if photo else None
-            items = [choose_fields(item, fields, ALWAYS) for item in items]
+            # SQL selects, filters, orders and pages; each item is its page's node.
+            page_ids = list(
+                queryset.values_list("pk", flat=True)[offset : offset + limit]
+            )
+            nodes = listed_page_nodes_build(locale_code=locale, page_ids=page_ids)
+            items = [
+                choose_fields(page_summary(node, type_name), fields, ALWAYS)
+                for node in nodes
+            ]
             return document_bytes(
                 {
                     "count": total,
@@ -277,8 +225,6 @@ class PageListView(ApiView):
 def list_view(
     model: type[Page],
     *,
-    related: tuple[str, ...] = (),
-    prefetch: tuple[str, ...] = (),
     filters: dict[str, str] | None = None,
     filter_help: dict[str, str] | None = None,
     summary: str,
@@ -293,8 +239,6 @@ def list_view(
         pass
 
     View.model = model
-    View.related = tuple(related)
-    View.prefetch = tuple(prefetch)
     View.filters = dict(filters or {})
 
     # A function of its own per view: extend_schema annotates the function it is
@@ -317,8 +261,6 @@ def list_view(
 HandbookListView = list_view(HandbookPage, summary="Handbooks", tag="handbooks")
 RecommendationListView = list_view(
     RecommendationPage,
-    related=("topic",),
-    prefetch=("municipalities",),
     filters={"topic": "topic__slug", "municipality": "municipalities__slug"},
     filter_help={
         "municipality": (
@@ -332,14 +274,12 @@ RecommendationListView = list_view(
 )
 BestPracticeListView = list_view(
     BestPracticePage,
-    related=("topic", "municipality"),
     filters={"topic": "topic__slug", "municipality": "municipality__slug"},
     summary="Best-practice examples (Praxisbeispiele)",
     tag="best practices",
 )
 PortraitListView = list_view(
     PortraitPage,
-    related=("municipality",),
     filters={"municipality": "municipality__slug"},
     summary="Portraits of residents (with web consent only)",
     tag="portraits",

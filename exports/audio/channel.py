@@ -25,7 +25,6 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import Page
 
 from exports.artifacts import artifact_current
 from exports.audio.models import Pronunciation, lexicon_for
@@ -43,7 +42,7 @@ from exports.channels import ArtifactFile, channels
 from exports.content import HandbookTree, PageNode
 from exports.file_channel import FileChannel
 from exports.models import Artifact, ContentEvent
-from exports.services import content_events_record, content_stamp_bump
+from exports.services import content_events_record_by_id, content_stamp_bump
 
 # How long a process may serve page documents with a superseded audio set.
 CLIPS_CACHE_SECONDS = 300
@@ -192,10 +191,8 @@ class AudioChannel(FileChannel):
             transaction.on_commit(lambda: cache.delete(key))
             # Pages whose file is new, changed or gone: their documents changed,
             # so the website (and ``changes/``) hear of it like of an edit.
-            content_events_record(
-                pages=Page.objects.filter(pk__in=_clips_changed(artifact))
-                .select_related("locale")
-                .order_by("path"),
+            content_events_record_by_id(
+                page_ids=_clips_changed(artifact),
                 kind=ContentEvent.Kind.CHANNEL,
                 locales=[artifact.locale],
             )

@@ -5,6 +5,7 @@ from exports.content.build import (
     build_content_tree,
     draft_node_build,
     handbooks_source,
+    listed_page_nodes_build,
     page_node_build,
     page_nodes_build,
     parent_node_build,
@@ -18,6 +19,7 @@ from exports.content.documents import (
     node_document,
     outline_document,
     page_document_for,
+    summary_document,
 )
 from exports.content.inline import glossary_term_in
 from exports.content.nodes import HandbookTree, PageNode, TranslationStatus
@@ -31,6 +33,7 @@ from exports.content.resolve import (
     page_versions_resolve,
     translation_status_get,
 )
+from exports.content.selectors import PageInLocale, page_titles_get, pages_in_locale
 from exports.content.visibility import (
     Audience,
     public_images,
@@ -45,6 +48,7 @@ __all__ = [
     "Audience",
     "Document",
     "HandbookTree",
+    "PageInLocale",
     "PageNode",
     "PageVersion",
     "Resolution",
@@ -60,6 +64,7 @@ __all__ = [
     "handbooks_source",
     "image_document",
     "images_for_locales",
+    "listed_page_nodes_build",
     "locale_chain",
     "locales_reading",
     "node_document",
@@ -68,12 +73,15 @@ __all__ = [
     "page_document_for",
     "page_node_build",
     "page_nodes_build",
+    "page_titles_get",
     "page_version_resolve",
     "page_versions_by_key",
     "page_versions_resolve",
+    "pages_in_locale",
     "parent_node_build",
     "public_images",
     "public_pages",
     "restricted_path_exists",
+    "summary_document",
     "translation_status_get",
 ]

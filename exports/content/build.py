@@ -161,14 +161,14 @@ def page_nodes_build(resolutions: Sequence[Resolution]) -> dict[UUID, PageNode]:
 
 
 def _nodes_with_references(
-    resolutions: Sequence[Resolution],
+    resolutions: Sequence[Resolution], *, bulk_statuses: bool = False
 ) -> tuple[dict[UUID, PageNode], References | None]:
     serving = [r for r in resolutions if r.served is not None]
     if not serving:
         return {}, None
     requested = serving[0].requested
     pages = _specific_pages(r.served for r in serving if r.served)
-    statuses = translation_statuses(serving)
+    statuses = translation_statuses(serving, bulk=bulk_statuses)
     machine = machine_translated_fields(serving, statuses)
     pairs = [
         (pages[r.served.id], r) for r in serving if r.served and r.served.id in pages
@@ -188,6 +188,26 @@ def _nodes_with_references(
         if r.served
     }
     return nodes, refs
+
+
+def listed_page_nodes_build(
+    *, locale_code: str, page_ids: Sequence[int], audience: Audience = "web"
+) -> list[PageNode]:
+    """The nodes of a list's page of results, in the list's order.
+
+    ``page_ids`` are the versions that serve ``locale_code`` (the API's lists select
+    and order them in SQL); a page that no longer serves is left out. A fixed
+    number of queries, whatever the number of pages: translation statuses are read
+    in bulk even for a few pages, so a longer list page costs no more queries.
+    """
+    if not page_ids:
+        return []
+    resolutions = page_versions_resolve(
+        locale_code=locale_code, keys=Q(pk__in=page_ids), audience=audience
+    )
+    nodes, _ = _nodes_with_references(list(resolutions.values()), bulk_statuses=True)
+    by_id = {node.id: node for node in nodes.values()}
+    return [by_id[page_id] for page_id in page_ids if page_id in by_id]
 
 
 def page_node_build(

@@ -12,7 +12,7 @@ dates ISO 8601, blocks ``{"type", "id", …}``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
@@ -85,6 +85,32 @@ def node_document(node: PageNode) -> Document:
     if added:
         body["channels"] = added
     return {**head, **body, "meta": _json_value(node.meta)}
+
+
+def summary_document(
+    node: PageNode, fields: Sequence[str], meta: Sequence[str]
+) -> Document:
+    """Part of a node's document, as the API's lists show it: the head (id,
+    translation key, type, locale, title, slug, path), the document keys
+    ``fields`` in that order and the ``meta`` keys. Only these are serialized (a
+    list never renders the bodies it leaves out); the values are those of
+    ``node_document``."""
+    cls: type = node.__class__
+    names = {key: attr for attr, key in _json_names(cls)}
+    document: Document = {
+        "id": node.id,
+        "translation_key": str(node.translation_key),
+        "type": node.type,
+        "locale": node.locale,
+        "title": node.title,
+        "slug": node.slug,
+        "path": node.path,
+    }
+    for key in fields:
+        if key in names:
+            document[key] = _json_value(getattr(node, names[key]))
+    document["meta"] = {key: _json_value(getattr(node.meta, key)) for key in meta}
+    return document
 
 
 def outline_document(node: PageNode) -> Document:

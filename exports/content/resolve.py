@@ -349,9 +349,11 @@ def translation_status_get(resolution: Resolution) -> TranslationStatus:
 
 
 def translation_statuses(
-    resolutions: Iterable[Resolution],
+    resolutions: Iterable[Resolution], *, bulk: bool = False
 ) -> dict[UUID, TranslationStatus]:
-    """``translation_status_get`` for many resolutions: one query per locale."""
+    """``translation_status_get`` for many resolutions: one query per locale (up
+    to ``COMPILED_UP_TO`` pages of a locale, one prepared query each, unless
+    ``bulk``: then always one per locale)."""
     statuses: dict[UUID, TranslationStatus] = {}
     translated: dict[int, list[Resolution]] = {}
     for resolution in resolutions:
@@ -365,7 +367,7 @@ def translation_statuses(
         else:
             translated.setdefault(served.locale_id, []).append(resolution)
     for locale_id, group in translated.items():
-        if len(group) <= COMPILED_UP_TO:
+        if not bulk and len(group) <= COMPILED_UP_TO:
             for resolution in group:
                 assert resolution.served is not None
                 statuses[resolution.served.translation_key] = translation_status_get(

@@ -20,13 +20,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
-from wagtail.models import Locale, Page, TaskState
 
 from cms.locales import SIMPLE_LOCALE
-from cms.plain_language.models import PlainLanguageReviewTask
-from cms.translators.selectors import translation_states_for_locale
-from exports.content import public_pages, restricted_path_exists
-from exports.content.visibility import translated_annotation
+from cms.plain_language.workflow import revisions_approved_by_review
+from exports.content import pages_in_locale
 
 __all__ = ["SIMPLE_LOCALE", "simple_coverage_counts", "simple_coverage_get"]
 CoverageStatus = Literal["missing", "outdated", "unchecked", "checked"]
@@ -75,95 +72,44 @@ class SimpleCoverage:
         return f"{self.total} pages: {parts}"
 
 
-def simple_source_pages() -> list[dict]:
-    """The German pages the Leichte Sprache version should cover, in tree order:
-    what readers of the Leichte Sprache edition may see (the channels' rule)."""
-    return list(
-        public_pages(
-            Page.objects.filter(locale=Locale.get_default(), depth__gte=2),
-            audience="simple",
-        )
-        .order_by("path")
-        .values("id", "title", "depth", "translation_key", "last_published_at")
-    )
-
-
 def simple_coverage_get() -> SimpleCoverage:
     """The coverage of the German handbook by its Leichte Sprache version.
 
-    A fixed number of queries whatever the number of pages (the translation
-    states take five).
+    Pages and their translation status come from the core
+    (``exports.content.pages_in_locale``, read as the Leichte Sprache edition's
+    readers may see them); whether the Prüfgruppe approved a revision from the
+    plain-language layer. A fixed number of queries whatever the number of pages.
     """
-    sources = simple_source_pages()
-    keys = [s["translation_key"] for s in sources]
-    versions = {
-        row["translation_key"]: row
-        for row in Page.objects.filter(
-            locale__language_code=SIMPLE_LOCALE, translation_key__in=keys
-        )
-        .annotate(
-            is_restricted=restricted_path_exists(),
-            is_translated=translated_annotation(),
-        )
-        .values(
-            "id",
-            "title",
-            "translation_key",
-            "live",
-            "is_restricted",
-            "is_translated",
-            "live_revision_id",
-            "last_published_at",
-        )
-    }
-    states = {
-        s.source_page_id: s
-        for s in translation_states_for_locale(locale_code=SIMPLE_LOCALE)
-    }
-    live_revisions = [
-        v["live_revision_id"] for v in versions.values() if v["live_revision_id"]
-    ]
-    approved = set(
-        TaskState.objects.filter(
-            status=TaskState.STATUS_APPROVED,
-            revision_id__in=live_revisions,
-            task_id__in=PlainLanguageReviewTask.objects.values("pk"),
-        ).values_list("revision_id", flat=True)
+    rows = pages_in_locale(locale_code=SIMPLE_LOCALE, audience="simple")
+    approved = revisions_approved_by_review(
+        revision_ids=(row.served.live_revision_id for row in rows if row.served)
     )
     pages = []
-    for source in sources:
-        version = versions.get(source["translation_key"])
-        state = states.get(source["id"])
+    for row in rows:
+        served = row.served
+        source = row.resolution.source
         status: CoverageStatus
-        if (
-            version is None
-            or not version["live"]
-            or version["is_restricted"]
-            or not version["is_translated"]
-        ):
+        if served is None:
             status = "missing"
-        elif (
-            source["last_published_at"]
-            and version["last_published_at"]
-            and source["last_published_at"] > version["last_published_at"]
-        ) or (
-            state is not None
-            and state.translation_source_id is not None
-            and state.status == "outdated"
+        elif row.status == "outdated" or (
+            source is not None
+            and source.last_published_at
+            and served.last_published_at
+            and source.last_published_at > served.last_published_at
         ):
             status = "outdated"
-        elif version["live_revision_id"] in approved:
+        elif served.live_revision_id in approved:
             status = "checked"
         else:
             status = "unchecked"
         pages.append(
             SimplePageCoverage(
-                source_page_id=source["id"],
-                title=source["title"],
-                depth=source["depth"],
+                source_page_id=row.source_id,
+                title=row.title,
+                depth=row.depth,
                 status=status,
-                page_id=version["id"] if version else None,
-                page_title=version["title"] if version else None,
+                page_id=row.version.id if row.version else None,
+                page_title=row.version_title,
             )
         )
     return SimpleCoverage(pages=pages)

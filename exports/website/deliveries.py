@@ -18,8 +18,8 @@ from celery import signature
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
-from wagtail.models import Page
 
+from exports.content import page_titles_get
 from exports.models import Artifact, ContentEvent
 from exports.website.endpoints import WebsiteConfig, endpoints_for
 from exports.website.models import WebhookDelivery, WebhookEndpoint
@@ -45,7 +45,7 @@ def website_deliveries_record(
     for event in events:
         latest[(event.translation_key, event.locale)] = event
     touched: list[int] = []
-    titles = _titles({e.page_id for e in latest.values()})
+    titles = page_titles_get(page_ids={e.page_id for e in latest.values()})
     for endpoint in endpoints_for(channel):
         for (key, locale), event in latest.items():
             fields = {
@@ -144,10 +144,6 @@ def _pending_delivery_fold(
             delivery_id = pending.values_list("pk", flat=True).get()
     WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
     return delivery_id
-
-
-def _titles(page_ids: set[int]) -> dict[int, str]:
-    return dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "title"))
 
 
 def website_deliveries_enqueue(
