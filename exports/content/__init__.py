@@ -16,6 +16,7 @@ from exports.content.documents import (
     draft_document,
     image_document,
     node_document,
+    node_documents,
     outline_document,
     page_document_for,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "locale_chain",
     "locales_reading",
     "node_document",
+    "node_documents",
     "outline_document",
     "page_api_path",
     "page_document_for",
