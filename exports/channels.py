@@ -190,6 +190,14 @@ class ExportChannel:
         """
         return {}
 
+    def page_documents_fields(
+        self, nodes: Sequence[PageNode]
+    ) -> Sequence[Mapping[str, Any]]:
+        """``page_document_fields`` for a batch of nodes (a resync, a list), one
+        mapping each, in order. A channel that reads its data from a cache or the
+        database overrides this to read it once per batch."""
+        return [self.page_document_fields(node) for node in nodes]
+
     def artifact_root(self) -> Path:
         """Where the channel's files are stored (``OPTIONS["ROOT"]``).
 
@@ -395,13 +403,16 @@ def channels_fingerprint() -> str:
     return ",".join(sorted(channels()))
 
 
-def channels_page_document_fields(node: PageNode) -> dict[str, Any]:
-    """What every channel adds to ``node``'s document, by alias (none: empty)."""
-    added: dict[str, Any] = {}
+def channels_page_document_fields(nodes: Sequence[PageNode]) -> list[dict[str, Any]]:
+    """What every channel adds to each of ``nodes``' documents, by alias (none:
+    empty), one dict per node."""
+    added: list[dict[str, Any]] = [{} for _node in nodes]
     for alias, channel in channels().items():
-        fields = channel.page_document_fields(node)
-        if fields:
-            added[alias] = dict(fields)
+        for fields_of_node, fields in zip(
+            added, channel.page_documents_fields(nodes), strict=True
+        ):
+            if fields:
+                fields_of_node[alias] = dict(fields)
     return added
 
 

@@ -201,19 +201,35 @@ class AudioChannel(FileChannel):
         return f"exports-audio-clips:{self.alias}:{locale}"
 
     def page_document_fields(self, node: PageNode) -> Mapping[str, Any]:
-        # The page's file in the current set of its locale; none before the first
+        return self.page_documents_fields([node])[0]
+
+    def page_documents_fields(
+        self, nodes: Sequence[PageNode]
+    ) -> Sequence[Mapping[str, Any]]:
+        # Each page's file in the current set of its locale; none before the first
         # build or when the page has no text. Cached per locale (cleared when a
         # new set is published; the timeout bounds a per-process cache's staleness)
-        # so building a list of documents costs no query per page.
-        locale = node.meta.requested_locale
+        # and read once per locale of the batch, so building a list of documents
+        # costs no query and no cache round trip per page.
+        by_locale: dict[str, Any] = {}
+        added: list[Mapping[str, Any]] = []
+        for node in nodes:
+            locale = node.meta.requested_locale
+            if locale not in by_locale:
+                by_locale[locale] = self._clips(locale)
+            clips = by_locale[locale]
+            item = clips.get(str(node.id)) if isinstance(clips, dict) else None
+            added.append({"audio": item} if item else {})
+        return added
+
+    def _clips(self, locale: str) -> Any:
         key = self._clips_cache_key(locale)
         clips = cache.get(key)
         if clips is None:
             artifact = artifact_current(channel=self.alias, locale=locale)
             clips = artifact.details.get("clips", {}) if artifact else {}
             cache.set(key, clips, timeout=CLIPS_CACHE_SECONDS)
-        item = clips.get(str(node.id)) if isinstance(clips, dict) else None
-        return {"audio": item} if item else {}
+        return clips
 
 
 def _clips_changed(artifact: Artifact) -> list[int]:

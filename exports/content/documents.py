@@ -27,9 +27,11 @@ from exports.content.references import image_ref
 from exports.content.resolve import Resolution, page_version_resolve
 
 Document = dict[str, Any]
-# Adds fields to a page's document: ``{channel alias: {...}}`` (the registry's
-# ``channels_page_document_fields``). The tree itself names no channel.
-PageDocumentExtension = Callable[[PageNode], Mapping[str, Any]]
+# Adds fields to pages' documents: for a batch of nodes, one mapping each,
+# ``{channel alias: {...}}`` (the registry's ``channels_page_document_fields``).
+# A batch, so an extension looks its data up once per batch, not once per page.
+# The tree itself names no channel.
+PageDocumentExtension = Callable[[Sequence[PageNode]], Sequence[Mapping[str, Any]]]
 _page_document_extensions: list[PageDocumentExtension] = []
 
 
@@ -40,17 +42,47 @@ def page_document_extension_register(extension: PageDocumentExtension) -> None:
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, RichText):
-        return rich_text_html(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_json_value(v) for v in value]
-    if isinstance(value, Block):
-        return {"type": value.type, **_json_fields(value)}
-    if is_dataclass(value) and not isinstance(value, type):
-        return _json_fields(value)
+    # Dispatch on the exact class, decided once per class: the isinstance chain
+    # it replaces was a third of the CPU a resync spent on a document.
+    cls = value.__class__
+    convert = _converters.get(cls)
+    if convert is None:
+        convert = _converters[cls] = _converter_for(cls)
+    return convert(value)
+
+
+def _converter_for(cls: type) -> Callable[[Any], Any]:
+    """How values of ``cls`` become JSON (rich text, dates, sequences, nodes)."""
+    if issubclass(cls, RichText):
+        return rich_text_html
+    if issubclass(cls, datetime | date):
+        return _isoformat
+    if issubclass(cls, tuple | list):
+        return _json_list
+    if issubclass(cls, Block):
+        return _json_block
+    if is_dataclass(cls) and cls is not type:
+        return _json_fields
+    return _as_is
+
+
+def _isoformat(value: date) -> str:
+    return value.isoformat()
+
+
+def _json_list(value: tuple[Any, ...] | list[Any]) -> list[Any]:
+    return [_json_value(v) for v in value]
+
+
+def _json_block(value: Block) -> Document:
+    return {"type": value.type, **_json_fields(value)}
+
+
+def _as_is(value: Any) -> Any:
     return value
+
+
+_converters: dict[type, Callable[[Any], Any]] = {}
 
 
 @cache
@@ -71,6 +103,21 @@ def _json_fields(value: Any) -> Document:
 
 def node_document(node: PageNode) -> Document:
     """The API document of one page node."""
+    return node_documents([node])[0]
+
+
+def node_documents(nodes: Sequence[PageNode]) -> list[Document]:
+    """The API documents of page nodes, in order (extensions asked once for all)."""
+    added: list[dict[str, Any]] = [{} for _node in nodes]
+    for extension in _page_document_extensions:
+        for fields_of_node, extra in zip(added, extension(nodes), strict=True):
+            fields_of_node.update(extra)
+    return [
+        _node_document(node, extra) for node, extra in zip(nodes, added, strict=True)
+    ]
+
+
+def _node_document(node: PageNode, added: dict[str, Any]) -> Document:
     head = {
         "id": node.id,
         "translation_key": str(node.translation_key),
@@ -79,9 +126,6 @@ def node_document(node: PageNode) -> Document:
     body = _json_fields(node)
     body.pop("id")
     body.pop("translation_key")
-    added: dict[str, Any] = {}
-    for extension in _page_document_extensions:
-        added.update(extension(node))
     if added:
         body["channels"] = added
     return {**head, **body, "meta": _json_value(node.meta)}

@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from exports.artifacts import artifact_current, artifact_item
 from exports.content import (
-    PageNode,
     Resolution,
     document_bytes,
-    node_document,
+    node_documents,
     page_nodes_build,
     page_versions_by_key,
 )
@@ -52,13 +51,20 @@ def website_payloads(deliveries: Sequence[WebhookDelivery]) -> list[bytes]:
     for delivery in deliveries:
         if not delivery.is_artifact:
             by_locale.setdefault(delivery.locale, []).append(delivery)
-    pages: dict[tuple[str, UUID], tuple[Resolution | None, PageNode | None]] = {}
+    pages: dict[tuple[str, UUID], tuple[Resolution | None, bytes | None]] = {}
     for code, group in by_locale.items():
         keys = {d.translation_key for d in group}
         resolutions = page_versions_by_key(locale_code=code, translation_keys=keys)
         nodes = page_nodes_build(list(resolutions.values()))
+        documents = dict(
+            zip(
+                nodes,
+                map(document_bytes, node_documents(list(nodes.values()))),
+                strict=True,
+            )
+        )
         for key in keys:
-            pages[(code, key)] = (resolutions.get(key), nodes.get(key))
+            pages[(code, key)] = (resolutions.get(key), documents.get(key))
     return [
         artifact_payload(d)
         if d.is_artifact
@@ -68,8 +74,10 @@ def website_payloads(deliveries: Sequence[WebhookDelivery]) -> list[bytes]:
 
 
 def _page_payload(
-    delivery: WebhookDelivery, resolution: Resolution | None, node: PageNode | None
+    delivery: WebhookDelivery, resolution: Resolution | None, document: bytes | None
 ) -> bytes:
+    """``document``: the node's document as ``document_bytes`` encodes it, or None
+    (nothing serves the page: ``page.removed``)."""
     served = resolution.served if resolution else None
     data = {
         "translation_key": str(delivery.translation_key),
@@ -80,12 +88,12 @@ def _page_payload(
         "event": delivery.event_kind,
     }
     envelope = {
-        "type": PAGE_UPDATED if node is not None else PAGE_REMOVED,
+        "type": PAGE_UPDATED if document is not None else PAGE_REMOVED,
         "timestamp": timezone.now().isoformat(),
     }
     head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))[:-1]
     data_head = json.dumps(data, ensure_ascii=False, separators=(",", ":"))[:-1]
-    doc = document_bytes(node_document(node)) if node is not None else b"null"
+    doc = document if document is not None else b"null"
     return (
         head.encode() + b',"data":' + data_head.encode() + b',"document":' + doc + b"}}"
     )
