@@ -21,8 +21,10 @@ isolates are always well nested.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import fields, is_dataclass, replace
+from functools import cache
 from typing import Any, TypeVar
 
 from cms.text_controls import invisible_controls_remove
@@ -67,32 +69,55 @@ def ltr_runs_isolate(text: str) -> str:
     if not text:
         return text
     text = invisible_controls_remove(text)
-    classes = [unicodedata.bidirectional(c) for c in text]
-    if not _RUN_EDGE.intersection(classes):
+    # One letter per character (see _ClassCodes); the runs are found on that.
+    codes = text.translate(_CLASS_CODES)
+    if _EDGE not in codes:
         return text
     out: list[str] = []
     position = 0
-    index = 0
-    length = len(text)
-    while index < length:
-        if classes[index] not in _RUN_EDGE:
-            index += 1
-            continue
-        start = index
-        if start > position and classes[start - 1] in _RUN_PREFIX:
+    for run in _RUN.finditer(codes):
+        start = run.start()
+        if start > position and codes[start - 1] == _PREFIX:
             start -= 1
-        end = index + 1  # one past the last edge character of the run
-        scan = end
-        while scan < length and classes[scan] in _RUN_INSIDE:
-            scan += 1
-            if classes[scan - 1] in _RUN_EDGE:
-                end = scan
-        end = _brackets_closed(text, start, end, scan)
+        # The run ends after its last edge character; ``scan`` is where the
+        # characters that may join a run end.
+        end = run.start() + run.group().rfind(_EDGE) + 1
+        end = _brackets_closed(text, start, end, run.end())
         out.append(text[position:start])
         out.append(LRI + text[start:end] + PDI)
-        position = index = end
+        position = end
     out.append(text[position:])
     return "".join(out)
+
+
+# The bidi class of each character, as one letter: an edge of a left-to-right run,
+# a sign that may prefix a number (and join a run), another character that may join
+# a run, or anything else. Mapping the text with ``str.translate`` and finding runs
+# with a regular expression keeps this linear and fast (print isolates every string
+# of a right-to-left handbook).
+_EDGE, _PREFIX, _INSIDE, _OTHER = "E", "p", "i", "o"
+
+
+class _ClassCodes(dict[int, str]):
+    """Code point → class letter, filled on first use of each character."""
+
+    def __missing__(self, code_point: int) -> str:
+        bidi_class = unicodedata.bidirectional(chr(code_point))
+        if bidi_class in _RUN_EDGE:
+            letter = _EDGE
+        elif bidi_class in _RUN_PREFIX:
+            letter = _PREFIX
+        elif bidi_class in _RUN_INSIDE:
+            letter = _INSIDE
+        else:
+            letter = _OTHER
+        self[code_point] = letter
+        return letter
+
+
+_CLASS_CODES = _ClassCodes()
+# An edge character and every character after it that may join a run.
+_RUN = re.compile(f"{_EDGE}[{_EDGE}{_PREFIX}{_INSIDE}]*")
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
@@ -122,12 +147,25 @@ def _isolated(value: Any) -> Any:
     if isinstance(value, str):
         return ltr_runs_isolate(value)
     if isinstance(value, tuple):
-        return tuple(_isolated(v) for v in value)
+        items = tuple(_isolated(v) for v in value)
+        return value if _same(items, value) else items
     if is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _isolated(getattr(value, f.name))
-            for f in fields(value)
-            if f.init and f.name not in _NOT_PROSE
-        }
+        changes = {}
+        for name in _prose_fields(type(value)):
+            current = getattr(value, name)
+            isolated = _isolated(current)
+            if isolated is not current:
+                changes[name] = isolated
+        # Nothing to isolate (most text of a handbook): the value as it is.
         return replace(value, **changes) if changes else value
     return value
+
+
+def _same(items: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
+    return all(a is b for a, b in zip(items, value, strict=True))
+
+
+@cache
+def _prose_fields(cls: type) -> tuple[str, ...]:
+    """The fields of dataclass ``cls`` that may hold prose (read once per class)."""
+    return tuple(f.name for f in fields(cls) if f.init and f.name not in _NOT_PROSE)

@@ -7,6 +7,7 @@ address printed beneath, so a reader without a phone can type it.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -17,10 +18,18 @@ def qr_code(url: str | None) -> dict[str, Any] | None:
     (without ``https://``), and the code as SVG; None without an address."""
     if not url:
         return None
+    short = url.split("://", 1)[-1]
+    return {"url": url, "short": short, "svg": _qr_svg(url)}
+
+
+# A chapter's address changes rarely, and segno spends ~5 ms on each code (it
+# tries all eight masks in Python): a worker rebuilding a locale after every
+# publish draws each chapter's code once.
+@lru_cache(maxsize=1024)
+def _qr_svg(url: str) -> str:
     # Error correction M survives a smudge or a fold; the quiet zone of four
     # modules is what readers need around the code.
     code = segno.make(url, error="m", micro=False)
     svg = io.BytesIO()
     code.save(svg, kind="svg", scale=1, border=4, xmldecl=False, dark="#000")
-    short = url.split("://", 1)[-1]
-    return {"url": url, "short": short, "svg": svg.getvalue().decode()}
+    return svg.getvalue().decode()
