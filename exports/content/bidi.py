@@ -67,7 +67,7 @@ def ltr_runs_isolate(text: str) -> str:
     if not text:
         return text
     text = invisible_controls_remove(text)
-    classes = [unicodedata.bidirectional(c) for c in text]
+    classes = list(map(unicodedata.bidirectional, text))
     if not _RUN_EDGE.intersection(classes):
         return text
     out: list[str] = []
