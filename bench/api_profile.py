@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="requests per scenario")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--rounds", type=int, default=3, help="best of this many")
+    parser.add_argument("--pages", type=int, default=100, help="at most this many")
     args = parser.parse_args()
     _setup()
 
@@ -54,7 +55,7 @@ def _measure(client: Any, locale: str, args: argparse.Namespace) -> None:
     ids = list(
         Page.objects.filter(depth__gt=2, locale__language_code=locale)
         .order_by("path")
-        .values_list("id", flat=True)
+        .values_list("id", flat=True)[: args.pages]
     )
     # Pages both APIs serve (not a portrait without consent, a draft …);
     # warm: renditions, compiled statements, the connection.
