@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ from exports.channels import (
     channels_artifact_removed,
 )
 from exports.content import API_PREFIX, build_content_tree, handbooks_source
+from exports.content.statements import CompiledModelQuery, model_query_compile
 from exports.models import Artifact, ContentEvent, media_type_extension
 
 # Files kept per channel and locale when the caller does not say (the current one
@@ -75,9 +76,29 @@ def artifacts_current(
     return queryset.order_by("channel", "locale")
 
 
+# A locale code no locale has: compiled into the statement and swapped out.
+_LOCALE_SENTINEL = "\x00wegweiser-artifact\x00"
+_compiled_currents: dict[tuple[str, str], CompiledModelQuery | None] = {}
+
+
 def artifact_current(*, channel: str, locale: str) -> Artifact | None:
-    """The current file of one channel and locale, or None before the first build."""
-    return artifacts_current(channel=channel, locale=locale).first()
+    """The current file of one channel and locale, or None before the first build.
+
+    Compiled once per channel: a channel that adds fields to page documents
+    (``page_document_fields``) may ask for every document built.
+    """
+    key = (connections[DEFAULT_DB_ALIAS].vendor, channel)
+    if key not in _compiled_currents:
+        _compiled_currents[key] = model_query_compile(
+            artifacts_current(channel=channel, locale=_LOCALE_SENTINEL)[:1],
+            Artifact._meta.get_field("locale"),
+            _LOCALE_SENTINEL,
+        )
+    compiled = _compiled_currents[key]
+    if compiled is None:
+        return artifacts_current(channel=channel, locale=locale).first()
+    found = compiled.objects(locale)
+    return found[0] if found else None
 
 
 def artifacts_stamp() -> str:

@@ -12,12 +12,15 @@ its own page's node, not the whole handbook).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q, prefetch_related_objects
+from django.db.models.constants import LOOKUP_SEP
 from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE, content_locale_get, locale_chain
@@ -36,6 +39,12 @@ from exports.content.resolve import (
     translation_status_get,
     translation_statuses,
 )
+from exports.content.statements import (
+    CompiledModelQuery,
+    CompiledRelatedQuery,
+    model_query_compile,
+    related_query_compile,
+)
 from exports.content.visibility import Audience, visibility_today
 
 T = TypeVar("T")
@@ -45,8 +54,70 @@ def _page_type(model: type[Any] | None) -> PageType | None:
     return PAGE_TYPES_BY_MODEL.get(model) if model is not None else None
 
 
+def _specific_queryset(model: type[Any], page_type: PageType | None, ids: Any) -> Any:
+    """The pages ``ids`` names (a list, or one id) as ``model``, with what their
+    page type fetches along (its joins; not its prefetches)."""
+    # No ordering: the caller orders by the German tree (and ORDER BY path
+    # costs the ORM more to compile than the query costs PostgreSQL).
+    lookup = {"pk__in": ids} if isinstance(ids, list) else {"pk": ids}
+    queryset = model.objects.filter(**lookup).order_by()
+    if page_type and page_type.select_related:
+        queryset = queryset.select_related(*page_type.select_related)
+    return queryset
+
+
+# A page id no page has: compiled into the one-page statements and swapped out.
+_PAGE_SENTINEL = -2_000_000_003
+
+
+@dataclass(frozen=True)
+class _OnePageStatements:
+    """One page of a page type with its joins and prefetches, compiled once."""
+
+    page: CompiledModelQuery
+    # Compiled where they can be; the others (nested lookups) the ORM prefetches.
+    related: tuple[CompiledRelatedQuery, ...]
+    prefetched: tuple[str, ...]
+
+
+_one_page_statements: dict[tuple[str, type[Any]], _OnePageStatements | None] = {}
+
+
+def _one_page_compiled(
+    model: type[Any], page_type: PageType | None
+) -> _OnePageStatements | None:
+    """The compiled statements for one page of ``model``; None if its query
+    cannot be compiled (then the ORM runs each time)."""
+    key = (connections[DEFAULT_DB_ALIAS].vendor, model)
+    if key not in _one_page_statements:
+        page = model_query_compile(
+            _specific_queryset(model, page_type, _PAGE_SENTINEL),
+            model._meta.pk,
+            _PAGE_SENTINEL,
+        )
+        related: list[CompiledRelatedQuery] = []
+        prefetched: list[str] = []
+        for lookup in page_type.prefetch_related if page_type else ():
+            compiled = (
+                related_query_compile(model, lookup, _PAGE_SENTINEL)
+                if LOOKUP_SEP not in lookup
+                else None
+            )
+            if compiled is not None:
+                related.append(compiled)
+            else:
+                prefetched.append(lookup)
+        _one_page_statements[key] = (
+            _OnePageStatements(page, tuple(related), tuple(prefetched))
+            if page is not None
+            else None
+        )
+    return _one_page_statements[key]
+
+
 def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
-    """The served pages as their specific models: one query per page type."""
+    """The served pages as their specific models: one query per page type (and
+    one per prefetch); a page type's only page through compiled statements."""
     by_type: dict[int, list[int]] = {}
     for version in versions:
         by_type.setdefault(version.content_type_id, []).append(version.id)
@@ -59,14 +130,20 @@ def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
         if model is None or not issubclass(model, Page):
             continue
         page_type = _page_type(model)
-        # No ordering: the caller orders by the German tree (and ORDER BY path
-        # costs the ORM more to compile than the query costs PostgreSQL).
-        queryset = model.objects.filter(pk__in=ids).order_by()
-        if page_type and page_type.select_related:
-            queryset = queryset.select_related(*page_type.select_related)
-        if page_type and page_type.prefetch_related:
-            queryset = queryset.prefetch_related(*page_type.prefetch_related)
-        pages.update((page.pk, page) for page in queryset)
+        statements = _one_page_compiled(model, page_type) if len(ids) == 1 else None
+        if statements is not None:
+            found = statements.page.objects(ids[0])
+            for related in statements.related:
+                for page in found:
+                    related.prefetch(page)
+            if statements.prefetched:
+                prefetch_related_objects(found, *statements.prefetched)
+        else:
+            queryset = _specific_queryset(model, page_type, ids)
+            if page_type and page_type.prefetch_related:
+                queryset = queryset.prefetch_related(*page_type.prefetch_related)
+            found = list(queryset)
+        pages.update((page.pk, page) for page in found)
     return pages
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from wagtail.images import get_image_model
 
 from cms.images.models import ImageAltText
@@ -39,6 +40,7 @@ from exports.content.nodes import (
     TipBlock,
     TopicRef,
 )
+from exports.content.statements import CompiledModelQuery, model_query_compile
 from exports.content.visibility import restricted_collection_exists
 
 # Rendition widths offered for every image; the website picks from the srcset.
@@ -77,11 +79,19 @@ class References:
     ) -> None:
         """Fetch every referenced snippet and image in a fixed number of queries."""
         chain_filter = Q(locale__language_code__in=self.chain)
-        terms = list(
-            GlossaryTerm.objects.filter(chain_filter | Q(pk__in=glossary_ids))
-            .select_related("locale")
-            .order_by("pk")
-        )
+        terms = _chain_glossary(self.chain)
+        # Terms a page names from outside the chain (rare), in the same order.
+        outside = glossary_ids - {t.pk for t in terms}
+        if outside:
+            terms = sorted(
+                [
+                    *terms,
+                    *GlossaryTerm.objects.filter(pk__in=outside).select_related(
+                        "locale"
+                    ),
+                ],
+                key=lambda t: t.pk,
+            )
         self.glossary_by_id = _localized(terms, glossary_ids, self.chain)
         best: dict[UUID, GlossaryTerm] = {}
         rank = {code: i for i, code in enumerate(self.chain)}
@@ -188,6 +198,29 @@ class References:
             if block is not None:
                 blocks.append(block)
         return tuple(blocks)
+
+
+def _glossary_queryset(chain: tuple[str, ...]) -> QuerySet:
+    return (
+        GlossaryTerm.objects.filter(locale__language_code__in=chain)
+        .select_related("locale")
+        .order_by("pk")
+    )
+
+
+_compiled_glossaries: dict[tuple[str, tuple[str, ...]], CompiledModelQuery | None] = {}
+
+
+def _chain_glossary(chain: tuple[str, ...]) -> list[GlossaryTerm]:
+    """Every glossary term in a locale of ``chain``, by id: one statement per
+    chain, compiled once (every built document reads it)."""
+    key = (connections[DEFAULT_DB_ALIAS].vendor, chain)
+    if key not in _compiled_glossaries:
+        _compiled_glossaries[key] = model_query_compile(_glossary_queryset(chain))
+    compiled = _compiled_glossaries[key]
+    if compiled is None:
+        return list(_glossary_queryset(chain))
+    return compiled.objects()
 
 
 def stream_references(raw: list[dict]) -> tuple[set[int], set[int], set[int]]:

@@ -283,3 +283,18 @@ def test_an_unfiltered_list_does_not_read_the_filters_slugs(api):
     assert "snippets_topic" not in tables
     assert "snippets_municipality" not in tables
     assert api("recommendations/?locale=ar&topic=nope").status_code == 400
+
+
+def test_each_accept_header_keeps_its_own_negotiated_answer(client, db):
+    # Negotiation is remembered per Accept header: asking again, in any order,
+    # answers as the first time did.
+    missing = "/api/v1/pages/999999/"
+    for _ in range(2):
+        html = client.get(missing, headers={"Accept": "text/html"})
+        assert html.status_code == 406
+        indented = client.get(missing, headers={"Accept": "application/json; indent=4"})
+        assert indented.status_code == 404
+        assert indented.content.startswith(b'{\n    "error": {')
+        plain = client.get(missing)
+        assert plain.status_code == 404
+        assert plain.content.startswith(b'{"error":{')
