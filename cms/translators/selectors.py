@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from wagtail.models import Locale, Page
 from wagtail_localize.models import (
     StringSegment,
@@ -18,6 +19,7 @@ from wagtail_localize.models import (
 from wagtail_localize.segments import StringSegmentValue
 from wagtail_localize.segments.extract import extract_segments
 
+from cms.lookups import AnyOf
 from cms.translators.offline import OfflineBundle, OfflinePart, OfflineUnit, Scope
 from cms.translators.roles import locale_code_of_group
 
@@ -402,9 +404,26 @@ def translation_status_rows(
     """:func:`translation_status_query` rows for many pages of one locale at once,
     by translation key: one query, whatever the number of pages. A page with no
     translation source has no row (read it as :data:`NO_TRANSLATION_SOURCE`)."""
-    rows = (
+    rows = translation_status_rows_query(
+        translation_keys=list(translation_keys), locale_id=locale_id
+    )
+    return {row.pop("source__object_id"): row for row in rows}
+
+
+def translation_status_rows_query(
+    *, translation_keys: list[Any], locale_id: int
+) -> QuerySet:
+    """The query behind :func:`translation_status_rows`. On PostgreSQL the keys are
+    one array parameter, so its SQL is the same for any number of pages and a hot
+    path (the API's lists) can compile it once."""
+    keys = (
+        AnyOf(F("source__object_id"), translation_keys)
+        if connection.vendor == "postgresql"
+        else Q(source__object_id__in=translation_keys)
+    )
+    return (
         StringSegment.objects.filter(
-            source__object_id__in=list(translation_keys),
+            keys,
             source__translations__target_locale_id=locale_id,
             source__translations__enabled=True,
         )
@@ -416,7 +435,6 @@ def translation_status_rows(
         )
         .order_by()
     )
-    return {row.pop("source__object_id"): row for row in rows}
 
 
 # What translation_status_query answers for a page without a translation source.

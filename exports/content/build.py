@@ -19,11 +19,12 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
 from django.db.models.constants import LOOKUP_SEP
 from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE, content_locale_get, locale_chain
+from cms.lookups import AnyOf
 from cms.pages.models import HandbookPage
 from cms.website_urls import website_page_url
 from exports.content.bidi import bidi_isolate
@@ -35,6 +36,7 @@ from exports.content.resolve import (
     Resolution,
     machine_translated_fields,
     page_version_resolve,
+    page_versions_by_ids,
     page_versions_resolve,
     translation_status_get,
     translation_statuses,
@@ -59,8 +61,15 @@ def _specific_queryset(model: type[Any], page_type: PageType | None, ids: Any) -
     page type fetches along (its joins; not its prefetches)."""
     # No ordering: the caller orders by the German tree (and ORDER BY path
     # costs the ORM more to compile than the query costs PostgreSQL).
-    lookup = {"pk__in": ids} if isinstance(ids, list) else {"pk": ids}
-    queryset = model.objects.filter(**lookup).order_by()
+    lookup = (
+        AnyOf(F("pk"), ids)
+        if isinstance(ids, list)
+        and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+        else Q(pk__in=ids)
+        if isinstance(ids, list)
+        else Q(pk=ids)
+    )
+    queryset = model.objects.filter(lookup).order_by()
     if page_type and page_type.select_related:
         queryset = queryset.select_related(*page_type.select_related)
     return queryset
@@ -115,6 +124,28 @@ def _one_page_compiled(
     return _one_page_statements[key]
 
 
+# Page ids no page has: the many-page statements' list parameter (PostgreSQL).
+_PAGES_SENTINEL = [-2_000_000_004, -2_000_000_005]
+_many_page_statements: dict[type[Any], CompiledModelQuery | None] = {}
+
+
+def _many_pages_compiled(
+    model: type[Any], page_type: PageType | None
+) -> CompiledModelQuery | None:
+    """Several pages of ``model`` with their joins, compiled once (PostgreSQL: the
+    ids are one array parameter); their prefetches the ORM runs."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    if model not in _many_page_statements:
+        _many_page_statements[model] = model_query_compile(
+            _specific_queryset(model, page_type, _PAGES_SENTINEL),
+            model._meta.pk,
+            _PAGES_SENTINEL,
+            many=True,
+        )
+    return _many_page_statements[model]
+
+
 def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
     """The served pages as their specific models: one query per page type (and
     one per prefetch); a page type's only page through compiled statements."""
@@ -138,6 +169,10 @@ def _specific_pages(versions: Iterable[PageVersion]) -> dict[int, Page]:
                     related.prefetch(page)
             if statements.prefetched:
                 prefetch_related_objects(found, *statements.prefetched)
+        elif (many := _many_pages_compiled(model, page_type)) is not None:
+            found = many.objects(ids)
+            if page_type and page_type.prefetch_related:
+                prefetch_related_objects(found, *page_type.prefetch_related)
         else:
             queryset = _specific_queryset(model, page_type, ids)
             if page_type and page_type.prefetch_related:
@@ -279,8 +314,8 @@ def listed_page_nodes_build(
     """
     if not page_ids:
         return []
-    resolutions = page_versions_resolve(
-        locale_code=locale_code, keys=Q(pk__in=page_ids), audience=audience
+    resolutions = page_versions_by_ids(
+        locale_code=locale_code, page_ids=page_ids, audience=audience
     )
     nodes, _ = _nodes_with_references(list(resolutions.values()), bulk_statuses=True)
     by_id = {node.id: node for node in nodes.values()}

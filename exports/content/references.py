@@ -16,10 +16,18 @@ from typing import Any
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from wagtail.images import get_image_model
 
 from cms.images.models import ImageAltText
+from cms.lookups import AnyOf
 from cms.snippets.models import Contact, GlossaryTerm
 from exports.content.inline import GlossaryMark, RichText, rich_text_parse
 from exports.content.nodes import (
@@ -296,6 +304,50 @@ def image_ref(image: Any) -> ImageRef:
     )
 
 
+def _images_queryset(image_ids: Any, codes: Iterable[str]) -> QuerySet:
+    """Public images ``image_ids`` names, with their alt text in each of ``codes``
+    (as ``alt_0``, ``alt_1`` …)."""
+    alt_texts = {
+        f"alt_{n}": Subquery(
+            ImageAltText.objects.filter(
+                image_id=OuterRef("pk"), locale__language_code=code
+            ).values("text")[:1]
+        )
+        for n, code in enumerate(codes)
+    }
+    ids = (
+        AnyOf(F("pk"), image_ids)
+        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+        else Q(pk__in=image_ids)
+    )
+    return (
+        get_image_model()
+        .objects.filter(ids)
+        .annotate(is_restricted=restricted_collection_exists(), **alt_texts)
+        .filter(is_restricted=False)
+    )
+
+
+# Image ids no image has: the compiled statements' list parameter.
+_IMAGES_SENTINEL = [-2_000_000_006, -2_000_000_007]
+_compiled_images: dict[tuple[str, ...], CompiledModelQuery | None] = {}
+
+
+def _images_compiled(codes: tuple[str, ...]) -> CompiledModelQuery | None:
+    """``_images_queryset`` for ``codes``, compiled once (PostgreSQL: the ids are
+    one array parameter): every built API page with a picture asks it."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    if codes not in _compiled_images:
+        _compiled_images[codes] = model_query_compile(
+            _images_queryset(_IMAGES_SENTINEL, codes),
+            get_image_model()._meta.pk,
+            _IMAGES_SENTINEL,
+            many=True,
+        )
+    return _compiled_images[codes]
+
+
 def images_for_locales(
     image_ids: set[int], locale_codes: Iterable[str]
 ) -> dict[str, dict[int, Any]]:
@@ -308,21 +360,14 @@ def images_for_locales(
     codes = list(dict.fromkeys(locale_codes))
     if not codes or not image_ids:
         return {code: {} for code in codes}
-    alt_texts = {
-        f"alt_{n}": Subquery(
-            ImageAltText.objects.filter(
-                image_id=OuterRef("pk"), locale__language_code=code
-            ).values("text")[:1]
+    compiled = _images_compiled(tuple(codes))
+    if compiled is not None:
+        images = compiled.objects(list(image_ids))
+        prefetch_related_objects(images, "renditions")
+    else:
+        images = list(
+            _images_queryset(list(image_ids), codes).prefetch_related("renditions")
         )
-        for n, code in enumerate(codes)
-    }
-    images = list(
-        get_image_model()
-        .objects.filter(pk__in=image_ids)
-        .annotate(is_restricted=restricted_collection_exists(), **alt_texts)
-        .filter(is_restricted=False)
-        .prefetch_related("renditions")
-    )
     by_locale: dict[str, dict[int, Any]] = {}
     for n, code in enumerate(codes):
         by_locale[code] = {}

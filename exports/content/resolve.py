@@ -17,17 +17,19 @@ from typing import Any
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 from wagtail.models import Page
 from wagtail_localize.models import TranslationSource
 
 from cms.locales import SOURCE_LOCALE, locale_chain
+from cms.lookups import AnyOf
 from cms.translators.selectors import (
     NO_TRANSLATION_SOURCE,
     machine_translated_paths,
     translation_status_from,
     translation_status_query,
     translation_status_rows,
+    translation_status_rows_query,
 )
 from exports.content.nodes import TranslationStatus
 from exports.content.statements import CompiledQuery, query_compile
@@ -127,6 +129,14 @@ _LOOKUP_SENTINELS: dict[str, Any] = {
     "pk": -2_000_000_001,
     "url_path": "\x00wegweiser-resolve\x00",
     "translation_key": UUID("00000000-0000-4000-8000-00000000c0de"),
+}
+# The same for a list of values (``AnyOf``: one array parameter).
+_LIST_SENTINELS: dict[str, list[Any]] = {
+    "pk": [-2_000_000_001, -2_000_000_002],
+    "translation_key": [
+        UUID("00000000-0000-4000-8000-00000000c0de"),
+        UUID("00000000-0000-4000-8000-00000000c0df"),
+    ],
 }
 
 
@@ -316,6 +326,58 @@ def page_versions_resolve(
     }
 
 
+_compiled_id_resolves: dict[tuple[str, ...], CompiledQuery | None] = {}
+
+
+def page_versions_by_ids(
+    *,
+    locale_code: str,
+    page_ids: Iterable[int],
+    audience: Audience = "web",
+    on: date | None = None,
+) -> dict[UUID, Resolution]:
+    """``page_versions_resolve`` for the pages with these ids (any of their locale
+    versions). On PostgreSQL the ids are one array parameter of a statement
+    compiled and prepared once per chain: the API's lists ask this on every built
+    page of results, and compiling the bulk query cost more than running it."""
+    ids = list(page_ids)
+    chain = locale_chain(locale_code)
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return page_versions_resolve(
+            locale_code=locale_code, keys=Q(pk__in=ids), audience=audience, on=on
+        )
+    if chain not in _compiled_id_resolves:
+        sentinel = _LIST_SENTINELS["pk"]
+        _compiled_id_resolves[chain] = query_compile(
+            _versions_queryset(
+                Q(
+                    translation_key__in=Page.objects.filter(
+                        AnyOf(F("pk"), sentinel)
+                    ).values("translation_key")
+                ),
+                chain,
+            ),
+            Page._meta.pk,
+            sentinel,
+            many=True,
+        )
+    compiled = _compiled_id_resolves[chain]
+    if compiled is None:
+        return page_versions_resolve(
+            locale_code=locale_code, keys=Q(pk__in=ids), audience=audience, on=on
+        )
+    day = on or visibility_today()
+    by_key: dict[UUID, list[dict[str, Any]]] = {}
+    for row in compiled.rows(ids):
+        by_key.setdefault(row["translation_key"], []).append(row)
+    return {
+        key: _resolution_from_rows(
+            rows, locale_code=locale_code, chain=chain, audience=audience, on=day
+        )
+        for key, rows in by_key.items()
+    }
+
+
 # --- Translation status --------------------------------------------------------------
 
 
@@ -374,9 +436,8 @@ def translation_statuses(
                     resolution
                 )
             continue
-        rows = translation_status_rows(
-            translation_keys=[r.served.translation_key for r in group if r.served],
-            locale_id=locale_id,
+        rows = _status_rows(
+            [r.served.translation_key for r in group if r.served], locale_id
         )
         for resolution in group:
             assert resolution.served is not None
@@ -432,3 +493,27 @@ def _compiled_status(locale_id: int) -> CompiledQuery | None:
             sentinel,
         )
     return _compiled_statuses[key]
+
+
+_compiled_status_rows: dict[int, CompiledQuery | None] = {}
+
+
+def _status_rows(keys: list[UUID], locale_id: int) -> dict[Any, dict[str, Any]]:
+    """``translation_status_rows``; on PostgreSQL through a statement compiled and
+    prepared once per locale (the keys are one array parameter)."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return translation_status_rows(translation_keys=keys, locale_id=locale_id)
+    if locale_id not in _compiled_status_rows:
+        sentinel = _LIST_SENTINELS["translation_key"]
+        _compiled_status_rows[locale_id] = query_compile(
+            translation_status_rows_query(
+                translation_keys=sentinel, locale_id=locale_id
+            ),
+            TranslationSource._meta.get_field("object_id"),
+            sentinel,
+            many=True,
+        )
+    compiled = _compiled_status_rows[locale_id]
+    if compiled is None:
+        return translation_status_rows(translation_keys=keys, locale_id=locale_id)
+    return {row.pop("source__object_id"): row for row in compiled.rows(keys)}

@@ -49,13 +49,19 @@ class CompiledQuery:
     # The compiler's converters, found once (results_iter looks them up per call:
     # a sixth of a 304's time in the view).
     converters: dict[int, Any]
+    # The lookup value is a list (``cms.lookups.AnyOf``: one array parameter).
+    many: bool = False
 
     def tuples(self, value: Any = None) -> list[tuple[Any, ...]]:
         """The rows for ``value``, as the compiler's select lists its columns."""
         connection = connections[DEFAULT_DB_ALIAS]
         params = list(self.params)
         if self.slot is not None:
-            params[self.slot] = self.field.get_db_prep_value(value, connection)
+            params[self.slot] = (
+                [self.field.get_db_prep_value(v, connection) for v in value]
+                if self.many
+                else self.field.get_db_prep_value(value, connection)
+            )
         with statement_cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
@@ -171,17 +177,22 @@ def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
 
 
 def query_compile(
-    queryset: QuerySet, field: Any = None, sentinel: Any = None
+    queryset: QuerySet, field: Any = None, sentinel: Any = None, *, many: bool = False
 ) -> CompiledQuery | None:
     """``queryset``, built with ``sentinel`` as its one lookup value for ``field``
     (or with no lookup value to swap: ``field`` None), compiled; None if the
-    sentinel cannot be told apart among the parameters."""
+    sentinel cannot be told apart among the parameters. ``many``: the sentinel is
+    a list of values of ``field``, passed as one parameter (``cms.lookups.AnyOf``)."""
     connection = connections[DEFAULT_DB_ALIAS]
     compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
     sql, params = compiler.as_sql()
     slot = None
     if field is not None:
-        prepared = field.get_db_prep_value(sentinel, connection)
+        prepared = (
+            [field.get_db_prep_value(v, connection) for v in sentinel]
+            if many
+            else field.get_db_prep_value(sentinel, connection)
+        )
         slots = [i for i, p in enumerate(params) if p == prepared]
         if len(slots) != 1:
             return None
@@ -206,11 +217,12 @@ def query_compile(
         field=field,
         names=names,
         converters=compiler.get_converters(selected),
+        many=many,
     )
 
 
 def model_query_compile(
-    queryset: QuerySet, field: Any = None, sentinel: Any = None
+    queryset: QuerySet, field: Any = None, sentinel: Any = None, *, many: bool = False
 ) -> CompiledModelQuery | None:
     """A queryset of model instances (``select_related`` allowed, but no
     ``prefetch_related``), built with ``sentinel`` as its one lookup value for
@@ -222,7 +234,7 @@ def model_query_compile(
         or state._known_related_objects
     ):
         return None
-    compiled = query_compile(queryset, field, sentinel)
+    compiled = query_compile(queryset, field, sentinel, many=many)
     if compiled is None:
         return None
     compiler = compiled.compiler

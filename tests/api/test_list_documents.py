@@ -24,9 +24,10 @@ GOLDEN = Path(__file__).parent / "data" / "list_responses.json"
 LOCALES = ("de", "ar", "fa", "de-x-ls")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Django's storage appends "_" and seven random characters to a file name already
-# taken (the suite's media folder outlives a session): originals and renditions.
+# taken (the suite's media folder outlives a session): originals and renditions,
+# once per name taken, so a rendition of a renamed original can carry two.
 MEDIA_URL_RE = re.compile(r"/media/[^\"\s,]+")
-FILE_SUFFIX_RE = re.compile(r"_[A-Za-z0-9]{7}(?=\.)")
+FILE_SUFFIX_RE = re.compile(r"(?:_[A-Za-z0-9]{7})+(?=\.)")
 
 
 def _media_names_plain(text: str) -> str:

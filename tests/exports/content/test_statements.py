@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
+from cms.lookups import AnyOf
 from cms.pages.models import BestPracticePage, HandbookPage, RecommendationPage
 from cms.snippets.models import GlossaryTerm
 from exports.content.statements import (
@@ -134,3 +136,22 @@ def test_a_compiled_prefetch_leaves_what_prefetch_related_leaves(demo_handbook):
 def test_a_relation_the_compiled_prefetch_cannot_take_is_refused():
     # A reverse foreign key ties each child to the instance it was fetched for.
     assert related_query_compile(HandbookPage, "partners", SENTINEL) is None
+
+
+def test_a_list_parameter_is_one_array_whatever_its_length():
+    """``AnyOf`` keeps the SQL the same for any number of ids (so the API's lists
+    compile it once): a query compiled with a list sentinel answers like
+    ``pk__in`` for none, one and several ids."""
+    if connection.vendor != "postgresql":
+        pytest.skip("AnyOf is PostgreSQL's = ANY(array)")
+    sentinel = [SENTINEL, SENTINEL - 1]
+    queryset = Page.objects.filter(AnyOf(F("pk"), sentinel)).values("id", "title")
+    compiled = query_compile(queryset, Page._meta.pk, sentinel, many=True)
+    assert compiled is not None, "the list is no longer one SQL parameter"
+    ids = list(Page.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) >= 3
+    for chosen in ([], ids[:1], ids[1:4], ids):
+        expected = list(Page.objects.filter(pk__in=chosen).values("id", "title"))
+        assert sorted(compiled.rows(chosen), key=lambda r: r["id"]) == sorted(
+            expected, key=lambda r: r["id"]
+        )
