@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import queue
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from django import db
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -35,9 +34,8 @@ def website_resync(
 ) -> ExportSummary:
     """Push every public page in ``locales`` (all when None) to every endpoint.
 
-    Sends from this process, or on PostgreSQL from ``jobs`` sender processes forked
-    from it (SQLite takes one writer at a time), so the caller can show progress;
-    failures stay pending for the worker to retry.
+    Sends from this process (``jobs`` threads on PostgreSQL, one on SQLite) so the
+    caller can show progress; failures stay pending for the worker to retry.
     """
     summary = ExportSummary(channel=channel.alias)
     codes = list(locales or [loc.code for loc in settings.WEGWEISER_LOCALES])
@@ -50,7 +48,7 @@ def website_resync(
             for code in codes:
                 delivery_ids += _resync_rows(endpoint, code, sequence)
     total = len(delivery_ids)
-    if jobs is None or connection.vendor == "sqlite":
+    if jobs is None:
         jobs = 1 if connection.vendor == "sqlite" else 4
     done = 0
 
@@ -69,30 +67,37 @@ def website_resync(
                 progress(done, total)
         return summary
 
-    # Several senders, each a process of its own (a fork of this one) with its own
-    # database connection: threads would share one core through Python's GIL, and
-    # the sending is CPU work (building, signing, HTTP). Connections are closed
-    # first so no child inherits this process's socket.
-    db.connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for results in as_completed(pool.submit(_send, b) for b in batches):
-            for result in results.result():
-                done += 1
-                _count(summary, result)
-            if progress:
-                progress(done, total)
+    # Several senders, each with its own database connection, closed at the end.
+    todo: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
+    results: queue.SimpleQueue[list[AttemptResult]] = queue.SimpleQueue()
+    for batch in batches:
+        todo.put(batch)
+
+    def sender() -> None:
+        try:
+            while (batch := todo.get()) is not None:
+                try:
+                    results.put(website_deliveries_send(delivery_ids=batch))
+                except Exception as exc:
+                    logger.exception("resync: a batch of %d failed", len(batch))
+                    error = AttemptResult("failed", error=str(exc)[:500])
+                    results.put([error] * len(batch))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(jobs)]
+    for thread in threads:
+        todo.put(None)
+        thread.start()
+    for _ in batches:
+        for result in results.get():
+            done += 1
+            _count(summary, result)
+        if progress:
+            progress(done, total)
+    for thread in threads:
+        thread.join()
     return summary
-
-
-def _send(batch: list[int]) -> list[AttemptResult]:
-    """One batch, in a sender process; a failure counts for the whole batch (its
-    deliveries stay pending for the worker to retry)."""
-    try:
-        return website_deliveries_send(delivery_ids=batch)
-    except Exception as exc:
-        logger.exception("resync: a batch of %d failed", len(batch))
-        return [AttemptResult("failed", error=str(exc)[:500])] * len(batch)
 
 
 def _count(summary: ExportSummary, result: AttemptResult) -> None:
