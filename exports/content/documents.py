@@ -141,15 +141,7 @@ def summary_document(
     ``node_document``."""
     cls: type = node.__class__
     names = {key: attr for attr, key in _json_names(cls)}
-    document: Document = {
-        "id": node.id,
-        "translation_key": str(node.translation_key),
-        "type": node.type,
-        "locale": node.locale,
-        "title": node.title,
-        "slug": node.slug,
-        "path": node.path,
-    }
+    document: Document = _head(node)
     for key in fields:
         if key in names:
             document[key] = _json_value(getattr(node, names[key]))
@@ -157,8 +149,8 @@ def summary_document(
     return document
 
 
-def outline_document(node: PageNode) -> Document:
-    """A node and its children as the API's tree view lists them (no content)."""
+def _head(node: PageNode) -> Document:
+    """What every document of a page begins with, in this order."""
     return {
         "id": node.id,
         "translation_key": str(node.translation_key),
@@ -167,6 +159,13 @@ def outline_document(node: PageNode) -> Document:
         "title": node.title,
         "slug": node.slug,
         "path": node.path,
+    }
+
+
+def outline_document(node: PageNode) -> Document:
+    """A node and its children as the API's tree view lists them (no content)."""
+    return {
+        **_head(node),
         "fallback": node.meta.fallback,
         "api_url": node.meta.api_url,
         "children": [outline_document(child) for child in node.children],

@@ -311,16 +311,33 @@ def page_versions_resolve(
     """``page_version_resolve`` for every page whose translation key ``keys``
     selects (a condition on Page), in one query: translation key → resolution."""
     chain = locale_chain(locale_code)
-    day = on or visibility_today()
+    return _resolutions_by_key(
+        _versions_queryset(
+            Q(translation_key__in=Page.objects.filter(keys).values("translation_key")),
+            chain,
+        ),
+        locale_code=locale_code,
+        chain=chain,
+        audience=audience,
+        on=on or visibility_today(),
+    )
+
+
+def _resolutions_by_key(
+    rows: Iterable[dict[str, Any]],
+    *,
+    locale_code: str,
+    chain: tuple[str, ...],
+    audience: Audience,
+    on: date,
+) -> dict[UUID, Resolution]:
+    """The version rows of several pages, grouped by translation key, resolved."""
     by_key: dict[UUID, list[dict[str, Any]]] = {}
-    for row in _versions_queryset(
-        Q(translation_key__in=Page.objects.filter(keys).values("translation_key")),
-        chain,
-    ):
+    for row in rows:
         by_key.setdefault(row["translation_key"], []).append(row)
     return {
         key: _resolution_from_rows(
-            rows, locale_code=locale_code, chain=chain, audience=audience, on=day
+            rows, locale_code=locale_code, chain=chain, audience=audience, on=on
         )
         for key, rows in by_key.items()
     }
@@ -366,16 +383,13 @@ def page_versions_by_ids(
         return page_versions_resolve(
             locale_code=locale_code, keys=Q(pk__in=ids), audience=audience, on=on
         )
-    day = on or visibility_today()
-    by_key: dict[UUID, list[dict[str, Any]]] = {}
-    for row in compiled.rows(ids):
-        by_key.setdefault(row["translation_key"], []).append(row)
-    return {
-        key: _resolution_from_rows(
-            rows, locale_code=locale_code, chain=chain, audience=audience, on=day
-        )
-        for key, rows in by_key.items()
-    }
+    return _resolutions_by_key(
+        compiled.rows(ids),
+        locale_code=locale_code,
+        chain=chain,
+        audience=audience,
+        on=on or visibility_today(),
+    )
 
 
 # --- Translation status --------------------------------------------------------------
