@@ -7,9 +7,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from csp.constants import NONCE, NONE, SELF
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
 from wagtail.models import Page, PageViewRestriction
 
 from cms.pages.models import ChapterPage
+from cms.security import PolicyOnceCSPMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +132,34 @@ def test_admin_api_and_docs_send_a_content_security_policy(client):
         policy = client.get(url)["Content-Security-Policy"]
         assert "default-src 'self'" in policy, url
         assert "object-src 'none'" in policy and "frame-ancestors 'self'" in policy
+
+
+def test_the_policy_follows_the_settings_and_what_a_view_asks_for(client, settings):
+    # Built once from the settings, yet a changed setting is seen at once.
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            "default-src": [NONE],
+            "script-src": [SELF, NONCE],
+            "img-src": ["https://img.example"],
+        }
+    }
+    policy = client.get("/api/v1/locales/")["Content-Security-Policy"]
+    assert policy == (
+        "default-src 'none'; script-src 'self'; img-src https://img.example"
+    )
+
+    def view(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(f"<script nonce={request.csp_nonce}>")  # type: ignore[attr-defined]
+        response._csp_update = {"img-src": ["data:"]}  # what @csp_update sets
+        return response
+
+    request = RequestFactory().get("/admin/")
+    middleware = PolicyOnceCSPMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+    header = response["Content-Security-Policy"]
+    assert "img-src https://img.example data:" in header
+    assert f"'nonce-{request._csp_nonce}'" in header  # type: ignore[attr-defined]
 
 
 def test_a_body_over_the_global_limit_is_refused_unread(client, settings):
