@@ -22,6 +22,7 @@ from exports.content.documents import (
     node_documents,
     outline_document,
     page_document_for,
+    search_hit_document,
     summary_document,
 )
 from exports.content.inline import glossary_term_in
@@ -88,6 +89,7 @@ __all__ = [
     "public_images",
     "public_pages",
     "restricted_path_exists",
+    "search_hit_document",
     "summary_document",
     "translation_status_get",
 ]

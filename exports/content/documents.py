@@ -172,6 +172,14 @@ def outline_document(node: PageNode) -> Document:
     }
 
 
+def search_hit_document(node: PageNode) -> Document:
+    """A node as the API's search lists it: its document's head without the slug,
+    whether it is a fallback, and its API address."""
+    head = _head(node)
+    del head["slug"]
+    return {**head, "fallback": node.meta.fallback, "api_url": node.meta.api_url}
+
+
 def glossary_term_document(term: TermRef, locale_code: str) -> Document:
     """A glossary term as the API's glossary lists it for ``locale_code``: its
     document (as in a glossary block), the locale it is written in, and whether

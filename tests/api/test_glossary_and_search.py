@@ -1,4 +1,5 @@
-"""The glossary is the one the handbook's tree (and so print) holds."""
+"""The glossary and search read the content tree: a search hit says what its page's
+detail says, and the glossary is the one the handbook's tree (and print) holds."""
 
 from __future__ import annotations
 
@@ -6,12 +7,64 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
+from cms.pages.models import ChapterPage
 from cms.snippets.models import GlossaryTerm
 from exports.content import build_content_tree, handbooks_source
+from tests.factories.pages import recommendation_factory
+from tests.translators.conftest import translate_into
 
 pytestmark = pytest.mark.django_db
+
+HEAD = ("id", "translation_key", "type", "locale", "title", "path")
+
+
+def _hit_for(api, query: str, locale: str, translation_key) -> dict:
+    hits = api(f"search/?q={query}&locale={locale}&limit=50").data["items"]
+    return next(h for h in hits if h["translation_key"] == str(translation_key))
+
+
+def _as_in_detail(api, hit: dict, locale: str) -> dict:
+    detail = api(f"pages/{hit['id']}/?locale={locale}").data
+    return {
+        **{key: detail[key] for key in HEAD},
+        "fallback": detail["meta"]["fallback"],
+        "api_url": detail["meta"]["api_url"],
+    }
+
+
+def test_a_search_hit_says_what_its_page_detail_says(api):
+    # Arabic titles with German names in them: the detail isolates the Latin
+    # runs for right-to-left display, and so must the hit.
+    hits = api("search/?q=Ehingen&locale=ar&limit=50").data["items"]
+    assert any(h["locale"] == "ar" for h in hits)
+    assert any("\u2066" in h["title"] for h in hits)
+    for hit in hits:
+        assert hit == _as_in_detail(api, hit, "ar")
+
+
+def test_a_page_untranslated_in_fa_is_found_as_the_german_fallback(api):
+    # Submitted for translation into Persian: a copy with the German text.
+    chapter = ChapterPage.objects.get(locale__language_code="de", number=2)
+    translate_into(chapter, "fa")
+    copy = Page.objects.get(
+        translation_key=chapter.translation_key, locale__language_code="fa"
+    )
+    if not copy.live:
+        copy.specific.save_revision().publish()
+
+    hit = _hit_for(api, chapter.title.split()[0], "fa", chapter.translation_key)
+    assert hit["id"] == chapter.pk
+    assert hit["locale"] == "de" and hit["fallback"] is True
+    assert hit == _as_in_detail(api, hit, "fa")
+
+
+def test_search_counts_what_it_lists(api):
+    everything = api("search/?q=Verein&locale=de&limit=100").data
+    assert everything["count"] == len(everything["items"]) > 2
+    second = api("search/?q=Verein&locale=de&limit=2&offset=2").data
+    assert second["items"] == everything["items"][2:4]
 
 
 def _tree_glossary(locale: str) -> list[dict]:
@@ -75,3 +128,14 @@ def test_the_glossary_takes_as_many_queries_for_many_terms_as_for_few(api):
         )
     assert len(api("glossary/?locale=ar").data["items"]) >= 10
     assert _queries(api, "glossary/?locale=ar") == before
+
+
+def test_search_takes_as_many_queries_for_many_hits_as_for_one(api):
+    chapter = ChapterPage.objects.get(locale__language_code="de", number=2)
+    for n in range(12):
+        recommendation_factory(chapter, title=f"Zebrastreifen sicher queren {n}")
+    api("search/?q=Zebrastreifen&locale=ar&limit=50")  # renditions made
+    one = _queries(api, "search/?q=Zebrastreifen&locale=ar&limit=1")
+    many = _queries(api, "search/?q=Zebrastreifen&locale=ar&limit=50")
+    assert len(api("search/?q=Zebrastreifen&locale=ar&limit=50").data["items"]) == 12
+    assert many == one
