@@ -8,6 +8,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 
 from cms.pages.models import ChapterPage
 from cms.snippets.models import GlossaryTerm
@@ -102,6 +108,49 @@ def test_a_term_untranslated_in_a_locale_is_served_from_german(api):
         {key: i[key] for key in ("slug", "term", "explanation", "locale")}
         for i in items
     ] == _tree_glossary("ar")
+
+
+def _translate(obj, code: str, texts: dict[str, str]) -> None:
+    """Translate ``obj``'s fields (by segment path) as a translator would, and save."""
+    locale = Locale.objects.get(language_code=code)
+    source = TranslationSource.objects.get(object_id=obj.translation_key)
+    for segment in StringSegment.objects.filter(
+        source=source, context__path__in=texts
+    ).select_related("string", "context"):
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={"data": texts[segment.context.path]},
+        )
+    Translation.objects.get(source=source, target_locale=locale).save_target()
+
+
+def test_a_term_submitted_for_translation_is_german_until_translated(api):
+    # wagtail-localize makes a Persian copy with the German words: not Persian.
+    german = GlossaryTerm.objects.get(locale__language_code="de", slug="ehrenamt")
+    translate_into(german, "fa")
+    copy = GlossaryTerm.objects.get(
+        translation_key=german.translation_key, locale__language_code="fa"
+    )
+    term = next(
+        i for i in api("glossary/?locale=fa").data["items"] if i["slug"] == "ehrenamt"
+    )
+    assert term["locale"] == "de" and term["fallback"] is True
+    assert [
+        {key: i[key] for key in ("slug", "term", "explanation", "locale")}
+        for i in api("glossary/?locale=fa").data["items"]
+    ] == _tree_glossary("fa")
+
+    # Once a translator has translated its text, it is the Persian term.
+    _translate(german, "fa", {"term": "کار داوطلبانه (Ehrenamt)"})
+    cache.clear()
+    term = next(
+        i for i in api("glossary/?locale=fa").data["items"] if i["slug"] == "ehrenamt"
+    )
+    assert term["locale"] == "fa" and term["fallback"] is False
+    assert term["term"] == "کار داوطلبانه (\u2066Ehrenamt\u2069)"
+    assert GlossaryTerm.objects.get(pk=copy.pk).term == "کار داوطلبانه (Ehrenamt)"
 
 
 def test_arabic_terms_isolate_german_words_as_pages_do(api):
