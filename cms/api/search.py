@@ -22,7 +22,11 @@ from cms.api.params import (
     search_param,
 )
 from cms.api.selectors import list_stamp, search_pages
-from exports.content import PAGE_TYPES, document_bytes, page_api_path
+from exports.content import (
+    document_bytes,
+    listed_page_nodes_build,
+    search_hit_document,
+)
 
 
 class SearchView(ApiView):
@@ -49,21 +53,11 @@ class SearchView(ApiView):
                 query=query, locale_code=locale, using_postgres=settings.USING_POSTGRES
             )
             total = pages.count()
-            items = []
-            for page in pages.select_related("content_type")[offset : offset + limit]:
-                model = page.content_type.model_class()
-                items.append(
-                    {
-                        "id": page.pk,
-                        "translation_key": str(page.translation_key),
-                        "type": PAGE_TYPES.get(model, "page"),
-                        "locale": page.served_locale,
-                        "title": page.title,
-                        "path": page.url_path,
-                        "fallback": page.served_locale != locale,
-                        "api_url": page_api_path(page.pk, locale),
-                    }
-                )
+            # SQL selects, ranks and pages; each item is its page's node, as in
+            # the lists (a page that stopped serving since is left out).
+            page_ids = list(pages.values_list("pk", flat=True)[offset : offset + limit])
+            nodes = listed_page_nodes_build(locale_code=locale, page_ids=page_ids)
+            items = [search_hit_document(node) for node in nodes]
             return document_bytes(
                 {
                     "query": query,

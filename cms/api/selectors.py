@@ -32,7 +32,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.locales import SOURCE_LOCALE
-from cms.snippets.models import GlossaryTerm, Municipality, Topic
+from cms.snippets.models import Municipality, Topic
 from exports.content import (
     PAGE_MODELS,
     content_locale_get,
@@ -114,25 +114,6 @@ def serving_pages(queryset: QuerySet, *, locale_code: str) -> QuerySet:
             source_path=Coalesce(Subquery(source_path), F("path")),
         )
         .order_by("source_path", "pk")
-    )
-
-
-def serving_glossary_terms(*, locale_code: str) -> QuerySet:
-    """Glossary terms in ``locale_code``, each from its fallback where missing."""
-    chain = locale_chain(locale_code)
-    return (
-        GlossaryTerm.objects.filter(locale__language_code__in=chain)
-        .filter(
-            _serves_in_chain(
-                chain,
-                lambda codes: GlossaryTerm.objects.filter(
-                    translation_key=OuterRef("translation_key"),
-                    locale__language_code__in=codes,
-                ),
-            )
-        )
-        .select_related("locale")
-        .order_by("slug")
     )
 
 

@@ -14,9 +14,13 @@ from cms.api import schema
 from cms.api.base import ERRORS, LOCALE, ApiView
 from cms.api.caching import conditional_json, etag_for
 from cms.api.params import locale_param
-from cms.api.selectors import list_stamp, serving_glossary_terms
+from cms.api.selectors import list_stamp
 from cms.snippets.models import Municipality
-from exports.content import document_bytes
+from exports.content import (
+    document_bytes,
+    glossary_term_document,
+    glossary_terms_get,
+)
 
 
 class GlossaryView(ApiView):
@@ -31,20 +35,12 @@ class GlossaryView(ApiView):
         stamp, _, last_modified = list_stamp()
 
         def build() -> bytes:
-            terms = serving_glossary_terms(locale_code=locale)
+            # The glossary a handbook's tree holds in this locale (print's too).
+            terms = sorted(glossary_terms_get(locale), key=lambda t: t.slug)
             return document_bytes(
                 {
                     "locale": locale,
-                    "items": [
-                        {
-                            "slug": t.slug,
-                            "term": t.term,
-                            "explanation": t.explanation,
-                            "locale": t.locale.language_code,
-                            "fallback": t.locale.language_code != locale,
-                        }
-                        for t in terms
-                    ],
+                    "items": [glossary_term_document(t, locale) for t in terms],
                 }
             )
 

@@ -123,18 +123,14 @@ TranslationStatus = Literal["up_to_date", "outdated", "machine"]
 ReportStatus = TranslationStatus | Literal["missing"]
 
 
-def translated_version() -> Q:
-    """The rule, in one place, for "this page version is a translation".
+def translated_object() -> Q:
+    """The rule, in one place, for "this locale version is a translation", for a
+    query over any translatable model (pages and snippets alike).
 
-    For a query over pages. A version counts unless it is an alias of another
-    locale's page, or wagtail-localize made it as a translation (an enabled
-    Translation into its locale) and none of its text is translated yet: both
-    would show the source text under another language's name. German pages and
-    pages written directly in their locale (no Translation) count.
-
-    The delivery API and every channel (through the content tree), the coverage
-    in ``/api/v1/locales/`` and the translators' report all ask this, so they
-    agree about what is translated.
+    A version counts unless wagtail-localize made it as a translation (an enabled
+    Translation into its locale) and none of its text is translated yet: it would
+    show the source text under another language's name. Source versions and
+    versions written directly in their locale (no Translation) count.
     """
     made_as_translation = Exists(
         Translation.objects.filter(
@@ -149,7 +145,18 @@ def translated_version() -> Q:
             locale_id=OuterRef("locale_id"),
         )
     )
-    return Q(alias_of__isnull=True) & (~made_as_translation | has_translated_text)
+    return ~made_as_translation | has_translated_text
+
+
+def translated_version() -> Q:
+    """The rule for "this page version is a translation": ``translated_object``,
+    and not an alias of another locale's page (which shows that page's text).
+
+    The delivery API and every channel (through the content tree), the coverage
+    in ``/api/v1/locales/`` and the translators' report all ask this, so they
+    agree about what is translated.
+    """
+    return Q(alias_of__isnull=True) & translated_object()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from cms.locales import UnknownLocale, content_locale_get, locale_chain, locales
 from exports.content.build import (
     build_content_tree,
     draft_node_build,
+    glossary_terms_get,
     handbooks_source,
     listed_page_nodes_build,
     page_node_build,
@@ -15,11 +16,13 @@ from exports.content.documents import (
     document_build,
     document_bytes,
     draft_document,
+    glossary_term_document,
     image_document,
     node_document,
     node_documents,
     outline_document,
     page_document_for,
+    search_hit_document,
     summary_document,
 )
 from exports.content.inline import glossary_term_in
@@ -61,7 +64,9 @@ __all__ = [
     "document_bytes",
     "draft_document",
     "draft_node_build",
+    "glossary_term_document",
     "glossary_term_in",
+    "glossary_terms_get",
     "handbooks_source",
     "image_document",
     "images_for_locales",
@@ -84,6 +89,7 @@ __all__ = [
     "public_images",
     "public_pages",
     "restricted_path_exists",
+    "search_hit_document",
     "summary_document",
     "translation_status_get",
 ]

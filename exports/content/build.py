@@ -413,9 +413,28 @@ def build_content_tree(
         if parent is not None:
             parent.children.append(node)
             by_path[path] = node
-    if refs is None:  # nothing visible: the glossary still belongs to the book
-        refs = _references_for(locale_code, [])
-    glossary = tuple(
+    return HandbookTree(
+        requested_locale=locale_code,
+        audience=audience,
+        root=root,
+        # The pages' references hold the glossary already; nothing visible: the
+        # glossary still belongs to the book.
+        glossary=_glossary(refs or _references_for(locale_code, [])),
+        on=day,
+    )
+
+
+def glossary_terms_get(locale_code: str) -> tuple[TermRef, ...]:
+    """Every glossary term in ``locale_code``, each from the first locale of its
+    fallback chain that has it, as a tree's glossary holds them (the delivery
+    API's glossary serves these). One query, whatever the number of terms."""
+    return _glossary(_references_for(locale_code, []))
+
+
+def _glossary(refs: References) -> tuple[TermRef, ...]:
+    """The glossary of a build: every term of its chain, in its best locale, with
+    a right-to-left term's left-to-right runs isolated as in its pages."""
+    return tuple(
         _direction_marked(
             TermRef(
                 slug=t.slug,
@@ -426,13 +445,6 @@ def build_content_tree(
             t.locale.language_code,
         )
         for t in refs.glossary_terms
-    )
-    return HandbookTree(
-        requested_locale=locale_code,
-        audience=audience,
-        root=root,
-        glossary=glossary,
-        on=day,
     )
 
 

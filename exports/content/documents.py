@@ -22,7 +22,7 @@ from wagtail.models import Page
 
 from exports.content.build import draft_node_build, page_node_build
 from exports.content.inline import RichText, rich_text_html
-from exports.content.nodes import Block, PageNode
+from exports.content.nodes import Block, PageNode, TermRef
 from exports.content.references import image_ref
 from exports.content.resolve import Resolution, page_version_resolve
 
@@ -169,6 +169,25 @@ def outline_document(node: PageNode) -> Document:
         "fallback": node.meta.fallback,
         "api_url": node.meta.api_url,
         "children": [outline_document(child) for child in node.children],
+    }
+
+
+def search_hit_document(node: PageNode) -> Document:
+    """A node as the API's search lists it: its document's head without the slug,
+    whether it is a fallback, and its API address."""
+    head = _head(node)
+    del head["slug"]
+    return {**head, "fallback": node.meta.fallback, "api_url": node.meta.api_url}
+
+
+def glossary_term_document(term: TermRef, locale_code: str) -> Document:
+    """A glossary term as the API's glossary lists it for ``locale_code``: its
+    document (as in a glossary block), the locale it is written in, and whether
+    that is a fallback."""
+    return {
+        **_json_fields(term),
+        "locale": term.locale,
+        "fallback": term.locale != locale_code,
     }
 
 

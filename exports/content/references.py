@@ -29,6 +29,7 @@ from wagtail.images import get_image_model
 from cms.images.models import ImageAltText
 from cms.lookups import AnyOf
 from cms.snippets.models import Contact, GlossaryTerm
+from cms.translators.selectors import translated_object
 from exports.content.inline import GlossaryMark, RichText, rich_text_parse
 from exports.content.nodes import (
     Block,
@@ -88,19 +89,16 @@ class References:
         """Fetch every referenced snippet and image in a fixed number of queries."""
         chain_filter = Q(locale__language_code__in=self.chain)
         terms = _chain_glossary(self.chain)
-        # Terms a page names from outside the chain (rare), in the same order.
+        # Terms a page names that are not among them (rare): from outside the
+        # chain, or a copy in it that nobody has translated yet. Each is shown in
+        # its best translated version, if there is one.
         outside = glossary_ids - {t.pk for t in terms}
-        if outside:
-            terms = sorted(
-                [
-                    *terms,
-                    *GlossaryTerm.objects.filter(pk__in=outside).select_related(
-                        "locale"
-                    ),
-                ],
-                key=lambda t: t.pk,
-            )
-        self.glossary_by_id = _localized(terms, glossary_ids, self.chain)
+        named = (
+            list(GlossaryTerm.objects.filter(pk__in=outside).select_related("locale"))
+            if outside
+            else []
+        )
+        self.glossary_by_id = _localized(terms, glossary_ids, self.chain, named)
         best: dict[UUID, GlossaryTerm] = {}
         rank = {code: i for i, code in enumerate(self.chain)}
         for term in terms:
@@ -209,8 +207,11 @@ class References:
 
 
 def _glossary_queryset(chain: tuple[str, ...]) -> QuerySet:
+    """The glossary terms in a locale of ``chain`` that are translations (a copy
+    nobody has translated yet shows German words: its fallback serves)."""
     return (
         GlossaryTerm.objects.filter(locale__language_code__in=chain)
+        .filter(translated_object())
         .select_related("locale")
         .order_by("pk")
     )
@@ -393,12 +394,16 @@ def image_files(image_ids: set[int], spec: str) -> dict[int, Path]:
     return {image.pk: Path(image.get_rendition(spec).file.path) for image in images}
 
 
-def _localized(objects: list, ids: set[int], chain: tuple[str, ...]) -> dict[int, Any]:
-    """Map each referenced id to the best version of that snippet in ``chain``."""
+def _localized(
+    objects: list, ids: set[int], chain: tuple[str, ...], named: Iterable[Any] = ()
+) -> dict[int, Any]:
+    """Map each referenced id to the best version of that snippet in ``chain``
+    among ``objects``; ``named`` are referenced objects that may not serve, kept
+    where no version of theirs does."""
     by_key: dict[tuple[UUID, str], Any] = {
         (o.translation_key, o.locale.language_code): o for o in objects
     }
-    by_id = {o.pk: o for o in objects}
+    by_id = {o.pk: o for o in [*named, *objects]}
     result = {}
     for pk in ids:
         original = by_id.get(pk)
