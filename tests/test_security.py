@@ -144,9 +144,11 @@ def test_the_policy_follows_the_settings_and_what_a_view_asks_for(client, settin
         }
     }
     policy = client.get("/api/v1/locales/")["Content-Security-Policy"]
-    assert policy == (
-        "default-src 'none'; script-src 'self'; img-src https://img.example"
-    )
+    assert set(policy.split("; ")) == {
+        "default-src 'none'",
+        "script-src 'self'",
+        "img-src https://img.example",
+    }
 
     def view(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(f"<script nonce={request.csp_nonce}>")  # type: ignore[attr-defined]
