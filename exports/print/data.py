@@ -60,6 +60,7 @@ from exports.content import (
     parent_node_build,
 )
 from exports.content.bidi import ltr_runs_isolate
+from exports.content.collector import collector_paused
 from exports.content.labels import handbook_labels
 from exports.content.nodes import Block as TreeBlock
 from exports.content.nodes import (
@@ -139,9 +140,12 @@ def print_source(locale_code: str, *, handbook: Page | None = None) -> PrintSour
         layout = _PrintLayout(locale_code)
         data = layout.handbook_data(None)
         return PrintSource(locale=locale_code, data=data, files=layout.files())
-    return print_tree_source(
-        build_content_tree(handbook=handbook, locale_code=locale_code, audience="print")
-    )
+    with collector_paused():  # the tree lives only for this build
+        return print_tree_source(
+            build_content_tree(
+                handbook=handbook, locale_code=locale_code, audience="print"
+            )
+        )
 
 
 def print_preview_source(page: Page) -> PrintSource:
