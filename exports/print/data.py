@@ -94,13 +94,17 @@ from exports.print.locale_text import (
     month_year,
 )
 from exports.print.qr import qr_code
+from exports.print.renditions import BaselineJpegFilter
 from exports.print.richtext import plain_runs, print_blocks, text_blocks
 
 Data = dict[str, Any]
 
 # Images go into the PDF at this size at most: sharp enough for A4 at the sizes the
-# template places them, small enough to keep builds fast.
-PRINT_RENDITION = "max-1200x1200|format-jpeg|jpegquality-82"
+# template places them, small enough to keep builds fast; baseline JPEG, which Typst
+# decodes faster than Wagtail's progressive JPEG (exports.print.renditions).
+PRINT_RENDITION = BaselineJpegFilter(
+    "max-1200x1200|format-jpeg-baseline|jpegquality-82"
+)
 
 
 @dataclass(frozen=True)
