@@ -60,6 +60,7 @@ from exports.content import (
     content_locale_get,
     handbooks_source,
 )
+from exports.content.collector import collector_paused
 from exports.models import Artifact, ArtifactBuild
 
 logger = logging.getLogger(__name__)
@@ -402,12 +403,13 @@ def _build(build: ArtifactBuild) -> ArtifactBuildResult:
     built = None
     source_hash = ""
     if handbook is not None:
-        tree = build_content_tree(
-            handbook=handbook,
-            locale_code=build.locale,
-            audience=channel.tree_audience(build.locale),
-        )
-        planned = channel.build_plan(tree)
+        with collector_paused():  # a tree and what is laid out from it
+            tree = build_content_tree(
+                handbook=handbook,
+                locale_code=build.locale,
+                audience=channel.tree_audience(build.locale),
+            )
+            planned = channel.build_plan(tree)
         source_hash = planned.source_hash
         current = _current_with_source(build, source_hash=source_hash)
         if current is not None:

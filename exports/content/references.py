@@ -25,6 +25,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 
 from cms.images.models import ImageAltText
 from cms.lookups import AnyOf
@@ -380,9 +381,10 @@ def images_for_locales(
     return by_locale
 
 
-def image_files(image_ids: set[int], spec: str) -> dict[int, Path]:
-    """The file of rendition ``spec`` of each public image, by id (print copies them
-    into its build folder). Creates missing renditions."""
+def image_files(image_ids: set[int], spec: str | Filter) -> dict[int, Path]:
+    """The file of rendition ``spec`` (a filter spec, or a ``Filter`` that writes
+    its files its own way) of each public image, by id (print copies them into its
+    build folder). Creates missing renditions."""
     if not image_ids:
         return {}
     images = (

@@ -30,6 +30,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.db.models.functions import Cast
 from django.db.models.lookups import StartsWith
@@ -59,10 +60,18 @@ def _outer_text(name: str) -> ExpressionWrapper:
 
 
 def restricted_path_exists() -> Exists:
-    """True for pages at or below a view-restricted page (private in any way)."""
+    """True for pages at or below a view-restricted page (private in any way).
+
+    Read from the restrictions (a handful) towards the page: each restricted page's
+    path is looked up by its key. Joined the other way, PostgreSQL scanned every page
+    of every locale for each row (0.2–0.5 s for a 200-page handbook).
+    """
+    restricted_path = Subquery(
+        Page.objects.filter(pk=OuterRef("page_id")).order_by().values("path")[:1]
+    )
     return Exists(
         PageViewRestriction.objects.filter(
-            StartsWith(_outer_text("path"), F("page__path"))
+            StartsWith(_outer_text("path"), restricted_path)
         )
     )
 

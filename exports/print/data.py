@@ -60,6 +60,7 @@ from exports.content import (
     parent_node_build,
 )
 from exports.content.bidi import ltr_runs_isolate
+from exports.content.collector import collector_paused
 from exports.content.labels import handbook_labels
 from exports.content.nodes import Block as TreeBlock
 from exports.content.nodes import (
@@ -93,13 +94,17 @@ from exports.print.locale_text import (
     month_year,
 )
 from exports.print.qr import qr_code
+from exports.print.renditions import BaselineJpegFilter
 from exports.print.richtext import plain_runs, print_blocks, text_blocks
 
 Data = dict[str, Any]
 
 # Images go into the PDF at this size at most: sharp enough for A4 at the sizes the
-# template places them, small enough to keep builds fast.
-PRINT_RENDITION = "max-1200x1200|format-jpeg|jpegquality-82"
+# template places them, small enough to keep builds fast; baseline JPEG, which Typst
+# decodes faster than Wagtail's progressive JPEG (exports.print.renditions).
+PRINT_RENDITION = BaselineJpegFilter(
+    "max-1200x1200|format-jpeg-baseline|jpegquality-82"
+)
 
 
 @dataclass(frozen=True)
@@ -139,9 +144,12 @@ def print_source(locale_code: str, *, handbook: Page | None = None) -> PrintSour
         layout = _PrintLayout(locale_code)
         data = layout.handbook_data(None)
         return PrintSource(locale=locale_code, data=data, files=layout.files())
-    return print_tree_source(
-        build_content_tree(handbook=handbook, locale_code=locale_code, audience="print")
-    )
+    with collector_paused():  # the tree lives only for this build
+        return print_tree_source(
+            build_content_tree(
+                handbook=handbook, locale_code=locale_code, audience="print"
+            )
+        )
 
 
 def print_preview_source(page: Page) -> PrintSource:
