@@ -14,6 +14,7 @@ reach the website in order.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -83,6 +84,21 @@ _pinned_pools: OrderedDict[tuple[str, str, int, str], urllib3.HTTPConnectionPool
     OrderedDict()
 )
 _pinned_lock = threading.Lock()
+
+
+def _pools_forget() -> None:
+    """In a forked process (a resync sender): new, empty pools. The inherited
+    kept-alive connections' sockets are the parent's; requests from both on
+    one connection would interleave."""
+    global _http, _pinned_lock
+    _http = urllib3.PoolManager(num_pools=16, maxsize=8, retries=False)
+    # Not closed, only dropped: closing one here would hang up on a request
+    # of the parent's (dropping closes only this process's copy of a socket).
+    _pinned_pools.clear()
+    _pinned_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_pools_forget)
 
 
 def pinned_pool(
