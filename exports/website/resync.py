@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
 
+from django import db
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -34,8 +38,10 @@ def website_resync(
 ) -> ExportSummary:
     """Push every public page in ``locales`` (all when None) to every endpoint.
 
-    Sends from this process (``jobs`` threads on PostgreSQL, one on SQLite) so the
-    caller can show progress; failures stay pending for the worker to retry.
+    Sends from this process so the caller can show progress: on PostgreSQL from
+    ``jobs`` sender processes forked from it, on SQLite (one writer at a time)
+    from ``jobs`` threads, one by default. Failures stay pending for the worker
+    to retry.
     """
     summary = ExportSummary(channel=channel.alias)
     codes = list(locales or [loc.code for loc in settings.WEGWEISER_LOCALES])
@@ -67,7 +73,41 @@ def website_resync(
                 progress(done, total)
         return summary
 
-    # Several senders, each with its own database connection, closed at the end.
+    if connection.vendor == "sqlite":
+        # One writer at a time: sender processes would mostly wait for the lock.
+        for sent in _sent_by_threads(batches, jobs):
+            for result in sent:
+                done += 1
+                _count(summary, result)
+            if progress:
+                progress(done, total)
+        return summary
+
+    # Several senders, each a process of its own (a fork of this one) with its own
+    # database connection: threads would share one core through Python's GIL, and
+    # the sending is CPU work (building, signing, HTTP). This thread's connections
+    # are closed first; what a sender inherits anyway is set aside in it
+    # (``_sender_started``). A fork, not a fresh interpreter: a sender needs this
+    # process's configuration as it is (tests change settings in-process).
+    db.connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_sender_started
+    ) as pool:
+        for results in as_completed(pool.submit(_send, b) for b in batches):
+            for result in results.result():
+                done += 1
+                _count(summary, result)
+            if progress:
+                progress(done, total)
+    return summary
+
+
+def _sent_by_threads(
+    batches: list[list[int]], jobs: int
+) -> Iterator[list[AttemptResult]]:
+    """Each batch's results, sent by ``jobs`` threads of this process, each with
+    its own database connection, closed at the end."""
     todo: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
     results: queue.SimpleQueue[list[AttemptResult]] = queue.SimpleQueue()
     for batch in batches:
@@ -76,12 +116,7 @@ def website_resync(
     def sender() -> None:
         try:
             while (batch := todo.get()) is not None:
-                try:
-                    results.put(website_deliveries_send(delivery_ids=batch))
-                except Exception as exc:
-                    logger.exception("resync: a batch of %d failed", len(batch))
-                    error = AttemptResult("failed", error=str(exc)[:500])
-                    results.put([error] * len(batch))
+                results.put(_send(batch))
         finally:
             connection.close()
 
@@ -90,14 +125,42 @@ def website_resync(
         todo.put(None)
         thread.start()
     for _ in batches:
-        for result in results.get():
-            done += 1
-            _count(summary, result)
-        if progress:
-            progress(done, total)
+        yield results.get()
     for thread in threads:
         thread.join()
-    return summary
+
+
+# A sender's inherited database connections: kept referenced, never closed or
+# freed there (the sender leaves with os._exit), because closing one ends the
+# session of the process it belongs to.
+_inherited_connections: list[Any] = []
+
+
+def _sender_started() -> None:
+    """In a new sender process: open a database connection of its own.
+
+    Closing this thread's connections before the fork is not enough: Django
+    finds a connection through context variables, and a sender forked from a
+    long-lived process can find one that the closing did not reach. Seen after
+    the test suite's first 528 tests: the sender found another open connection
+    (its session had 640 statements prepared) and every batch failed on
+    'prepared statement "_pg3_640" already exists'. Such a connection's socket
+    is shared with the parent; it is set aside, not used.
+    """
+    for connection_ in db.connections.all(initialized_only=True):
+        if connection_.connection is not None:
+            _inherited_connections.append(connection_.connection)
+            connection_.connection = None
+
+
+def _send(batch: list[int]) -> list[AttemptResult]:
+    """One batch, in a sender; a failure counts for the whole batch (its
+    deliveries stay pending for the worker to retry)."""
+    try:
+        return website_deliveries_send(delivery_ids=batch)
+    except Exception as exc:
+        logger.exception("resync: a batch of %d failed", len(batch))
+        return [AttemptResult("failed", error=str(exc)[:500])] * len(batch)
 
 
 def _count(summary: ExportSummary, result: AttemptResult) -> None:

@@ -14,7 +14,7 @@ reach the website in order.
 
 from __future__ import annotations
 
-import functools
+import os
 import random
 import threading
 import time
@@ -65,6 +65,7 @@ RETRY_AFTER_MAX = timedelta(hours=6)
 # ``sending`` after this belongs to a worker that died.
 LEASE = timedelta(seconds=ATTEMPT_HARD_LIMIT + 30)
 USER_AGENT = "Wegweiser-Webhooks/1"
+_CONTENT_HEADERS = {"content-type": "application/json", "user-agent": USER_AGENT}
 
 # Keep-alive connections shared by the sending threads (a resync sends from several).
 # urllib3 directly rather than requests: a resync posts thousands of small bodies, and
@@ -83,6 +84,21 @@ _pinned_pools: OrderedDict[tuple[str, str, int, str], urllib3.HTTPConnectionPool
     OrderedDict()
 )
 _pinned_lock = threading.Lock()
+
+
+def _pools_forget() -> None:
+    """In a forked process (a resync sender): new, empty pools. The inherited
+    kept-alive connections' sockets are the parent's; requests from both on
+    one connection would interleave."""
+    global _http, _pinned_lock
+    _http = urllib3.PoolManager(num_pools=16, maxsize=8, retries=False)
+    # Not closed, only dropped: closing one here would hang up on a request
+    # of the parent's (dropping closes only this process's copy of a socket).
+    _pinned_pools.clear()
+    _pinned_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_pools_forget)
 
 
 def pinned_pool(
@@ -156,11 +172,6 @@ def _pinned_request(
     raise error
 
 
-# The allow-list check parses both URLs; a resync asks it thousands of times with
-# the same two arguments, and the answer depends on nothing else.
-_url_allowed = functools.lru_cache(maxsize=64)(url_allowed)
-
-
 @dataclass(frozen=True)
 class AttemptResult:
     outcome: str  # delivered, retry, failed, skipped
@@ -200,16 +211,24 @@ def website_deliveries_send(
     bodies = dict(zip((d.pk for d in claimed), website_payloads(claimed), strict=True))
     results: dict[int, AttemptResult] = {}
     delivered: list[tuple[WebhookDelivery, datetime, int, AttemptResult, str]] = []
+    # What does not change within a batch is worked out once per endpoint.
+    routes: dict[str, _Route | None] = {}
     for delivery in claimed:
-        channel, config = website_config_for_endpoint(delivery.endpoint.name)
-        if channel is None or config is None:
+        name = delivery.endpoint.name
+        if name not in routes:
+            channel, config = website_config_for_endpoint(name)
+            routes[name] = None
+            if channel is not None and config is not None:
+                routes[name] = _route(channel, config)
+        route = routes[name]
+        if route is None:
             result = AttemptResult("failed", error="endpoint no longer configured")
             _finish_failed(delivery, result, started=timezone.now(), duration=0)
             results[delivery.pk] = result
             continue
         started, clock = timezone.now(), time.monotonic()
         body = bodies[delivery.pk]
-        result, retry_after, excerpt = _post(channel, config, delivery, body, resolver)
+        result, retry_after, excerpt = _post(route, delivery, body, resolver)
         duration = int((time.monotonic() - clock) * 1000)
         results[delivery.pk] = result
         if result.outcome == "delivered":
@@ -222,11 +241,26 @@ def website_deliveries_send(
                 duration=duration,
                 retry_after=retry_after,
                 excerpt=excerpt,
-                window=channel.retry_window,
+                window=route.channel.retry_window,
             )
     if delivered:
         _finish_delivered(delivered)
     return [results.get(pk, AttemptResult("skipped")) for pk in delivery_ids]
+
+
+# What sending a delivery reads of its row (payload, signing, backoff); the
+# other columns (titles, the clocks of earlier attempts) stay in the database.
+SENDING_FIELDS = (
+    "endpoint_id",
+    "translation_key",
+    "locale",
+    "page_id",
+    "event_kind",
+    "artifact_channel",
+    "sequence",
+    "attempts",
+    "first_failure_at",
+)
 
 
 def _claim(delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
@@ -252,11 +286,16 @@ def _claim(delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
     if not claimed:
         return []
     # The lease's exact expiry tells this call's rows from any other claimer's.
-    return list(
-        WebhookDelivery.objects.select_related("endpoint").filter(
+    rows = list(
+        WebhookDelivery.objects.filter(
             pk__in=delivery_ids, status="sending", lease_expires_at=lease_until
-        )
+        ).only(*SENDING_FIELDS)
     )
+    # A batch has one or a few endpoints: one row each, not one per delivery.
+    endpoints = WebhookEndpoint.objects.in_bulk({row.endpoint_id for row in rows})
+    for row in rows:
+        row.endpoint = endpoints[row.endpoint_id]
+    return rows
 
 
 def _finish_delivered(
@@ -301,36 +340,66 @@ def _finish_delivered(
         transaction.on_commit(lambda: _enqueue_waiting_siblings(deliveries))
 
 
+@dataclass(frozen=True)
+class _Route:
+    """What a batch works out once per endpoint to post to it."""
+
+    channel: WebsiteConfig
+    config: EndpointConfig
+    allowed: bool  # the URL is in the channel's allow-list
+    timeout: urllib3.Timeout
+    # The request target (path and query) of the endpoint's URL.
+    target: str
+    # With ALLOW_PRIVATE_TARGETS, the host's own keep-alive pool, asked directly:
+    # the manager's request() merges headers and parses the URL again on every
+    # call, which cost a resync about a third of the request's CPU. Otherwise
+    # None: each attempt looks the host up again (see ``_post``).
+    pool: urllib3.HTTPConnectionPool | None
+
+
+def _route(channel: WebsiteConfig, config: EndpointConfig) -> _Route:
+    """How to post to the endpoint ``config`` of ``channel``."""
+    parts = urlsplit(config.url)
+    return _Route(
+        channel=channel,
+        config=config,
+        allowed=url_allowed(config.url, channel.allowed_urls),
+        timeout=urllib3.Timeout(
+            connect=min(5.0, channel.timeout), read=channel.timeout
+        ),
+        target=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        pool=(
+            _http.connection_from_url(config.url)
+            if channel.allow_private_targets
+            else None
+        ),
+    )
+
+
 def _post(
-    channel: WebsiteConfig,
-    config: EndpointConfig,
+    route: _Route,
     delivery: WebhookDelivery,
     body: bytes,
     resolver: HostResolver = host_addresses,
 ) -> tuple[AttemptResult, timedelta | None, str]:
     """POST ``body``; return (result, retry-after delay or None, response excerpt)."""
-    if not _url_allowed(config.url, channel.allowed_urls):
+    if not route.allowed:
         return AttemptResult("failed", error="URL not in the allow-list"), None, ""
     headers = webhook_headers(
-        secrets=config.secrets,
+        secrets=route.config.secrets,
         msg_id=delivery.webhook_id,
         timestamp=int(time.time()),
         body=body,
     )
-    headers |= {"content-type": "application/json", "user-agent": USER_AGENT}
-    timeout = urllib3.Timeout(connect=min(5.0, channel.timeout), read=channel.timeout)
+    headers |= _CONTENT_HEADERS
     try:
-        if channel.allow_private_targets:
-            # The host's own keep-alive pool, asked directly: the manager's request()
-            # merges headers and parses the URL again on every call, which cost a
-            # resync about a third of the request's CPU.
-            parts = urlsplit(config.url)
-            response = _http.connection_from_url(config.url).urlopen(
+        if route.pool is not None:
+            response = route.pool.urlopen(
                 "POST",
-                (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                route.target,
                 body=body,
                 headers=headers,
-                timeout=timeout,
+                timeout=route.timeout,
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
@@ -338,14 +407,15 @@ def _post(
         else:
             # Looked up on every attempt (a name may come to point inside later),
             # and the connection goes to the address that was checked.
-            target = webhook_target(config.url, resolver=resolver)
+            url = route.config.url
+            target = webhook_target(url, resolver=resolver)
             if target.internal:
                 error = f"the URL points at the internal address {target.internal}"
                 return AttemptResult("failed", error=error), None, ""
             if target.unresolved:
                 return AttemptResult("retry", error=target.unresolved), None, ""
             response = _pinned_request(
-                target, config.url, body=body, headers=headers, timeout=timeout
+                target, url, body=body, headers=headers, timeout=route.timeout
             )
     except urllib3.exceptions.HTTPError as exc:
         return AttemptResult("retry", error=_short_error(exc)), None, ""

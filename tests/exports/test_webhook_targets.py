@@ -197,7 +197,7 @@ def rebinding_resolver(*answers: str):
 def post_once(url: str, resolver, **options):
     from exports.website.endpoints import WebsiteConfig
     from exports.website.models import WebhookDelivery
-    from exports.website.sending import _post
+    from exports.website.sending import _post, _route
 
     config = WebsiteConfig.parse(
         alias="website",
@@ -210,7 +210,7 @@ def post_once(url: str, resolver, **options):
     )
     delivery = WebhookDelivery(pk=1, sequence=1)  # unsaved: only its id is signed
     endpoint = config.endpoints["website"]
-    return _post(config, endpoint, delivery, b"{}", resolver)[0]
+    return _post(_route(config, endpoint), delivery, b"{}", resolver)[0]
 
 
 def test_a_name_that_turns_internal_after_the_check_is_not_connected_to():
