@@ -136,6 +136,7 @@ def test_admin_api_and_docs_send_a_content_security_policy(client):
 
 def test_the_policy_follows_the_settings_and_what_a_view_asks_for(client, settings):
     # Built once from the settings, yet a changed setting is seen at once.
+    client.get("/api/v1/locales/")  # the policy of the settings before
     settings.CONTENT_SECURITY_POLICY = {
         "DIRECTIVES": {
             "default-src": [NONE],
