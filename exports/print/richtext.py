@@ -16,7 +16,6 @@ point at the API and mean nothing on paper, so their text stays and the link goe
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from exports.content.inline import (
@@ -42,7 +41,6 @@ Run = dict[str, Any]
 Block = dict[str, Any]
 
 _HEADING_LEVELS = {"h2": 2, "h3": 3, "h4": 4}
-_WHITESPACE = re.compile(r"\s+")
 _INLINE_FLAGS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic"}
 
 
@@ -138,26 +136,30 @@ class _BlockBuilder:
             return
         if not data.strip() and self.runs is None and not self.list_stack:
             return  # whitespace between blocks
-        run: Run = {"text": data}
-        for _tag, flag, value in self.flags:
-            if value is not None:
-                run[flag] = value
+        marks = {flag: value for _tag, flag, value in self.flags if value is not None}
         runs = self._runs()
-        if (
-            runs
-            and runs[-1]["text"] != "\n"
-            and {k: v for k, v in runs[-1].items() if k != "text"}
-            == {k: v for k, v in run.items() if k != "text"}
-        ):
+        if runs and _same_marks(runs[-1], marks):
             runs[-1]["text"] += data
         else:
-            runs.append(run)
+            runs.append({"text": data, **marks})
 
     def result(self) -> list[Block]:
         while self.list_stack:
             self.handle_endtag("ol" if self.list_stack[-1]["ordered"] else "ul")
         self._close()
         return self.blocks
+
+
+def _same_marks(run: Run, marks: dict[str, Any]) -> bool:
+    """Whether text with ``marks`` continues ``run`` (not a line break)."""
+    return (
+        len(run) == len(marks) + 1
+        and run["text"] != "\n"
+        and all(run.get(flag, _NO_MARK) == value for flag, value in marks.items())
+    )
+
+
+_NO_MARK = object()
 
 
 def _has_text(runs: list[Run]) -> bool:
@@ -168,7 +170,7 @@ def _trim(runs: list[Run]) -> list[Run]:
     """Collapse the HTML source's whitespace the way a browser would."""
     for run in runs:
         if run["text"] != "\n":
-            run["text"] = _WHITESPACE.sub(" ", run["text"])
+            run["text"] = _whitespace_collapsed(run["text"])
     while runs and not runs[0]["text"].strip():
         runs.pop(0)
     while runs and not runs[-1]["text"].strip():
@@ -179,20 +181,37 @@ def _trim(runs: list[Run]) -> list[Run]:
     return runs
 
 
+def _whitespace_collapsed(text: str) -> str:
+    """Every run of whitespace in ``text`` as one space (``str.split`` knows the
+    same whitespace as ``\\s``, in a fraction of the time of a regular expression)."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    collapsed = " ".join(words)
+    if text[0].isspace():
+        collapsed = " " + collapsed
+    if text[-1].isspace():
+        collapsed += " "
+    return collapsed
+
+
+_TAGS: dict[type[Element], str] = {
+    Paragraph: "p",
+    ListItem: "li",
+    BlockQuote: "blockquote",
+    Strong: "strong",
+    Emphasis: "em",
+    Link: "a",
+    Term: "dfn",
+}
+
+
 def _tag(node: Element) -> str:
     if isinstance(node, Heading):
         return f"h{node.level}"
     if isinstance(node, ListNode):
         return "ol" if node.ordered else "ul"
-    return {
-        Paragraph: "p",
-        ListItem: "li",
-        BlockQuote: "blockquote",
-        Strong: "strong",
-        Emphasis: "em",
-        Link: "a",
-        Term: "dfn",
-    }.get(type(node), "span")
+    return _TAGS.get(type(node), "span")
 
 
 def _walk(builder: _BlockBuilder, nodes: tuple[Node, ...]) -> None:
