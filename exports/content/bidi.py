@@ -75,6 +75,8 @@ def ltr_runs_isolate(text: str) -> str:
         return text
     out: list[str] = []
     position = 0
+    # Most text has no brackets: then no run needs its pairs closed.
+    brackets = any(opening in text for opening in _PAIRS)
     for run in _RUN.finditer(codes):
         start = run.start()
         if start > position and codes[start - 1] == _PREFIX:
@@ -82,7 +84,8 @@ def ltr_runs_isolate(text: str) -> str:
         # The run ends after its last edge character; ``scan`` is where the
         # characters that may join a run end.
         end = run.start() + run.group().rfind(_EDGE) + 1
-        end = _brackets_closed(text, start, end, run.end())
+        if brackets:
+            end = _brackets_closed(text, start, end, run.end())
         out.append(text[position:start])
         out.append(LRI + text[start:end] + PDI)
         position = end
@@ -149,16 +152,18 @@ def _isolated(value: Any) -> Any:
     if isinstance(value, tuple):
         items = tuple(_isolated(v) for v in value)
         return value if _same(items, value) else items
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for name in _prose_fields(type(value)):
-            current = getattr(value, name)
-            isolated = _isolated(current)
-            if isolated is not current:
-                changes[name] = isolated
-        # Nothing to isolate (most text of a handbook): the value as it is.
-        return replace(value, **changes) if changes else value
-    return value
+    # Empty for anything but a dataclass instance (numbers, dates, None, …).
+    names = _prose_fields(type(value))
+    if not names:
+        return value
+    changes = {}
+    for name in names:
+        current = getattr(value, name)
+        isolated = _isolated(current)
+        if isolated is not current:
+            changes[name] = isolated
+    # Nothing to isolate (most text of a handbook): the value as it is.
+    return replace(value, **changes) if changes else value
 
 
 def _same(items: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
@@ -167,5 +172,8 @@ def _same(items: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
 
 @cache
 def _prose_fields(cls: type) -> tuple[str, ...]:
-    """The fields of dataclass ``cls`` that may hold prose (read once per class)."""
+    """The fields of dataclass ``cls`` that may hold prose, none for any other
+    class (looked up once per class: the walk meets thousands of values)."""
+    if not is_dataclass(cls):
+        return ()
     return tuple(f.name for f in fields(cls) if f.init and f.name not in _NOT_PROSE)
