@@ -42,6 +42,7 @@ Block = dict[str, Any]
 
 _HEADING_LEVELS = {"h2": 2, "h3": 3, "h4": 4}
 _INLINE_FLAGS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic"}
+_BLOCK_ENDS = frozenset({"p", "blockquote", *_HEADING_LEVELS})
 
 
 class _BlockBuilder:
@@ -53,6 +54,8 @@ class _BlockBuilder:
         self.block: Block | None = None
         self.list_stack: list[Block] = []
         self.flags: list[tuple[str, str, Any]] = []  # (tag, flag, value)
+        # What the open flags set on a run (read for every text; set on each change).
+        self.marks: dict[str, Any] = {}
 
     # -- blocks ----------------------------------------------------------------------
 
@@ -101,16 +104,16 @@ class _BlockBuilder:
         elif tag == "br":
             self._runs().append({"text": "\n"})
         elif tag in _INLINE_FLAGS:
-            self.flags.append((tag, _INLINE_FLAGS[tag], True))
+            self._flag_push(tag, _INLINE_FLAGS[tag], True)
         elif tag == "dfn":
-            self.flags.append((tag, "term", True))
+            self._flag_push(tag, "term", True)
         elif tag == "a":
             # Links into the handbook's own pages point at the API: their text
             # stays on paper, the link goes.
-            self.flags.append((tag, "link", href))
+            self._flag_push(tag, "link", href)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("p", "blockquote", *_HEADING_LEVELS) and not self.list_stack:
+        if tag in _BLOCK_ENDS and not self.list_stack:
             self._close()
         elif tag in ("ul", "ol") and self.list_stack:
             finished = self.list_stack.pop()
@@ -129,6 +132,7 @@ class _BlockBuilder:
                     tag in _INLINE_FLAGS and self.flags[index][0] in _INLINE_FLAGS
                 ):
                     del self.flags[index]
+                    self._marks_set()
                     break
 
     def handle_data(self, data: str) -> None:
@@ -136,12 +140,18 @@ class _BlockBuilder:
             return
         if not data.strip() and self.runs is None and not self.list_stack:
             return  # whitespace between blocks
-        marks = {flag: value for _tag, flag, value in self.flags if value is not None}
         runs = self._runs()
-        if runs and _same_marks(runs[-1], marks):
+        if runs and _same_marks(runs[-1], self.marks):
             runs[-1]["text"] += data
         else:
-            runs.append({"text": data, **marks})
+            runs.append({"text": data, **self.marks})
+
+    def _flag_push(self, tag: str, flag: str, value: Any) -> None:
+        self.flags.append((tag, flag, value))
+        self._marks_set()
+
+    def _marks_set(self) -> None:
+        self.marks = {flag: value for _, flag, value in self.flags if value is not None}
 
     def result(self) -> list[Block]:
         while self.list_stack:
