@@ -153,7 +153,8 @@ def _isolated(value: Any) -> Any:
         items = tuple(_isolated(v) for v in value)
         return value if _same(items, value) else items
     # Empty for anything but a dataclass instance (numbers, dates, None, …).
-    names = _prose_fields(type(value))
+    kind: type = type(value)
+    names = _prose_fields(kind)
     if not names:
         return value
     changes = {}
