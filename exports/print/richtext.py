@@ -150,6 +150,10 @@ class _BlockBuilder:
         self.flags.append((tag, flag, value))
         self._marks_set()
 
+    def _flag_pop(self) -> None:
+        self.flags.pop()
+        self._marks_set()
+
     def _marks_set(self) -> None:
         self.marks = {flag: value for _, flag, value in self.flags if value is not None}
 
@@ -216,6 +220,15 @@ _TAGS: dict[type[Element], str] = {
 }
 
 
+# The elements that mark the text inside them: (tag, flag) as the builder keeps
+# them, by exact type like ``_TAGS``.
+_INLINE_MARKS: dict[type[Node], tuple[str, str]] = {
+    Strong: ("strong", _INLINE_FLAGS["strong"]),
+    Emphasis: ("em", _INLINE_FLAGS["em"]),
+    Term: ("dfn", "term"),
+}
+
+
 def _tag(node: Element) -> str:
     if isinstance(node, Heading):
         return f"h{node.level}"
@@ -232,6 +245,12 @@ def _walk(builder: _BlockBuilder, nodes: tuple[Node, ...]) -> None:
             builder.handle_data(MEDIOPUNKT)
         elif isinstance(node, LineBreak):
             builder.handle_starttag("br")
+        elif (mark := _INLINE_MARKS.get(type(node))) is not None:
+            # Inline emphasis and terms (most elements): their mark on the text
+            # inside, taken off after it (the walk is nested, so it is the last).
+            builder._flag_push(*mark, True)
+            _walk(builder, node.children)
+            builder._flag_pop()
         elif isinstance(node, Element):
             tag = _tag(node)
             external = isinstance(node, Link) and node.page_id is None
