@@ -35,6 +35,12 @@ def marked(text: str) -> str:
         ("نص عربي فقط", "نص عربي فقط"),
         # Typed controls never survive: the override is dropped, then isolated.
         ("ملف\u202egpj.exe", "ملف[gpj.exe]"),
+        # Scripts and signs beyond Latin and Arabic (their characters are looked
+        # up when text first holds one): a Greek name joins the number after it,
+        # a Hebrew word is right to left, a mathematical letter left to right.
+        ("فريق Ωμέγα 5 هنا", "فريق [Ωμέγα 5] هنا"),
+        ("كلمة שלום و 𝐀𝐁 هنا", "كلمة שלום و [𝐀𝐁] هنا"),
+        ("Café ☕ 12 €", "[Café ☕ 12] €"),
     ],
 )
 def test_runs_are_isolated(text, expected):
