@@ -19,14 +19,15 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -304,15 +305,16 @@ def _finish_delivered(
     """Record a batch of successful attempts in a few queries."""
     now = timezone.now()
     with transaction.atomic():
-        WebhookAttempt.objects.bulk_create(
-            WebhookAttempt(
-                delivery=delivery,
-                started_at=started,
-                duration_ms=duration,
-                webhook_id=delivery.webhook_id,
-                status_code=result.status_code,
-                response_excerpt=excerpt[:500],
-                outcome="delivered",
+        _attempts_log(
+            (
+                delivery.pk,
+                started,
+                duration,
+                delivery.webhook_id,
+                result.status_code,
+                "",
+                excerpt[:500],
+                "delivered",
             )
             for delivery, started, duration, result, excerpt in delivered
         )
@@ -338,6 +340,41 @@ def _finish_delivered(
         )
         deliveries = [delivery for delivery, *_rest in delivered]
         transaction.on_commit(lambda: _enqueue_waiting_siblings(deliveries))
+
+
+# The columns of ``_attempts_log``'s rows, in order.
+_ATTEMPT_LOG_FIELDS = (
+    "delivery_id",
+    "started_at",
+    "duration_ms",
+    "webhook_id",
+    "status_code",
+    "error",
+    "response_excerpt",
+    "outcome",
+)
+
+
+def _attempts_log(rows: Iterable[tuple[Any, ...]]) -> None:
+    """Add attempts to the log, each row's values in ``_ATTEMPT_LOG_FIELDS`` order.
+
+    On PostgreSQL one COPY: a resync logs an attempt per document, and building
+    and compiling bulk_create's INSERT cost about 60 µs of CPU a row, COPY 5.
+    """
+    connection = connections[router.db_for_write(WebhookAttempt)]
+    if connection.vendor != "postgresql":
+        WebhookAttempt.objects.bulk_create(
+            WebhookAttempt(**dict(zip(_ATTEMPT_LOG_FIELDS, row, strict=True)))
+            for row in rows
+        )
+        return
+    meta = WebhookAttempt._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in _ATTEMPT_LOG_FIELDS)
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 @dataclass(frozen=True)
