@@ -87,7 +87,11 @@ def _measure(args: argparse.Namespace, port: int, receiver_pid: int) -> None:
     from exports.models import ContentEvent
     from exports.website.channel import website_channels
     from exports.website.endpoints import endpoints_for
-    from exports.website.resync import RESYNC_BATCH, _resync_rows
+    from exports.website.resync import (
+        RESYNC_BATCH,
+        _resync_rows,
+        garbage_collection_spared,
+    )
     from exports.website.sending import website_deliveries_send
 
     deadline = time.monotonic() + 60
@@ -112,11 +116,12 @@ def _measure(args: argparse.Namespace, port: int, receiver_pid: int) -> None:
         return [ids[i : i + RESYNC_BATCH] for i in range(0, len(ids), RESYNC_BATCH)]
 
     def send(batches: list[list[int]]) -> tuple[int, int]:
-        outcomes = [
-            result.outcome
-            for batch in batches
-            for result in website_deliveries_send(delivery_ids=batch)
-        ]
+        with garbage_collection_spared():  # as website_resync sends
+            outcomes = [
+                result.outcome
+                for batch in batches
+                for result in website_deliveries_send(delivery_ids=batch)
+            ]
         return len(outcomes), outcomes.count("delivered")
 
     send(queued())  # warm: connections, compiled statements, caches

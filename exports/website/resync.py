@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import multiprocessing
 import queue
@@ -53,9 +55,37 @@ def website_resync(
         for endpoint in endpoints_for(channel):
             for code in codes:
                 delivery_ids += _resync_rows(endpoint, code, sequence)
-    total = len(delivery_ids)
     if jobs is None:
         jobs = 1 if connection.vendor == "sqlite" else 4
+    with garbage_collection_spared():
+        return _sent(summary, delivery_ids, jobs, progress)
+
+
+@contextlib.contextmanager
+def garbage_collection_spared() -> Iterator[None]:
+    """Leave what is loaded so far out of the garbage collector's full passes
+    while sending (senders forked meanwhile inherit this).
+
+    Django, Wagtail and the project are hundreds of thousands of objects that
+    live as long as the process; every full collection walked all of them,
+    about a tenth of a millisecond of CPU per document sent.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _sent(
+    summary: ExportSummary,
+    delivery_ids: list[int],
+    jobs: int,
+    progress: Progress | None,
+) -> ExportSummary:
+    """Send ``delivery_ids`` in batches from ``jobs`` senders, counting into
+    ``summary``."""
+    total = len(delivery_ids)
     done = 0
 
     batches = [
