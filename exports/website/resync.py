@@ -262,12 +262,12 @@ def _deliveries_insert(template: WebhookDelivery, keys: list[UUID]) -> list[int]
     values = [
         f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields
     ]
-    columns = ", ".join(quote(f.column) for f in [*fields, key_field])
+    columns = ", ".join(quote(str(f.column)) for f in [*fields, key_field])
     constants = ", ".join(["%s"] * len(values))
     statement = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         f"SELECT {constants}, key FROM unnest(%s::uuid[]) AS key "
-        f"RETURNING {quote(meta.pk.column)}"
+        f"RETURNING {quote(str(meta.pk.column))}"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*values, keys])

@@ -304,7 +304,8 @@ def _attempts_log(rows: Iterable[tuple[Any, ...]]) -> None:
         return
     meta = WebhookAttempt._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(f).column) for f in _ATTEMPT_LOG_FIELDS)
+    column = {f.attname: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in _ATTEMPT_LOG_FIELDS)
     statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
