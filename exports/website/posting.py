@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import ssl
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,8 +49,19 @@ class PostAnswer:
 
     status: int
     body: bytes
-    # Response header names in lower case; the last value of a repeated one.
-    headers: dict[str, str] = field(default_factory=dict)
+    # The header block as received (read only when an answer needs it).
+    raw_headers: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        """The value of the response header ``name`` (the last if repeated)."""
+        # After a 1xx answer the final answer's block comes last.
+        block = self.raw_headers.rstrip(b"\r\n").split(b"\r\n\r\n")[-1]
+        value = None
+        for line in block.decode("latin-1").split("\r\n")[1:]:
+            key, colon, rest = line.partition(":")
+            if colon and key.strip().lower() == name.lower():
+                value = rest.strip()
+        return value
 
 
 # libcurl errors that mean no connection was made (nothing was sent).
@@ -144,18 +155,11 @@ def webhook_post(
     )
     curl.setopt(pycurl.CONNECTTIMEOUT_MS, int(connect_timeout * 1000))
     curl.setopt(pycurl.TIMEOUT_MS, int(timeout * 1000))
-    received = BytesIO()
-    answer_headers: dict[str, str] = {}
-
-    def header_line(line: bytes) -> None:
-        name, colon, value = line.decode("latin-1").partition(":")
-        if colon:
-            answer_headers[name.strip().lower()] = value.strip()
-        elif line.startswith(b"HTTP/"):
-            answer_headers.clear()  # a 1xx answer's headers are not the answer's
-
+    received, headers_received = BytesIO(), BytesIO()
     curl.setopt(pycurl.WRITEDATA, received)
-    curl.setopt(pycurl.HEADERFUNCTION, header_line)
+    # Kept as bytes: a Python callback per header line cost more than the rest
+    # of reading the answer, and only a redirect or a 429/503 reads them.
+    curl.setopt(pycurl.HEADERFUNCTION, headers_received.write)
     try:
         curl.perform()
     except pycurl.error as exc:
@@ -166,7 +170,7 @@ def webhook_post(
     return PostAnswer(
         status=curl.getinfo(pycurl.RESPONSE_CODE),
         body=received.getvalue(),
-        headers=answer_headers,
+        raw_headers=headers_received.getvalue(),
     )
 
 

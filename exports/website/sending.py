@@ -386,7 +386,7 @@ def _post(
         gone = AttemptResult("gone", code, "410 Gone: the receiver asked to stop")
         return gone, None, excerpt
     if 300 <= code < 400:
-        location = response.headers.get("location", "?")
+        location = response.header("location") or "?"
         return (
             AttemptResult("retry", code, f"redirect to {location} not followed"),
             None,
@@ -394,7 +394,7 @@ def _post(
         )
     retry_after = None
     if code in (429, 503):
-        retry_after = _retry_after(response.headers.get("retry-after"))
+        retry_after = _retry_after(response.header("retry-after"))
     return AttemptResult("retry", code, f"HTTP {code}"), retry_after, excerpt
 
 
