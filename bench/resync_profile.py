@@ -5,9 +5,10 @@ whatever database DATABASE_URL names (``generate_handbook --pages 300`` will do)
 Starts the reference receiver as a child process, queues a resync of the given
 locales the way ``resync_website`` does, and sends it from this process, one
 batch after another (one sender, no threads). Reports CPU ms per document
-(``time.process_time``: this process only, not PostgreSQL's or the receiver's),
-SQL queries and Python function calls per document; ``--profile`` prints the top
-functions by own time.
+(``time.process_time``: this process only, not PostgreSQL's), the best and the
+median of the rounds, the receiver's CPU ms per document (its process, from
+/proc), SQL queries (COPY is not counted) and Python function calls per
+document; ``--profile`` prints the top functions by own time.
 
     DATABASE_URL=postgres://… .venv/bin/python -m bench.resync_profile --rounds 3
 """
@@ -20,6 +21,7 @@ import cProfile
 import os
 import pstats
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,13 +64,19 @@ def main() -> None:
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _measure(args, port)
+        _measure(args, port, receiver.pid)
     finally:
         receiver.terminate()
         receiver.wait(timeout=30)
 
 
-def _measure(args: argparse.Namespace, port: int) -> None:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(args: argparse.Namespace, port: int, receiver_pid: int) -> None:
     import django
 
     django.setup()
@@ -79,7 +87,11 @@ def _measure(args: argparse.Namespace, port: int) -> None:
     from exports.models import ContentEvent
     from exports.website.channel import website_channels
     from exports.website.endpoints import endpoints_for
-    from exports.website.resync import RESYNC_BATCH, _resync_rows
+    from exports.website.resync import (
+        RESYNC_BATCH,
+        _resync_rows,
+        garbage_collection_spared,
+    )
     from exports.website.sending import website_deliveries_send
 
     deadline = time.monotonic() + 60
@@ -104,22 +116,32 @@ def _measure(args: argparse.Namespace, port: int) -> None:
         return [ids[i : i + RESYNC_BATCH] for i in range(0, len(ids), RESYNC_BATCH)]
 
     def send(batches: list[list[int]]) -> tuple[int, int]:
-        outcomes = [
-            result.outcome
-            for batch in batches
-            for result in website_deliveries_send(delivery_ids=batch)
-        ]
+        with garbage_collection_spared():  # as website_resync sends
+            outcomes = [
+                result.outcome
+                for batch in batches
+                for result in website_deliveries_send(delivery_ids=batch)
+            ]
         return len(outcomes), outcomes.count("delivered")
 
     send(queued())  # warm: connections, compiled statements, caches
     best = None
+    senders: list[float] = []
+    receivers: list[float] = []
     for _ in range(args.rounds):
         batches = queued()
         with CaptureQueriesContext(connection) as queries:
+            receiver_cpu = _cpu_seconds(receiver_pid)
             cpu = time.process_time()
             documents, delivered = send(batches)
             cpu = time.process_time() - cpu
+            # The receiver answers before it is done with a message: give it a
+            # moment to finish the last one.
+            time.sleep(0.2)
+            receiver_cpu = _cpu_seconds(receiver_pid) - receiver_cpu
         per_doc = cpu * 1000 / documents
+        senders.append(per_doc)
+        receivers.append(receiver_cpu * 1000 / documents)
         if best is None or per_doc < best[0]:
             best = (per_doc, len(queries) / documents, documents, delivered)
     assert best is not None
@@ -127,6 +149,8 @@ def _measure(args: argparse.Namespace, port: int) -> None:
     print(
         f"{documents} documents ({delivered} delivered), locales {args.locales}: "
         f"{per_doc:.3f} ms CPU/document (best of {args.rounds}), "
+        f"median {statistics.median(senders):.3f}; receiver "
+        f"{statistics.median(receivers):.3f} ms CPU/document (median); "
         f"{queries_per_doc:.3f} queries/document"
     )
     profiler = cProfile.Profile(time.process_time)  # CPU, not waiting

@@ -96,9 +96,21 @@ def _json_names(cls: type) -> tuple[tuple[str, str], ...]:
     return tuple(names)
 
 
+# Values that are already JSON: most fields of a node hold one.
+_JSON_SCALARS = frozenset({str, int, bool, float, type(None)})
+
+
 def _json_fields(value: Any) -> Document:
     cls: type = value.__class__
-    return {key: _json_value(getattr(value, attr)) for attr, key in _json_names(cls)}
+    document = {}
+    for attr, key in _json_names(cls):
+        field_value = getattr(value, attr)
+        document[key] = (
+            field_value
+            if field_value.__class__ in _JSON_SCALARS
+            else _json_value(field_value)
+        )
+    return document
 
 
 def node_document(node: PageNode) -> Document:

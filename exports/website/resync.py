@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import gc
 import logging
 import multiprocessing
 import queue
@@ -9,10 +12,11 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
+from uuid import UUID
 
 from django import db
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -53,9 +57,37 @@ def website_resync(
         for endpoint in endpoints_for(channel):
             for code in codes:
                 delivery_ids += _resync_rows(endpoint, code, sequence)
-    total = len(delivery_ids)
     if jobs is None:
         jobs = 1 if connection.vendor == "sqlite" else 4
+    with garbage_collection_spared():
+        return _sent(summary, delivery_ids, jobs, progress)
+
+
+@contextlib.contextmanager
+def garbage_collection_spared() -> Iterator[None]:
+    """Leave what is loaded so far out of the garbage collector's full passes
+    while sending (senders forked meanwhile inherit this).
+
+    Django, Wagtail and the project are hundreds of thousands of objects that
+    live as long as the process; every full collection walked all of them,
+    about a tenth of a millisecond of CPU per document sent.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _sent(
+    summary: ExportSummary,
+    delivery_ids: list[int],
+    jobs: int,
+    progress: Progress | None,
+) -> ExportSummary:
+    """Send ``delivery_ids`` in batches from ``jobs`` senders, counting into
+    ``summary``."""
+    total = len(delivery_ids)
     done = 0
 
     batches = [
@@ -187,22 +219,56 @@ def _resync_rows(endpoint: WebhookEndpoint, code: str, sequence: int) -> list[in
             endpoint=endpoint, locale=code, status="pending"
         ).values_list("translation_key", "pk")
     )
-    new = [
-        WebhookDelivery(
-            endpoint=endpoint,
-            translation_key=key,
-            locale=code,
-            sequence=sequence,
-            event_kind="resync",
-            next_attempt_at=now,
-            # Marked as handed over: this process sends them itself.
-            enqueued_at=now,
-        )
-        for key in keys
-        if key not in existing
-    ]
-    created = WebhookDelivery.objects.bulk_create(new, batch_size=500)
+    template = WebhookDelivery(
+        endpoint=endpoint,
+        locale=code,
+        sequence=sequence,
+        event_kind="resync",
+        next_attempt_at=now,
+        # Marked as handed over: this process sends them itself.
+        enqueued_at=now,
+    )
+    created = _deliveries_insert(template, [k for k in keys if k not in existing])
     WebhookDelivery.objects.filter(pk__in=existing.values()).update(
         next_attempt_at=now, enqueued_at=now
     )
-    return [d.pk for d in created] + list(existing.values())
+    return created + list(existing.values())
+
+
+def _deliveries_insert(template: WebhookDelivery, keys: list[UUID]) -> list[int]:
+    """Insert a delivery like ``template`` for each translation key; their ids.
+
+    On PostgreSQL one INSERT … SELECT over the keys as one array: every other
+    column is the template's. bulk_create built and compiled every row's
+    values, about 0.15 ms of CPU per page before the first one was sent.
+    """
+    connection = connections[router.db_for_write(WebhookDelivery)]
+    if connection.vendor != "postgresql":
+        new = []
+        for key in keys:
+            delivery = copy.copy(template)
+            delivery.translation_key = key
+            new.append(delivery)
+        created = WebhookDelivery.objects.bulk_create(new, batch_size=500)
+        return [d.pk for d in created]
+    if not keys:
+        return []
+    meta = WebhookDelivery._meta
+    quote = connection.ops.quote_name
+    key_field = meta.get_field("translation_key")
+    fields = [
+        f for f in meta.concrete_fields if not f.primary_key and f is not key_field
+    ]
+    values = [
+        f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields
+    ]
+    columns = ", ".join(quote(str(f.column)) for f in [*fields, key_field])
+    constants = ", ".join(["%s"] * len(values))
+    statement = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"SELECT {constants}, key FROM unnest(%s::uuid[]) AS key "
+        f"RETURNING {quote(str(meta.pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, keys])
+        return [row[0] for row in cursor.fetchall()]

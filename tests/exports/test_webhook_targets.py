@@ -10,11 +10,11 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import urllib3
 from django.core.exceptions import ImproperlyConfigured
 
 from exports.channels import channels_load
 from exports.website.endpoints import internal_target, url_allowed
+from exports.website.posting import PostFailed, webhook_post
 from tests.exports.test_channels import website_options
 
 ALLOWED = ["https://www.example-landkreis.de/webhooks/wegweiser"]
@@ -103,9 +103,14 @@ def website_secret() -> str:
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
-    """Answers 204 and remembers the Host header and path of every request."""
+    """Answers 204 and remembers the Host header and path of every request, and
+    counts the connections."""
 
     seen: list[tuple[str, str]]
+
+    def setup(self):
+        super().setup()
+        self.server.connections += 1
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length") or 0))
@@ -117,11 +122,17 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class KeepAliveRecorder(Recorder):
+    protocol_version = "HTTP/1.1"
+
+
 @contextlib.contextmanager
-def local_server(tls: ssl.SSLContext | None = None):
-    """A real server on 127.0.0.1; yields it with ``seen`` and ``sni``."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    server.seen, server.sni = [], []
+def local_server(tls: ssl.SSLContext | None = None, *, keep_alive: bool = False):
+    """A real server on 127.0.0.1; yields it with ``seen``, ``sni`` and
+    ``connections``. ``keep_alive``: HTTP/1.1, a connection carries many requests."""
+    handler = KeepAliveRecorder if keep_alive else Recorder
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.seen, server.sni, server.connections = [], [], 0
     if tls is not None:
         tls.sni_callback = lambda sock, name, ctx: server.sni.append(name)
         server.socket = tls.wrap_socket(server.socket, server_side=True)
@@ -259,62 +270,61 @@ def test_with_private_targets_allowed_the_url_is_used_as_before():
 
 
 def test_a_pinned_connection_keeps_the_host_name_for_http():
-    from exports.website.sending import pinned_pool
-
-    with local_server() as server:
+    with local_server(keep_alive=True) as server:
         port = server.server_address[1]
-        pool = pinned_pool(
-            scheme="http", host="site.test", port=port, address="127.0.0.1"
-        )
         for _ in range(2):
-            response = pool.urlopen(
-                "POST", "/hook?x=1", body=b"{}", headers={"host": f"site.test:{port}"}
+            answer = webhook_post(
+                f"http://site.test:{port}/hook?x=1",
+                body=b"{}",
+                headers={},
+                connect_timeout=1,
+                timeout=5,
+                address="127.0.0.1",
             )
-            assert response.status == 204
+            assert answer.status == 204
         assert server.seen == [(f"site.test:{port}", "/hook?x=1")] * 2
-        # Keep-alive: the second POST reused the pool's one connection.
-        assert pool.num_connections == 1
-        assert (
-            pinned_pool(scheme="http", host="site.test", port=port, address="127.0.0.1")
-            is pool
-        )
+        # Keep-alive: the second POST went over the first one's connection.
+        assert server.connections == 1
 
 
 def test_a_pinned_tls_connection_verifies_the_certificate_for_the_host_name(
     tmp_path,
 ):
-    from exports.website.sending import pinned_pool
-
     context, ca_file = certificate_for("site.test", tmp_path)
     with local_server(tls=context) as server:
         port = server.server_address[1]
-        good = pinned_pool(
-            scheme="https",
-            host="site.test",
-            port=port,
-            address="127.0.0.1",
-            ca_certs=ca_file,
-        )
-        response = good.urlopen(
-            "POST", "/hook", body=b"{}", headers={"host": f"site.test:{port}"}
-        )
-        assert response.status == 204
+
+        def post(host: str):
+            return webhook_post(
+                f"https://{host}:{port}/hook",
+                body=b"{}",
+                headers={},
+                connect_timeout=1,
+                timeout=5,
+                address="127.0.0.1",
+                ca_certs=ca_file,
+            )
+
+        assert post("site.test").status == 204
         # The handshake named the host, not the address it connected to.
         assert server.sni == ["site.test"]
         # A certificate for site.test is no good for another name at that address.
-        other = pinned_pool(
-            scheme="https",
-            host="other.test",
-            port=port,
-            address="127.0.0.1",
-            ca_certs=ca_file,
-        )
-        with pytest.raises(urllib3.exceptions.SSLError, match=r"other\.test"):
-            other.urlopen(
-                "POST",
-                "/hook",
-                body=b"{}",
-                headers={"host": "other.test"},
-                retries=False,
-            )
+        with pytest.raises(PostFailed, match=r"TLS failed: .*other\.test"):
+            post("other.test")
         assert len(server.seen) == 1
+
+
+def test_a_refused_connection_says_nothing_was_sent():
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(PostFailed, match="connection failed") as failed:
+        webhook_post(
+            f"http://site.test:{port}/hook",
+            body=b"{}",
+            headers={},
+            connect_timeout=1,
+            timeout=5,
+            address="127.0.0.1",
+        )
+    assert not failed.value.connected

@@ -208,7 +208,9 @@ def test_redirects_are_not_followed(website, pipeline):
         catcher.close()
     attempt = WebhookAttempt.objects.first()
     assert attempt.status_code == 307
-    assert "not followed" in attempt.error
+    assert f"redirect to http://127.0.0.1:{target}/elsewhere not followed" == (
+        attempt.error
+    )
 
 
 def test_after_72_hours_a_delivery_fails_and_an_editor_replays_it(
