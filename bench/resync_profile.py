@@ -84,14 +84,11 @@ def _measure(args: argparse.Namespace, port: int, receiver_pid: int) -> None:
     from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
 
+    from exports.content.collector import collector_spares_loaded
     from exports.models import ContentEvent
     from exports.website.channel import website_channels
     from exports.website.endpoints import endpoints_for
-    from exports.website.resync import (
-        RESYNC_BATCH,
-        _resync_rows,
-        garbage_collection_spared,
-    )
+    from exports.website.resync import RESYNC_BATCH, _resync_rows
     from exports.website.sending import website_deliveries_send
 
     deadline = time.monotonic() + 60
@@ -116,7 +113,7 @@ def _measure(args: argparse.Namespace, port: int, receiver_pid: int) -> None:
         return [ids[i : i + RESYNC_BATCH] for i in range(0, len(ids), RESYNC_BATCH)]
 
     def send(batches: list[list[int]]) -> tuple[int, int]:
-        with garbage_collection_spared():  # as website_resync sends
+        with collector_spares_loaded():  # as website_resync sends
             outcomes = [
                 result.outcome
                 for batch in batches

@@ -8,9 +8,11 @@ array parameter (PostgreSQL only; other databases use ``__in``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Lookup
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, Lookup, Q
 
 
 class AnyOf(Lookup):
@@ -24,3 +26,12 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def any_of(field_name: str, values: Sequence[Any]) -> AnyOf | Q:
+    """Rows whose ``field_name`` is one of ``values``: ``AnyOf`` on PostgreSQL
+    (the statement stays the same whatever the list, so it is parsed and
+    prepared once), ``__in`` on other databases."""
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        return AnyOf(F(field_name), list(values))
+    return Q(**{f"{field_name}__in": values})

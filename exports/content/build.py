@@ -19,12 +19,12 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.constants import LOOKUP_SEP
 from wagtail.models import Page
 
 from cms.locales import SOURCE_LOCALE, content_locale_get, locale_chain
-from cms.lookups import AnyOf
+from cms.lookups import any_of
 from cms.pages.models import HandbookPage
 from cms.website_urls import website_page_url
 from exports.content.bidi import bidi_isolate
@@ -61,14 +61,7 @@ def _specific_queryset(model: type[Any], page_type: PageType | None, ids: Any) -
     page type fetches along (its joins; not its prefetches)."""
     # No ordering: the caller orders by the German tree (and ORDER BY path
     # costs the ORM more to compile than the query costs PostgreSQL).
-    lookup = (
-        AnyOf(F("pk"), ids)
-        if isinstance(ids, list)
-        and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
-        else Q(pk__in=ids)
-        if isinstance(ids, list)
-        else Q(pk=ids)
-    )
+    lookup = any_of("pk", ids) if isinstance(ids, list) else Q(pk=ids)
     queryset = model.objects.filter(lookup).order_by()
     if page_type and page_type.select_related:
         queryset = queryset.select_related(*page_type.select_related)

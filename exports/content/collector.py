@@ -15,6 +15,10 @@ frees them as soon as the build lets go. ``collector_paused`` keeps the cyclic
 collector off while a build holds its tree, so nothing of it is promoted. The few
 thousand objects the ORM leaves in cycles (model instances and their caches) are
 collected by the next ordinary collection after the build.
+
+A long run of builds (a resync sends thousands of documents) uses
+``collector_spares_loaded`` instead: collections still run, but no longer walk
+what was loaded before the run.
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+
+@contextmanager
+def collector_spares_loaded() -> Iterator[None]:
+    """Leave every object loaded before the block out of the collector's passes
+    (``gc.freeze``) for a long run of builds, such as a resync: Django, Wagtail
+    and the project live as long as the process, and each full collection would
+    walk them all again. Processes forked inside the block inherit it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager

@@ -17,7 +17,6 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -28,7 +27,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
 from cms.images.models import ImageAltText
-from cms.lookups import AnyOf
+from cms.lookups import any_of
 from cms.snippets.models import Contact, GlossaryTerm
 from cms.translators.selectors import translated_object
 from exports.content.inline import GlossaryMark, RichText, rich_text_parse
@@ -317,14 +316,9 @@ def _images_queryset(image_ids: Any, codes: Iterable[str]) -> QuerySet:
         )
         for n, code in enumerate(codes)
     }
-    ids = (
-        AnyOf(F("pk"), image_ids)
-        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
-        else Q(pk__in=image_ids)
-    )
     return (
         get_image_model()
-        .objects.filter(ids)
+        .objects.filter(any_of("pk", image_ids))
         .annotate(is_restricted=restricted_collection_exists(), **alt_texts)
         .filter(is_restricted=False)
     )

@@ -104,13 +104,13 @@ class _BlockBuilder:
         elif tag == "br":
             self._runs().append({"text": "\n"})
         elif tag in _INLINE_FLAGS:
-            self._flag_push(tag, _INLINE_FLAGS[tag], True)
+            self.flag_push(tag, _INLINE_FLAGS[tag], True)
         elif tag == "dfn":
-            self._flag_push(tag, "term", True)
+            self.flag_push(tag, "term", True)
         elif tag == "a":
             # Links into the handbook's own pages point at the API: their text
             # stays on paper, the link goes.
-            self._flag_push(tag, "link", href)
+            self.flag_push(tag, "link", href)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCK_ENDS and not self.list_stack:
@@ -146,11 +146,13 @@ class _BlockBuilder:
         else:
             runs.append({"text": data, **self.marks})
 
-    def _flag_push(self, tag: str, flag: str, value: Any) -> None:
+    def flag_push(self, tag: str, flag: str, value: Any) -> None:
+        """Mark the text that follows with ``flag`` (``value``) until ``tag`` ends."""
         self.flags.append((tag, flag, value))
         self._marks_set()
 
-    def _flag_pop(self) -> None:
+    def flag_pop(self) -> None:
+        """Take the last pushed mark off the text that follows."""
         self.flags.pop()
         self._marks_set()
 
@@ -248,9 +250,9 @@ def _walk(builder: _BlockBuilder, nodes: tuple[Node, ...]) -> None:
         elif (mark := _INLINE_MARKS.get(type(node))) is not None:
             # Inline emphasis and terms (most elements): their mark on the text
             # inside, taken off after it (the walk is nested, so it is the last).
-            builder._flag_push(*mark, True)
+            builder.flag_push(*mark, True)
             _walk(builder, node.children)
-            builder._flag_pop()
+            builder.flag_pop()
         elif isinstance(node, Element):
             tag = _tag(node)
             external = isinstance(node, Link) and node.page_id is None

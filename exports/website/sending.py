@@ -22,11 +22,11 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from django.db import connection, connections, router, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connections, router, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from cms.lookups import AnyOf
+from cms.lookups import any_of
 from exports.website.deliveries import (
     delivery_back_to_pending,
     website_deliveries_enqueue,
@@ -189,15 +189,6 @@ SENDING_FIELDS = (
 )
 
 
-def _pk_in(ids: Sequence[int]) -> AnyOf | Q:
-    """Rows whose id is in ``ids``. On PostgreSQL as one array parameter: the
-    statement stays the same whatever the batch, so psycopg parses it once
-    instead of every batch's list of placeholders."""
-    if connection.vendor == "postgresql":
-        return AnyOf(F("pk"), list(ids))
-    return Q(pk__in=ids)
-
-
 def _claim(delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
     """Move the due ones of ``delivery_ids`` to ``sending`` and return them."""
     now = timezone.now()
@@ -207,7 +198,7 @@ def _claim(delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
     lease_until = now + LEASE + timedelta(seconds=timeout * (len(delivery_ids) - 1))
     claimable = (
         WebhookDelivery.objects.filter(
-            _pk_in(delivery_ids),
+            any_of("pk", delivery_ids),
             status="pending",
             next_attempt_at__lte=now,
             endpoint__is_enabled=True,
@@ -216,14 +207,14 @@ def _claim(delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
         .values_list("pk", flat=True)
     )
     claimed = WebhookDelivery.objects.filter(
-        _pk_in(list(claimable)), status="pending"
+        any_of("pk", list(claimable)), status="pending"
     ).update(status="sending", lease_expires_at=lease_until, attempts=F("attempts") + 1)
     if not claimed:
         return []
     # The lease's exact expiry tells this call's rows from any other claimer's.
     rows = list(
         WebhookDelivery.objects.filter(
-            _pk_in(delivery_ids), status="sending", lease_expires_at=lease_until
+            any_of("pk", delivery_ids), status="sending", lease_expires_at=lease_until
         ).only(*SENDING_FIELDS)
     )
     # A batch has one or a few endpoints: one row each, not one per delivery.
@@ -256,7 +247,7 @@ def _finish_delivered(
         for delivery, _started, _duration, result, _excerpt in delivered:
             by_code.setdefault(result.status_code, []).append(delivery.pk)
         for code, pks in by_code.items():
-            WebhookDelivery.objects.filter(_pk_in(pks)).update(
+            WebhookDelivery.objects.filter(any_of("pk", pks)).update(
                 status="delivered",
                 delivered_at=now,
                 last_status_code=code,

@@ -269,18 +269,24 @@ def test_with_private_targets_allowed_the_url_is_used_as_before():
         assert inside.seen == [(f"127.0.0.1:{port}", "/hook")]
 
 
+def pinned_post(url: str, **options):
+    """An empty POST to ``url``, connected to 127.0.0.1 whatever its host."""
+    return webhook_post(
+        url,
+        body=b"{}",
+        headers={},
+        connect_timeout=1,
+        timeout=5,
+        address="127.0.0.1",
+        **options,
+    )
+
+
 def test_a_pinned_connection_keeps_the_host_name_for_http():
     with local_server(keep_alive=True) as server:
         port = server.server_address[1]
         for _ in range(2):
-            answer = webhook_post(
-                f"http://site.test:{port}/hook?x=1",
-                body=b"{}",
-                headers={},
-                connect_timeout=1,
-                timeout=5,
-                address="127.0.0.1",
-            )
+            answer = pinned_post(f"http://site.test:{port}/hook?x=1")
             assert answer.status == 204
         assert server.seen == [(f"site.test:{port}", "/hook?x=1")] * 2
         # Keep-alive: the second POST went over the first one's connection.
@@ -295,15 +301,7 @@ def test_a_pinned_tls_connection_verifies_the_certificate_for_the_host_name(
         port = server.server_address[1]
 
         def post(host: str):
-            return webhook_post(
-                f"https://{host}:{port}/hook",
-                body=b"{}",
-                headers={},
-                connect_timeout=1,
-                timeout=5,
-                address="127.0.0.1",
-                ca_certs=ca_file,
-            )
+            return pinned_post(f"https://{host}:{port}/hook", ca_certs=ca_file)
 
         assert post("site.test").status == 204
         # The handshake named the host, not the address it connected to.
@@ -319,12 +317,5 @@ def test_a_refused_connection_says_nothing_was_sent():
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
     with pytest.raises(PostFailed, match="connection failed") as failed:
-        webhook_post(
-            f"http://site.test:{port}/hook",
-            body=b"{}",
-            headers={},
-            connect_timeout=1,
-            timeout=5,
-            address="127.0.0.1",
-        )
+        pinned_post(f"http://site.test:{port}/hook")
     assert not failed.value.connected
