@@ -70,9 +70,13 @@ def export_sources() -> None:
     """Write every handbook × locale print source to SOURCES (runs under Django)."""
     from django.conf import settings
 
+    from cms.collector import collector_spares_start_up
     from cms.pages.models import HandbookPage
     from exports.print.data import print_source
 
+    # Builds run in a worker process, which leaves what it loaded at start-up out
+    # of the garbage collector's passes (cms.celery): this process does the same.
+    collector_spares_start_up()
     manifest: dict[str, Any] = {}
     repeats: dict[str, Any] = {}
     handbooks = HandbookPage.objects.filter(locale__language_code="de").order_by("pk")

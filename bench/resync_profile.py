@@ -84,7 +84,7 @@ def _measure(args: argparse.Namespace, port: int, receiver_pid: int) -> None:
     from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
 
-    from exports.content.collector import collector_spares_loaded
+    from cms.collector import collector_spares_loaded
     from exports.models import ContentEvent
     from exports.website.channel import website_channels
     from exports.website.endpoints import endpoints_for

@@ -38,6 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from cms.collector import collector_paused
 from exports.artifacts import (
     artifact_current,
     artifact_file,
@@ -60,7 +61,6 @@ from exports.content import (
     content_locale_get,
     handbooks_source,
 )
-from exports.content.collector import collector_paused
 from exports.models import Artifact, ArtifactBuild
 
 logger = logging.getLogger(__name__)

@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
+from cms.collector import collector_paused
 from cms.locales import LOCALE_NAMES, content_locale_get
 from exports.content import (
     HandbookTree,
@@ -60,7 +61,6 @@ from exports.content import (
     parent_node_build,
 )
 from exports.content.bidi import ltr_runs_isolate
-from exports.content.collector import collector_paused
 from exports.content.labels import handbook_labels
 from exports.content.nodes import Block as TreeBlock
 from exports.content.nodes import (

@@ -18,9 +18,9 @@ from django.db import connection, connections, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from cms.collector import collector_spares_loaded
 from exports.channels import ExportSummary, Progress
 from exports.content import content_locale_get, page_versions_resolve
-from exports.content.collector import collector_spares_loaded
 from exports.models import ContentEvent
 from exports.website.endpoints import WebsiteConfig, endpoints_for
 from exports.website.models import WebhookDelivery, WebhookEndpoint

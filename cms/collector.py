@@ -1,4 +1,4 @@
-"""Building from a handbook's tree without setting off full garbage collections.
+"""Python's cyclic garbage collector around builds and in long-lived processes.
 
 Building a 200-page handbook allocates some 100,000 small objects (nodes, rich text
 runs, a channel's dicts) that live exactly as long as the build. CPython's cyclic
@@ -19,6 +19,13 @@ collected by the next ordinary collection after the build.
 A long run of builds (a resync sends thousands of documents) uses
 ``collector_spares_loaded`` instead: collections still run, but no longer walk
 what was loaded before the run.
+
+The web server and the worker call ``collector_spares_start_up`` once, when they
+have loaded what they keep until they exit: the young objects a build or a request
+leaves behind are still collected, but a full collection no longer walks Django,
+Wagtail and the project (80 ms for 206,000 objects on a 2-core machine, against a
+few milliseconds after). The worker does it before it forks its pool, so its
+processes share those pages of memory instead of each dirtying its own copy.
 """
 
 from __future__ import annotations
@@ -39,6 +46,14 @@ def collector_spares_loaded() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def collector_spares_start_up() -> None:
+    """In a long-lived process that has loaded Django, Wagtail and the project:
+    collect once (so no garbage is kept), then leave every object alive now out
+    of all later collections (``gc.freeze``). Processes forked later inherit it."""
+    gc.collect()
+    gc.freeze()
 
 
 @contextmanager
