@@ -1,7 +1,9 @@
-"""Building print data sets off no garbage collection (cms.collector).
+"""The garbage collector around builds and in long-lived processes (cms.collector).
 
 A full collection during a build walks every object of the worker (60–200 ms); it
 fell on whichever locale was building when the old generation had grown enough.
+Builds pause the collector; the web server and the worker freeze what they loaded
+at start-up, so later full collections no longer walk it.
 """
 
 from __future__ import annotations
